@@ -1,0 +1,3 @@
+export * from './interfaces.js';
+export * from './wia-device.js';
+export * from './wia-transfer.js';

@@ -1,0 +1,229 @@
+import { EventEmitter } from 'eventemitter3';
+import { E_INVALIDARG, WIA_ERROR_BUSY, WIA_ERROR_EXCEPTION_IN_DRIVER, WIA_ERROR_ITEM_DELETED, WiaError } from '../hresult/index.js';
+import {
+  WIA_EVENT_ITEM_CREATED,
+  WIA_EVENT_ITEM_DELETED,
+  WIA_TRANSFER_ACQUIRE_CHILDREN,
+  type IWiaMiniDrv,
+  type WiaDriverServices,
+  type WiaDrvItem,
+  type WiaEventGuid,
+  type WiaFormatInfo,
+  type WiaPropertyValue,
+} from '../minidriver/index.js';
+import { TransferRun, type ContractViolation, type TransferReport, type TransferTimers } from '../transfer/index.js';
+import { WiaTransfer, type StartedTransfer, type TransferRequest, type WiaTransferHost } from './wia-transfer.js';
+
+/** Options of {@link WiaDevice.open}. */
+export interface WiaDeviceOptions {
+  /** The id apps know the device by, e.g. `sim:camera` or `usb:04a9:1234@1-4`. */
+  deviceId: string;
+  /** Watchdog grace period after a cancel, in ms. */
+  graceMs?: number;
+  /** The watchdog's clock (tests). */
+  timers?: TransferTimers;
+  /** Resets the hardware (e.g. a USB port reset) when a plugin had to be abandoned. */
+  resetHardware?: () => Promise<void>;
+}
+
+/** Typed events of a {@link WiaDevice}. */
+export interface WiaDeviceEvents {
+  /** A device event raised by the driver (item created/deleted, scan button, ...). */
+  event: (event: WiaEventGuid, fullItemName: string | undefined) => void;
+  /** A transfer on this device settled. */
+  transferSettled: (report: TransferReport, fullItemName: string) => void;
+  /** The driver broke the cancellation contract; the core contained it. */
+  nonConforming: (violation: ContractViolation) => void;
+  /** The device was reset and its item tree rebuilt after a plugin was abandoned. */
+  reset: () => void;
+}
+
+/**
+ * One open device: a driver session, its item tree, and the place transfers
+ * start. One transfer runs at a time: a second `Download`/`Upload` while one
+ * runs rejects at once with `WIA_ERROR_BUSY` (the app may retry once the first
+ * settles) — waiting silently would hide a stuck transfer.
+ */
+export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTransferHost {
+  private rootItem: WiaDrvItem | undefined;
+  private active: TransferRun | undefined;
+  private needsReset = false;
+  private closed = false;
+
+  private constructor(
+    /** The driver behind this device. */
+    readonly driver: IWiaMiniDrv,
+    private readonly options: WiaDeviceOptions,
+  ) {
+    super();
+  }
+
+  /** Starts a driver session: `drvInitializeWia`, then `drvInitItemProperties` on every item. */
+  static async open(driver: IWiaMiniDrv, options: WiaDeviceOptions): Promise<WiaDevice> {
+    const device = new WiaDevice(driver, options);
+    await device.initialize();
+    return device;
+  }
+
+  get deviceId(): string {
+    return this.options.deviceId;
+  }
+
+  /** The root of the item tree. */
+  get root(): WiaDrvItem {
+    if (!this.rootItem) throw new WiaError(WIA_ERROR_ITEM_DELETED, `device ${this.deviceId} is closed`);
+    return this.rootItem;
+  }
+
+  /** `true` while a transfer runs. */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Every item of the tree, parents first. */
+  items(): WiaDrvItem[] {
+    return [...this.root.walk()];
+  }
+
+  /** The item with this full name; throws `WIA_ERROR_ITEM_DELETED` when there is none. */
+  item(fullItemName: string): WiaDrvItem {
+    const found = this.root.find(fullItemName);
+    if (!found) throw new WiaError(WIA_ERROR_ITEM_DELETED, `no item ${fullItemName} on ${this.deviceId}`);
+    return found;
+  }
+
+  /** WIA's `IWiaTransfer` for an item. */
+  createTransfer(item: WiaDrvItem | string): WiaTransfer {
+    const fullItemName = typeof item === 'string' ? item : item.fullName;
+    this.item(fullItemName);
+    return new WiaTransfer(this, fullItemName);
+  }
+
+  /** Reads properties, refreshed from the device first (`drvReadItemProperties`). */
+  async readProperties(item: WiaDrvItem, ids?: readonly number[]): Promise<Map<number, WiaPropertyValue>> {
+    const wanted = ids ?? item.properties.list().map((p) => p.id);
+    await this.callDriver('drvReadItemProperties', () => this.driver.drvReadItemProperties(item, wanted));
+    return new Map(wanted.map((id) => [id, item.properties.value(id)]));
+  }
+
+  /**
+   * Writes properties the WIA way: each value is checked against access and
+   * valid values, then the driver validates them together
+   * (`drvValidateItemProperties`); on any failure nothing changes.
+   */
+  async writeProperties(item: WiaDrvItem, values: ReadonlyMap<number, WiaPropertyValue>): Promise<void> {
+    for (const [id, value] of values) item.properties.validateWrite(id, value);
+    const previous = new Map([...values.keys()].map((id) => [id, item.properties.get(id)]));
+    for (const [id, value] of values) item.properties.setByDriver(id, value);
+    try {
+      await this.callDriver('drvValidateItemProperties', () => this.driver.drvValidateItemProperties(item, [...values.keys()]));
+    } catch (err) {
+      for (const [id, property] of previous) item.properties.setByDriver(id, property.value, property.valid);
+      throw err;
+    }
+  }
+
+  /** Deletes an item on the device and removes it from the tree. */
+  async deleteItem(item: WiaDrvItem): Promise<void> {
+    await this.callDriver('drvDeleteItem', () => this.driver.drvDeleteItem(item));
+    if (item.parent && !item.isDeleted) item.parent.removeChild(item);
+    this.emit('event', WIA_EVENT_ITEM_DELETED, item.fullName);
+  }
+
+  /** Ends the driver session (`drvUnInitializeWia`). Cancels a running transfer first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.active) {
+      this.active.cancel();
+      await this.active.run();
+    }
+    await this.driver.drvUnInitializeWia().catch(() => undefined);
+    this.rootItem = undefined;
+  }
+
+  /**
+   * Starts a transfer; used by {@link WiaTransfer}. Throws `WIA_ERROR_BUSY`
+   * when one already runs. The run is returned at once so that it can be
+   * cancelled even while a pending device reset delays its start.
+   */
+  startTransfer(request: TransferRequest): StartedTransfer {
+    if (this.closed) throw new WiaError(WIA_ERROR_ITEM_DELETED, `device ${this.deviceId} is closed`);
+    if (this.active) throw new WiaError(WIA_ERROR_BUSY, `device ${this.deviceId} is busy with another transfer`);
+    const item = this.item(request.fullItemName);
+    if (request.direction === 'download' && !item.isTransferable && (request.lFlags & WIA_TRANSFER_ACQUIRE_CHILDREN) === 0) {
+      throw new WiaError(E_INVALIDARG, `${item.fullName} has no data of its own; use WIA_TRANSFER_ACQUIRE_CHILDREN for a folder`);
+    }
+    const run = new TransferRun({
+      driver: this.driver,
+      item,
+      deviceId: this.deviceId,
+      direction: request.direction,
+      lFlags: request.lFlags,
+      callback: request.callback,
+      ...(request.source ? { source: request.source } : {}),
+      ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}),
+      ...(this.options.timers ? { timers: this.options.timers } : {}),
+    });
+    this.active = run;
+    run.on('violation', (v) => this.emit('nonConforming', v));
+    const ready = this.needsReset ? this.reset() : Promise.resolve();
+    const report = ready
+      .then(() => run.run())
+      .finally(() => {
+        if (this.active === run) this.active = undefined;
+      })
+      .then((settled) => {
+        if (settled.deviceNeedsReset) this.needsReset = true;
+        this.emit('transferSettled', settled, item.fullName);
+        return settled;
+      });
+    return { run, report };
+  }
+
+  async formatInfo(fullItemName: string): Promise<WiaFormatInfo[]> {
+    const item = this.item(fullItemName);
+    return this.callDriver('drvGetWiaFormatInfo', () => this.driver.drvGetWiaFormatInfo(item));
+  }
+
+  private async initialize(): Promise<void> {
+    const services: WiaDriverServices = {
+      deviceId: this.options.deviceId,
+      queueEvent: (event, fullItemName) => this.onDriverEvent(event, fullItemName),
+    };
+    const root = await this.callDriver('drvInitializeWia', () => this.driver.drvInitializeWia(services));
+    for (const item of root.walk()) await this.callDriver('drvInitItemProperties', () => this.driver.drvInitItemProperties(item));
+    this.rootItem = root;
+  }
+
+  /** After a plugin was abandoned by the watchdog: end its session, reset the hardware, start afresh. */
+  private async reset(): Promise<void> {
+    this.needsReset = false;
+    await this.driver.drvUnInitializeWia().catch(() => undefined);
+    await this.options.resetHardware?.();
+    await this.initialize();
+    this.emit('reset');
+  }
+
+  private onDriverEvent(event: WiaEventGuid, fullItemName: string | undefined): void {
+    if (event === WIA_EVENT_ITEM_CREATED && fullItemName && this.rootItem) {
+      const item = this.rootItem.find(fullItemName);
+      if (item && item.properties.list().length === 0) {
+        this.driver.drvInitItemProperties(item).then(
+          () => this.emit('event', event, fullItemName),
+          () => this.emit('event', event, fullItemName),
+        );
+        return;
+      }
+    }
+    this.emit('event', event, fullItemName);
+  }
+
+  private async callDriver<T>(method: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw WiaError.from(err, WIA_ERROR_EXCEPTION_IN_DRIVER, `${method} threw`);
+    }
+  }
+}

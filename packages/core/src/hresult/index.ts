@@ -1,0 +1,2 @@
+export * from './hresult.js';
+export * from './wia-error.js';

@@ -1,0 +1,3 @@
+export * from './abortable-mini-driver.js';
+export * from './chunk-writer.js';
+export * from './item-reader.js';

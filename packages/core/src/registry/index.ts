@@ -1,0 +1,2 @@
+export * from './plugin-registry.js';
+export * from './tokens.js';

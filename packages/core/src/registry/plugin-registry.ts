@@ -1,0 +1,140 @@
+import 'reflect-metadata';
+import { container as rootContainer, injectable, type DependencyContainer } from 'tsyringe';
+import { E_INVALIDARG, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
+import type { IWiaMiniDrv } from '../minidriver/index.js';
+import { formatVidPid, type UsbDeviceDescriptor, type UsbTransport } from '../usb/index.js';
+import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT } from './tokens.js';
+
+/** What a plugin says it drives. Every field given must match; absent fields match anything. */
+export interface UsbMatch {
+  vendorId?: number;
+  productId?: number;
+  interfaceClass?: number;
+  interfaceSubclass?: number;
+  interfaceProtocol?: number;
+}
+
+/** A plugin's declaration. */
+export interface PluginDescriptor {
+  /** Short unique name, e.g. `ptp` or `escl`. */
+  name: string;
+  description?: string;
+  match: UsbMatch[];
+}
+
+/** A plugin class: constructed by tsyringe, its dependencies injected. */
+export type PluginClass = new (...args: never[]) => IWiaMiniDrv;
+
+/** A registered plugin. */
+export interface RegisteredPlugin {
+  descriptor: PluginDescriptor;
+  pluginClass: PluginClass;
+}
+
+/** A plugin that matches a device, and how well. */
+export interface PluginMatch extends RegisteredPlugin {
+  score: number;
+}
+
+/** A driver created for a device, with the child container that owns its dependencies. */
+export interface DeviceDriverBinding {
+  plugin: RegisteredPlugin;
+  driver: IWiaMiniDrv;
+  container: DependencyContainer;
+}
+
+/**
+ * How specific a match is: a product beats a vendor, which beats an interface
+ * class; each interface field adds to it. `-1` when it does not match.
+ */
+export function scoreMatch(match: UsbMatch, device: UsbDeviceDescriptor): number {
+  if (match.vendorId !== undefined && match.vendorId !== device.vendorId) return -1;
+  if (match.productId !== undefined && match.productId !== device.productId) return -1;
+  let score = (match.vendorId !== undefined ? 100 : 0) + (match.productId !== undefined ? 200 : 0);
+  const wantsInterface = match.interfaceClass !== undefined || match.interfaceSubclass !== undefined || match.interfaceProtocol !== undefined;
+  if (!wantsInterface) return score;
+  const interfaces = device.configurations.flatMap((c) => c.interfaces);
+  const found = interfaces.some(
+    (i) =>
+      (match.interfaceClass === undefined || match.interfaceClass === i.interfaceClass) &&
+      (match.interfaceSubclass === undefined || match.interfaceSubclass === i.interfaceSubclass) &&
+      (match.interfaceProtocol === undefined || match.interfaceProtocol === i.interfaceProtocol),
+  );
+  if (!found) return -1;
+  for (const field of [match.interfaceClass, match.interfaceSubclass, match.interfaceProtocol]) if (field !== undefined) score += 10;
+  return score;
+}
+
+/**
+ * The plugins known to a process. Each device gets a child container of the
+ * registry's container holding its transport and descriptor, so a plugin
+ * receives them by constructor injection (`@inject(USB_TRANSPORT)`).
+ */
+export class PluginRegistry {
+  private readonly plugins: RegisteredPlugin[] = [];
+
+  constructor(private readonly container: DependencyContainer = rootContainer) {}
+
+  register(pluginClass: PluginClass, descriptor: PluginDescriptor): void {
+    if (!descriptor.name) throw new WiaError(E_INVALIDARG, 'a plugin needs a name');
+    if (this.plugins.some((p) => p.descriptor.name === descriptor.name)) {
+      throw new WiaError(E_INVALIDARG, `a plugin named ${descriptor.name} is already registered`);
+    }
+    this.plugins.push({ descriptor, pluginClass });
+  }
+
+  list(): RegisteredPlugin[] {
+    return [...this.plugins];
+  }
+
+  /** Plugins matching the device, best first (ties: first registered first). */
+  matches(device: UsbDeviceDescriptor): PluginMatch[] {
+    const found: PluginMatch[] = [];
+    for (const plugin of this.plugins) {
+      const score = Math.max(-1, ...plugin.descriptor.match.map((m) => scoreMatch(m, device)));
+      if (score >= 0) found.push({ ...plugin, score });
+    }
+    return found.sort((a, b) => b.score - a.score);
+  }
+
+  /** The best plugin for a device, or `undefined`. */
+  bestMatch(device: UsbDeviceDescriptor): PluginMatch | undefined {
+    return this.matches(device)[0];
+  }
+
+  /** Creates the best plugin's driver for a device in a new child container. Throws when none matches. */
+  createDriver(device: UsbDeviceDescriptor, transport: UsbTransport): DeviceDriverBinding {
+    const plugin = this.bestMatch(device);
+    if (!plugin) {
+      throw new WiaError(WIA_ERROR_INCORRECT_HARDWARE_SETTING, `no plugin drives ${formatVidPid(device)} (${device.product ?? 'unknown product'})`);
+    }
+    const child = this.container.createChildContainer();
+    child.register(USB_TRANSPORT, { useValue: transport });
+    child.register(USB_DEVICE_DESCRIPTOR, { useValue: device });
+    const driver = child.resolve<IWiaMiniDrv>(plugin.pluginClass as unknown as new () => IWiaMiniDrv);
+    return { plugin: { descriptor: plugin.descriptor, pluginClass: plugin.pluginClass }, driver, container: child };
+  }
+}
+
+/** The registry plugins declared with {@link wiaPlugin} join unless told otherwise. */
+export const defaultPluginRegistry = new PluginRegistry();
+
+/**
+ * Declares a plugin class: makes it injectable and registers it with what it
+ * matches.
+ *
+ * @example
+ * ```ts
+ * @wiaPlugin({ name: 'ptp', match: [{ interfaceClass: 6, interfaceSubclass: 1, interfaceProtocol: 1 }] })
+ * export class PtpCameraDriver extends AbortableMiniDriver {
+ *   constructor(@inject(USB_TRANSPORT) private readonly usb: UsbTransport) { super(); }
+ * }
+ * ```
+ */
+export function wiaPlugin(descriptor: PluginDescriptor, registry: PluginRegistry = defaultPluginRegistry) {
+  return <T extends PluginClass>(target: T): T => {
+    injectable()(target as unknown as new (...args: unknown[]) => IWiaMiniDrv);
+    registry.register(target, descriptor);
+    return target;
+  };
+}

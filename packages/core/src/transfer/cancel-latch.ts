@@ -1,0 +1,85 @@
+import { CancelledError, WiaError } from '../hresult/index.js';
+
+/** Why a transfer latched: the app cancelled, or the app side failed (threw, stream error). */
+export type LatchReason = 'cancel' | 'app-error';
+
+/**
+ * The one-way switch every cancellation goes through. The first `latch()`
+ * wins, synchronously: it records why, runs the latch listeners, and aborts
+ * {@link signal}, which every read of the transfer carries. Later calls are
+ * no-ops, so cancelling is idempotent.
+ */
+export class CancelLatch {
+  private readonly controller = new AbortController();
+  private readonly listeners = new Set<() => void>();
+  private latchedReason: LatchReason | undefined;
+  private latchedError: WiaError | undefined;
+
+  /** Aborted when the latch closes; hand it to every read. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get latched(): boolean {
+    return this.latchedReason !== undefined;
+  }
+
+  get reason(): LatchReason | undefined {
+    return this.latchedReason;
+  }
+
+  /** The app-side error for `app-error` latches. */
+  get error(): WiaError | undefined {
+    return this.latchedError;
+  }
+
+  /**
+   * Closes the latch. Returns `true` for the call that closed it, `false` when
+   * it was already closed. Listeners run before the signal is aborted, so the
+   * driver hears `WIA_EVENT_CANCEL_IO` before its reads reject.
+   */
+  latch(reason: LatchReason, error?: WiaError): boolean {
+    if (this.latchedReason !== undefined) return false;
+    this.latchedReason = reason;
+    this.latchedError = error;
+    for (const listener of [...this.listeners]) listener();
+    this.listeners.clear();
+    const abortReason = reason === 'cancel' ? new CancelledError('the transfer was cancelled') : error;
+    this.controller.abort(abortReason);
+    return true;
+  }
+
+  /** Runs `listener` once when the latch closes (at once if it already has). Returns an unsubscribe function. */
+  onLatch(listener: () => void): () => void {
+    if (this.latched) {
+      listener();
+      return () => undefined;
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves with the promise's value, or with `LATCHED` as soon as the latch closes, whichever is first. */
+  race<T>(promise: Promise<T>): Promise<T | typeof LATCHED> {
+    if (this.latched) {
+      promise.catch(() => undefined);
+      return Promise.resolve(LATCHED);
+    }
+    return new Promise<T | typeof LATCHED>((resolve, reject) => {
+      const unsubscribe = this.onLatch(() => resolve(LATCHED));
+      promise.then(
+        (value) => {
+          unsubscribe();
+          resolve(value);
+        },
+        (error: unknown) => {
+          unsubscribe();
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+/** What {@link CancelLatch.race} resolves with when the latch won. */
+export const LATCHED: unique symbol = Symbol('latched');

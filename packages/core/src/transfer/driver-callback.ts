@@ -1,0 +1,215 @@
+import type { Readable } from 'node:stream';
+import type { IWiaTransferCallback, WiaAppNextStream } from '../app/interfaces.js';
+import {
+  E_FAIL,
+  E_POINTER,
+  E_UNEXPECTED,
+  HResult,
+  S_FALSE,
+  S_OK,
+  WIA_STATUS_SKIP_ITEM,
+  WiaError,
+  failed,
+  hresultName,
+} from '../hresult/index.js';
+import {
+  WIA_TRANSFER_MSG_END_OF_STREAM,
+  WIA_TRANSFER_MSG_END_OF_TRANSFER,
+  type IWiaMiniDrvTransferCallback,
+  type WiaNextStream,
+  type WiaTransferParams,
+} from '../minidriver/index.js';
+import { CancelLatch, LATCHED } from './cancel-latch.js';
+import { DiscardSink, GuardedItemStream, finishStream } from './item-stream.js';
+import type { ContractViolation, TransferItemResult } from './report.js';
+import { GuardedUploadSource } from './upload-source.js';
+
+/** Calls an app callback, turning a synchronous throw into a rejection. */
+export function invokeApp<T>(call: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** What the driver-facing callback needs from its transfer. */
+export interface DriverCallbackHost {
+  readonly latch: CancelLatch;
+  readonly app: IWiaTransferCallback;
+  /** `true` once the transfer has settled: calls after that are violations. */
+  readonly settled: boolean;
+  readonly items: TransferItemResult[];
+  /** Uploads only: the app's source. */
+  readonly uploadSource: Readable | undefined;
+  noteViolation(violation: ContractViolation): void;
+  /** Latch as cancelled by the app (`S_FALSE` from a callback). */
+  cancelFromApp(): void;
+  /** Latch as failed on the app side. */
+  failAppSide(error: WiaError): void;
+}
+
+/** The current item of a transfer and the stream its bytes flow through. */
+interface OpenItem {
+  result: TransferItemResult;
+  stream: GuardedItemStream | DiscardSink | undefined;
+}
+
+/**
+ * The core's `IWiaMiniDrvTransferCallback`: forwards a driver's requests to
+ * the app's `IWiaTransferCallback` and enforces rules 4, 5 and 7 of the
+ * contract — `S_FALSE` on every call once latched, nothing of a latched
+ * transfer or a skipped item reaching the app, and `END_OF_STREAM` sent by
+ * the core when an item is done.
+ */
+export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
+  private current: OpenItem | undefined;
+  private uploadHandedOut = false;
+
+  constructor(private readonly host: DriverCallbackHost) {}
+
+  private get closed(): boolean {
+    if (this.host.settled) {
+      this.host.noteViolation({ kind: 'call-after-settle', phase: 'IWiaMiniDrvTransferCallback', detail: 'the driver called back after the transfer settled' });
+    }
+    return this.host.latch.latched || this.host.settled;
+  }
+
+  async GetNextStream(lFlags: number, itemName: string, fullItemName: string): Promise<WiaNextStream> {
+    if (this.closed) return { hr: S_FALSE };
+    if (this.host.uploadSource) return this.nextUploadSource(itemName, fullItemName);
+    if (!(await this.completeCurrentItem())) return { hr: S_FALSE };
+
+    const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
+    this.host.items.push(result);
+    this.current = { result, stream: undefined };
+
+    const answer = await this.askApp(() => this.host.app.GetNextStream(lFlags, itemName, fullItemName));
+    if (answer === LATCHED) return { hr: S_FALSE };
+    return this.openItem(result, answer);
+  }
+
+  async SendMessage(lFlags: number, params: WiaTransferParams): Promise<HResult> {
+    if (this.closed) return S_FALSE;
+    const message = params.lMessage;
+    // END_OF_STREAM and END_OF_TRANSFER are the core's to send; nothing of a skipped item reaches the app.
+    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return S_OK;
+    if (this.current?.result.status === 'skipped') return S_OK;
+    const answer = await this.askApp(() => this.host.app.TransferCallback(lFlags, { ...params }));
+    if (answer === LATCHED) return S_FALSE;
+    if (answer === S_FALSE) {
+      this.host.cancelFromApp();
+      return S_FALSE;
+    }
+    return S_OK;
+  }
+
+  /**
+   * Closes the open item when the driver has finished it (asked for the next
+   * stream, or returned success): flushes its stream and tells the app
+   * `END_OF_STREAM`. Returns `false` when the transfer latched meanwhile.
+   */
+  async completeCurrentItem(): Promise<boolean> {
+    const open = this.current;
+    this.current = undefined;
+    if (!open || open.result.status !== 'cancelled' || !open.stream) return !this.host.latch.latched;
+    const flushed = await this.host.latch.race(finishStream(open.stream));
+    if (flushed === LATCHED) return false;
+    open.result.status = 'transferred';
+    const params: WiaTransferParams = {
+      lMessage: WIA_TRANSFER_MSG_END_OF_STREAM,
+      lPercentComplete: 100,
+      ulTransferredBytes: open.result.bytes,
+      hrErrorStatus: S_OK,
+    };
+    const answer = await this.askApp(() => this.host.app.TransferCallback(0, params));
+    if (answer === LATCHED) return false;
+    if (answer === S_FALSE) {
+      this.host.cancelFromApp();
+      return false;
+    }
+    return true;
+  }
+
+  /** Marks the open item with the transfer's outcome when the transfer ends without completing it. */
+  abandonCurrentItem(status: 'cancelled' | 'failed'): void {
+    const open = this.current;
+    this.current = undefined;
+    if (!open) return;
+    if (open.result.status === 'cancelled') open.result.status = status;
+    if (open.stream instanceof GuardedItemStream) open.stream.destroy();
+  }
+
+  /** Calls the app, racing the latch; an app that throws fails the transfer. */
+  private async askApp<T>(call: () => T | Promise<T>): Promise<T | typeof LATCHED> {
+    try {
+      return await this.host.latch.race(invokeApp(call));
+    } catch (err) {
+      this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
+      return LATCHED;
+    }
+  }
+
+  private openItem(result: TransferItemResult, answer: WiaAppNextStream | undefined): WiaNextStream {
+    const hr = answer?.hr;
+    if (hr === S_FALSE) {
+      this.host.cancelFromApp();
+      return { hr: S_FALSE };
+    }
+    if (hr === WIA_STATUS_SKIP_ITEM) {
+      result.status = 'skipped';
+      const sink = new DiscardSink();
+      this.current = { result, stream: sink };
+      return { hr: WIA_STATUS_SKIP_ITEM, stream: sink };
+    }
+    if (hr === undefined || failed(hr)) {
+      const why = hr === undefined ? 'returned no answer' : `returned ${hresultName(hr)}`;
+      this.host.failAppSide(new WiaError(hr ?? E_POINTER, `the app's GetNextStream for ${result.fullItemName} ${why}`));
+      return { hr: S_FALSE };
+    }
+    if (!answer?.stream || typeof answer.stream.write !== 'function') {
+      this.host.failAppSide(new WiaError(E_POINTER, `the app's GetNextStream for ${result.fullItemName} returned no stream`));
+      return { hr: S_FALSE };
+    }
+    const host = this.host;
+    const stream = new GuardedItemStream(answer.stream, result, {
+      get closed() {
+        return host.latch.latched;
+      },
+      onClose: (listener) => host.latch.onLatch(listener),
+      noteWriteAfterCancel: (item) => this.noteWriteAfterCancel(item),
+      failAppSide: (error) => host.failAppSide(error),
+    });
+    this.current = { result, stream };
+    return { hr: S_OK, stream };
+  }
+
+  private nextUploadSource(itemName: string, fullItemName: string): WiaNextStream {
+    if (this.uploadHandedOut) return { hr: E_UNEXPECTED };
+    this.uploadHandedOut = true;
+    const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
+    this.host.items.push(result);
+    this.current = { result, stream: undefined };
+    const source = new GuardedUploadSource(this.host.uploadSource!, result, this.host.latch, (error) => this.host.failAppSide(error));
+    return { hr: S_OK, source };
+  }
+
+  /** An upload's item is complete when the driver returns success. */
+  completeUpload(): void {
+    if (this.current && this.host.uploadSource) {
+      this.current.result.status = 'transferred';
+      this.current = undefined;
+    }
+  }
+
+  private writesAfterCancel = 0;
+
+  private noteWriteAfterCancel(item: TransferItemResult): void {
+    if (this.writesAfterCancel++ > 0) return;
+    this.host.noteViolation({
+      kind: 'write-after-cancel',
+      phase: 'drvAcquireItemData',
+      detail: `the driver wrote to ${item.fullItemName} after the transfer was cancelled; the bytes were discarded`,
+    });
+  }
+}

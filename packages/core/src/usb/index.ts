@@ -1,0 +1,3 @@
+export * from './descriptors.js';
+export * from './errors.js';
+export * from './transport.js';
