@@ -1,1 +1,5 @@
+export * from './timing/index.js';
 export * from './memory-device/index.js';
+export * from './recording/index.js';
+export * from './scripted-driver/index.js';
+export * from './contract/index.js';

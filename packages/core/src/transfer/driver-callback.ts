@@ -85,7 +85,8 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     this.current = { result, stream: undefined };
 
     const answer = await this.askApp(() => this.host.app.GetNextStream(lFlags, itemName, fullItemName));
-    if (answer === LATCHED) return { hr: S_FALSE };
+    // Decide at the last moment: a latch that closed while the answer travelled still wins.
+    if (answer === LATCHED || this.host.latch.latched) return { hr: S_FALSE };
     return this.openItem(result, answer);
   }
 
@@ -96,7 +97,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return S_OK;
     if (this.current?.result.status === 'skipped') return S_OK;
     const answer = await this.askApp(() => this.host.app.TransferCallback(lFlags, { ...params }));
-    if (answer === LATCHED) return S_FALSE;
+    if (answer === LATCHED || this.host.latch.latched) return S_FALSE;
     if (answer === S_FALSE) {
       this.host.cancelFromApp();
       return S_FALSE;

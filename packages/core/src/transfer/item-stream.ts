@@ -27,6 +27,8 @@ export class GuardedItemStream extends Writable {
     this.owner.failAppSide(WiaError.from(err, WIA_ERROR_DESTINATION, `the destination stream of ${this.item.fullItemName} failed`));
   };
 
+  private unprocessedWrites = 0;
+
   constructor(
     private readonly appStream: Writable,
     private readonly item: TransferItemResult,
@@ -49,9 +51,11 @@ export class GuardedItemStream extends Writable {
       return;
     }
     let accepted: boolean;
+    this.unprocessedWrites++;
     try {
-      accepted = this.appStream.write(chunk);
+      accepted = this.appStream.write(chunk, (err) => this.onWriteProcessed(err));
     } catch (err) {
+      this.unprocessedWrites--;
       this.onAppError(err);
       done();
       return;
@@ -61,12 +65,21 @@ export class GuardedItemStream extends Writable {
       done();
       return;
     }
-    this.waitForDrain().then(() => done());
+    this.waitFor('drain').then(() => done());
   }
 
+  /**
+   * The item is complete only once the app's stream has processed every
+   * byte of it (not merely buffered it), so a destination that fails late
+   * still fails the transfer instead of losing data silently.
+   */
   override _final(done: (error?: Error | null) => void): void {
-    this.detach();
-    done();
+    const finish = (): void => {
+      this.detach();
+      done();
+    };
+    if (this.unprocessedWrites === 0) finish();
+    else this.waitFor('processed').then(finish);
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
@@ -74,18 +87,29 @@ export class GuardedItemStream extends Writable {
     done(error);
   }
 
-  /** Resolves when the app's stream drains, fails, closes, or the transfer latches — never hangs past a cancel. */
-  private waitForDrain(): Promise<void> {
+  private onWriteProcessed(err: Error | null | undefined): void {
+    this.unprocessedWrites--;
+    if (err) this.onAppError(err);
+    if (this.unprocessedWrites === 0) this.emit('processed');
+  }
+
+  /**
+   * Resolves on the app stream's `drain` (or this stream's `processed`), or
+   * when the app's stream fails or closes, or the transfer latches — never
+   * hangs past a cancel.
+   */
+  private waitFor(event: 'drain' | 'processed'): Promise<void> {
+    const emitter: NodeJS.EventEmitter = event === 'drain' ? this.appStream : this;
     return new Promise<void>((resolve) => {
       let unsubscribe = (): void => undefined;
       const finish = (): void => {
         unsubscribe();
-        this.appStream.off('drain', finish);
+        emitter.off(event, finish);
         this.appStream.off('close', finish);
         this.appStream.off('error', finish);
         resolve();
       };
-      this.appStream.on('drain', finish);
+      emitter.on(event, finish);
       this.appStream.on('close', finish);
       this.appStream.on('error', finish);
       unsubscribe = this.owner.onClose(finish);

@@ -1,0 +1,2 @@
+export * from './contract-checks.js';
+export * from './contract-harness.js';

@@ -1,0 +1,2 @@
+export * from './recording-callback.js';
+export * from './recording-sink.js';

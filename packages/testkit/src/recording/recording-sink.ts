@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+
+/** A chunk as it reached an app stream, with the sequence number of the moment it arrived. */
+export interface RecordedChunk {
+  seq: number;
+  bytes: Buffer;
+}
+
+/**
+ * An app-side destination stream that records every chunk and when it came,
+ * against a shared sequence counter, so a test can tell what arrived after
+ * a cancel. Optionally slow (each write waits on `gate`) or failing.
+ */
+export class RecordingSink extends Writable {
+  readonly chunks: RecordedChunk[] = [];
+
+  constructor(
+    private readonly nextSeq: () => number,
+    private readonly options: { gate?: () => Promise<void>; failAfterBytes?: number; highWaterMark?: number } = {},
+  ) {
+    super({ highWaterMark: options.highWaterMark ?? 16 * 1024 });
+  }
+
+  /** Everything received, concatenated. */
+  get data(): Buffer {
+    return Buffer.concat(this.chunks.map((c) => c.bytes));
+  }
+
+  get bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.bytes.length, 0);
+  }
+
+  /** A chunk counts as received when it is handed to the stream, not when a slow disk gets to it. */
+  override write(chunk: unknown, encodingOrCb?: BufferEncoding | ((error: Error | null | undefined) => void), cb?: (error: Error | null | undefined) => void): boolean {
+    if (!this.destroyed) this.chunks.push({ seq: this.nextSeq(), bytes: Buffer.from(chunk as Uint8Array) });
+    return super.write(chunk, encodingOrCb as BufferEncoding, cb);
+  }
+
+  override _write(_chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    const fail = this.options.failAfterBytes !== undefined && this.bytes > this.options.failAfterBytes;
+    const finish = (): void => done(fail ? new Error('simulated destination failure (disk full)') : null);
+    if (this.options.gate) this.options.gate().then(finish, finish);
+    else finish();
+  }
+}
