@@ -1,1 +1,2 @@
-export {};
+export { createProgram } from './program.js';
+export { runDemo, type DemoOptions } from './commands/demo.js';

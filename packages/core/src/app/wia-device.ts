@@ -32,6 +32,8 @@ export interface WiaDeviceEvents {
   event: (event: WiaEventGuid, fullItemName: string | undefined) => void;
   /** A transfer on this device settled. */
   transferSettled: (report: TransferReport, fullItemName: string) => void;
+  /** A transfer on this device was cancelled while the driver was acquiring: it was sent `WIA_EVENT_CANCEL_IO`. */
+  cancelIo: (fullItemName: string) => void;
   /** The driver broke the cancellation contract; the core contained it. */
   nonConforming: (violation: ContractViolation) => void;
   /** The device was reset and its item tree rebuilt after a plugin was abandoned. */
@@ -167,6 +169,7 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     });
     this.active = run;
     run.on('violation', (v) => this.emit('nonConforming', v));
+    run.on('cancelIo', () => this.emit('cancelIo', item.fullName));
     const ready = this.needsReset ? this.reset() : Promise.resolve();
     const report = ready
       .then(() => run.run())
