@@ -12,6 +12,7 @@ import {
   type WiaPropertyValue,
 } from '../minidriver/index.js';
 import { TransferRun, type ContractViolation, type TransferReport, type TransferTimers } from '../transfer/index.js';
+import { acquire, acquirePages, type AcquireOptions, type AcquireResult, type AcquiredPage } from './acquire.js';
 import { WiaTransfer, type StartedTransfer, type TransferRequest, type WiaTransferHost } from './wia-transfer.js';
 
 /** Options of {@link WiaDevice.open}. */
@@ -99,6 +100,21 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     const fullItemName = typeof item === 'string' ? item : item.fullName;
     this.item(fullItemName);
     return new WiaTransfer(this, fullItemName);
+  }
+
+  /**
+   * Acquires an item the idiomatic way (see {@link acquire}): a folder's
+   * children in one transfer, or one item; `signal` cancels.
+   */
+  acquire(item: WiaDrvItem | string, options: AcquireOptions = {}): Promise<AcquireResult> {
+    const target = typeof item === 'string' ? this.item(item) : item;
+    return acquire(this.createTransfer(target), target, options);
+  }
+
+  /** Acquires an item's pages as an async iterator of readable streams (see {@link acquirePages}). */
+  pages(item: WiaDrvItem | string, options: { signal?: AbortSignal } = {}): AsyncGenerator<AcquiredPage, AcquireResult | undefined> {
+    const target = typeof item === 'string' ? this.item(item) : item;
+    return acquirePages(this.createTransfer(target), target, options);
   }
 
   /** Reads properties, refreshed from the device first (`drvReadItemProperties`). */
