@@ -308,12 +308,25 @@ describe('checkValidValue', () => {
       expect(checkValidValue(high, 0x40000000)).to.be.a('string');
     });
 
-    it('agrees with a reference predicate for any 32-bit mask and value', () => {
+    it('agrees with a reference predicate for any 32-bit mask and any integer value', () => {
+      const allowed = (lo: number, bits: number): number => (lo & bits) >>> 0;
+      const maskAndValue = fc.nat({ max: 0xffffffff }).chain((bits) =>
+        fc.tuple(
+          fc.constant(bits),
+          fc.oneof(
+            fc.nat({ max: 0xffffffff }),
+            fc.nat({ max: 0xffffffff }).map((lo) => allowed(lo, bits)),
+            // allowed low 32 bits with more above them: must not pass as their low 32 bits
+            fc.tuple(fc.integer({ min: 1, max: 0x1fffff }), fc.nat({ max: 0xffffffff })).map(([hi, lo]) => hi * 2 ** 32 + allowed(lo, bits)),
+            fc.integer({ min: -0x80000000, max: -1 }),
+          ),
+        ),
+      );
       fc.assert(
-        fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), (bits, value) => {
-          const expected = BigInt(value) & ~BigInt(bits) & 0xffffffffn;
-          const reason = checkValidValue(property(0, { kind: 'flag', nominal: 0, bits }), value);
-          return (reason === undefined) === (expected === 0n);
+        fc.property(maskAndValue, ([bits, n]) => {
+          const expected = n >= 0 && n <= 0xffffffff && (BigInt(n) & ~BigInt(bits)) === 0n;
+          const reason = checkValidValue(property(0, { kind: 'flag', nominal: 0, bits }), n);
+          return (reason === undefined) === expected;
         }),
       );
     });
