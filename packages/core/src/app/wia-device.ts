@@ -120,6 +120,8 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
   /** Reads properties, refreshed from the device first (`drvReadItemProperties`). */
   async readProperties(item: WiaDrvItem, ids?: readonly number[]): Promise<Map<number, WiaPropertyValue>> {
     const wanted = ids ?? item.properties.list().map((p) => p.id);
+    // Unknown ids are the caller's mistake (E_INVALIDARG): the driver is never asked about them.
+    for (const id of wanted) item.properties.get(id);
     await this.callDriver('drvReadItemProperties', () => this.driver.drvReadItemProperties(item, wanted));
     return new Map(wanted.map((id) => [id, item.properties.value(id)]));
   }
@@ -131,12 +133,15 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
    */
   async writeProperties(item: WiaDrvItem, values: ReadonlyMap<number, WiaPropertyValue>): Promise<void> {
     for (const [id, value] of values) item.properties.validateWrite(id, value);
-    const previous = new Map([...values.keys()].map((id) => [id, item.properties.get(id)]));
+    // Every property, not only the written ones: validation may update dependent properties before it fails.
+    const previous = item.properties.list();
     for (const [id, value] of values) item.properties.setByDriver(id, value);
     try {
       await this.callDriver('drvValidateItemProperties', () => this.driver.drvValidateItemProperties(item, [...values.keys()]));
     } catch (err) {
-      for (const [id, property] of previous) item.properties.setByDriver(id, property.value, property.valid);
+      for (const property of previous) {
+        if (item.properties.has(property.id)) item.properties.setByDriver(property.id, property.value, property.valid);
+      }
       throw err;
     }
   }

@@ -26,7 +26,7 @@ export class WiaError extends Error {
     this.code = code;
   }
 
-  /** A readable one-liner: `WIA_ERROR_PAPER_JAM (0x80210002): paper jam on page 4`. */
+  /** A readable one-liner: `WiaError WIA_ERROR_PAPER_JAM (0x80210002): paper jam on page 4`. */
   override toString(): string {
     return `${this.name} ${this.code} (${formatHResult(this.hresult)}): ${this.message}`;
   }

@@ -81,7 +81,8 @@ export function checkValidValue(property: WiaProperty, value: WiaPropertyValue):
         : `${property.name} must be one of ${valid.values.map(describe).join(', ')}, got ${describe(value)}`;
     case 'flag': {
       const n = value as number;
-      return Number.isInteger(n) && (n & ~valid.bits) === 0
+      // `&` truncates to 32 bits, so 2^32 + 1 would pass as 1: demand an unsigned 32-bit value first.
+      return n >>> 0 === n && (n & ~valid.bits) === 0
         ? undefined
         : `${property.name} accepts only the bits 0x${valid.bits.toString(16)}, got ${describe(value)}`;
     }

@@ -18,7 +18,7 @@ export const WIA_DIP_PNP_ID = 16;
 
 export const WIA_DPC_PICTURES_TAKEN = 2050;
 export const WIA_DPC_PICTURES_REMAINING = 2051;
-export const WIA_DPC_BATTERY_STATUS = 2053;
+export const WIA_DPC_BATTERY_STATUS = 2065;
 
 export const WIA_DPS_HORIZONTAL_BED_SIZE = 3074;
 export const WIA_DPS_VERTICAL_BED_SIZE = 3075;
