@@ -33,12 +33,15 @@ export class WiaError extends Error {
 
   /**
    * Wraps anything thrown into a `WiaError`: a `WiaError` is returned as is,
-   * anything else becomes `fallback` with the original kept as `cause`.
+   * an `AbortError` becomes a {@link CancelledError}, anything else becomes
+   * `fallback` with the original kept as `cause`.
    */
   static from(thrown: unknown, fallback: HResult = E_FAIL, context?: string): WiaError {
     if (thrown instanceof WiaError) return thrown;
     const detail = thrown instanceof Error ? thrown.message : String(thrown);
     const message = context ? `${context}: ${detail}` : detail;
+    // A DOM AbortError stays recognisable as a cancellation.
+    if (isCancelledError(thrown)) return new CancelledError(message, { cause: thrown });
     return new WiaError(fallback, message, { cause: thrown });
   }
 }

@@ -256,10 +256,17 @@ describe('PluginRegistry', () => {
       expect(registry.bestMatch(PRINTER)!.descriptor.name).to.equal('multi');
     });
 
-    it('answers no match for a device nobody drives, and for a plugin with no match entries', () => {
-      registry.register(PlainDriver, { name: 'nothing', match: [] });
+    it('answers no match for a device nobody drives', () => {
+      registry.register(PlainDriver, { name: 'camera', match: [{ interfaceClass: 6 }] });
       expect(registry.matches(MASS_STORAGE)).to.deep.equal([]);
       expect(registry.bestMatch(MASS_STORAGE)).to.equal(undefined);
+    });
+
+    it('refuses declarations that match nothing, or everything, or a product without its vendor', () => {
+      for (const match of [[], [{}], [{ productId: 0x1234 }], [{ interfaceSubclass: 1 }]]) {
+        expect(() => registry.register(PlainDriver, { name: 'bad', match }), JSON.stringify(match))
+          .to.throw(WiaError).with.property('hresult', E_INVALIDARG);
+      }
     });
   });
 

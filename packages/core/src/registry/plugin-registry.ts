@@ -75,8 +75,18 @@ export class PluginRegistry {
 
   constructor(private readonly container: DependencyContainer = rootContainer) {}
 
+  /** Registers a plugin; throws `E_INVALIDARG` for a nameless, duplicate or match-anything declaration. */
   register(pluginClass: PluginClass, descriptor: PluginDescriptor): void {
     if (!descriptor.name) throw new WiaError(E_INVALIDARG, 'a plugin needs a name');
+    if (!descriptor.match.length) throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name} matches no device: give it at least one match`);
+    for (const match of descriptor.match) {
+      if (match.productId !== undefined && match.vendorId === undefined) {
+        throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a productId means nothing without its vendorId`);
+      }
+      if (match.vendorId === undefined && match.interfaceClass === undefined) {
+        throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a match needs a vendorId or an interfaceClass, or it would claim every device`);
+      }
+    }
     if (this.plugins.some((p) => p.descriptor.name === descriptor.name)) {
       throw new WiaError(E_INVALIDARG, `a plugin named ${descriptor.name} is already registered`);
     }
