@@ -1,5 +1,5 @@
 import { TransferWatch } from './abort.js';
-import { UsbDisconnectedError, UsbIoError, UsbTimeoutError } from './errors.js';
+import { UsbDisconnectedError, UsbIoError, UsbTimeoutError, UsbTransferAbortedError } from './errors.js';
 import { LIBUSB, mapLibusbError, type LibusbErrorLike } from './libusb-errors.js';
 import type { UsbTransferOptions } from './transport.js';
 
@@ -27,6 +27,7 @@ export interface LibusbTransferRequest {
 
 /** A submitted transfer the transport keeps so that close/detach can cancel it. */
 export interface InFlightTransfer {
+  /** Cancels it on behalf of the handle (close, reset): it rejects as aborted, or as offline once the device is gone. */
   cancel(): void;
   readonly settled: Promise<unknown>;
 }
@@ -42,7 +43,14 @@ export interface InFlightTransfer {
 export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<InFlightTransfer>): Promise<Uint8Array> {
   const ep = request.endpointAddress;
   let transfer: LibusbTransferLike | undefined;
-  const record: { cancel(): void; settled: Promise<unknown> } = { cancel: () => void transfer?.cancel(), settled: Promise.resolve() };
+  let cancelledByHandle = false;
+  const record: { cancel(): void; settled: Promise<unknown> } = {
+    cancel: () => {
+      cancelledByHandle = true;
+      transfer?.cancel();
+    },
+    settled: Promise.resolve(),
+  };
   const result = new Promise<Uint8Array>((resolve, reject) => {
     // Throws (rejecting this promise) when the signal is already aborted: nothing is submitted.
     const watch = TransferWatch.start(ep, request.options?.signal ? { signal: request.options.signal } : {}, () => transfer?.cancel());
@@ -51,7 +59,7 @@ export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<
       inFlight.delete(record);
       const data = new Uint8Array(buffer.buffer, buffer.byteOffset + request.payloadOffset, Math.max(0, actualLength));
       if (!error) resolve(data);
-      else reject(completionError(request, watch, error, data));
+      else reject(completionError(request, watch, error, data, cancelledByHandle));
     };
     try {
       transfer = request.create(request.options?.timeoutMs ?? 0, callback);
@@ -70,12 +78,13 @@ export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<
   return result;
 }
 
-function completionError(request: LibusbTransferRequest, watch: TransferWatch, error: LibusbErrorLike, partialData: Uint8Array): Error {
+function completionError(request: LibusbTransferRequest, watch: TransferWatch, error: LibusbErrorLike, partialData: Uint8Array, cancelledByHandle: boolean): Error {
   const ep = request.endpointAddress;
   const copy = partialData.slice();
   if (error.errno === LIBUSB.TRANSFER_CANCELLED) {
     if (watch.interruption) return watch.error(copy);
     if (request.isDisconnected()) return new UsbDisconnectedError(ep, { partialData: copy, cause: error });
+    if (cancelledByHandle) return new UsbTransferAbortedError(ep, copy, { cause: error });
     // Cancelled by someone else: on macOS libusb cancels every transfer of an endpoint at once.
     return new UsbIoError(ep, 'the transfer was cancelled by the system', { partialData: copy, cause: error });
   }

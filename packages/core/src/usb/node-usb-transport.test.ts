@@ -148,11 +148,11 @@ describe('NodeUsbTransport abort wiring (libusb stand-in)', () => {
   });
 
   it('close cancels transfers in flight and waits for them before closing the device', async () => {
-    const read = usb.transferIn(0x81, 512);
+    const read = rejection(usb.transferIn(0x81, 512));
     await tick();
     await usb.close();
     expect(LibusbStandIn.all[0]!.cancelled).to.equal(true);
-    await rejection(read);
+    expect(await read).to.be.instanceOf(UsbTransferAbortedError);
   });
 
   it('builds the control setup packet the USB way', async () => {
