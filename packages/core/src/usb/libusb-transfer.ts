@@ -82,8 +82,9 @@ function completionError(request: LibusbTransferRequest, watch: TransferWatch, e
   const ep = request.endpointAddress;
   const copy = partialData.slice();
   if (error.errno === LIBUSB.TRANSFER_CANCELLED) {
-    if (watch.interruption) return watch.error(copy);
+    // A vanished device wins over an abort that raced it: the caller must learn the device is gone.
     if (request.isDisconnected()) return new UsbDisconnectedError(ep, { partialData: copy, cause: error });
+    if (watch.interruption) return watch.error(copy);
     if (cancelledByHandle) return new UsbTransferAbortedError(ep, copy, { cause: error });
     // Cancelled by someone else: on macOS libusb cancels every transfer of an endpoint at once.
     return new UsbIoError(ep, 'the transfer was cancelled by the system', { partialData: copy, cause: error });
