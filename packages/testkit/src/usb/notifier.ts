@@ -1,0 +1,35 @@
+/**
+ * A "something changed" signal: waiters subscribe and are called once on the
+ * next `notify()`. A waiter that gives up (its transfer was aborted)
+ * unsubscribes, so an idle endpoint polled with short timeouts for hours
+ * collects no garbage.
+ */
+export class ChangeNotifier {
+  private readonly waiters = new Set<() => void>();
+
+  /** Calls `waiter` on the next `notify()`; returns the function that unsubscribes it. */
+  subscribe(waiter: () => void): () => void {
+    this.waiters.add(waiter);
+    return () => this.waiters.delete(waiter);
+  }
+
+  notify(): void {
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const waiter of waiting) waiter();
+  }
+}
+
+/** A FIFO of turns: transfers on one endpoint complete in the order they were submitted, as on a real pipe. */
+export class TurnQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  /** Returns the promise of the caller's turn and the function that ends it (call it in `finally`). */
+  enter(): { turn: Promise<void>; done: () => void } {
+    const previous = this.tail;
+    let done!: () => void;
+    const mine = new Promise<void>((r) => (done = r));
+    this.tail = previous.then(() => mine);
+    return { turn: previous, done };
+  }
+}
