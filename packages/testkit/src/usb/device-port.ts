@@ -133,6 +133,8 @@ export class DevicePort {
           continue;
         }
         const want = Math.min(length - got, faults.byteBudget(endpointAddress), pacer.unlimited ? Infinity : PACED_STEP_BYTES);
+        // Subscribe before taking: bytes queued while this transfer sleeps below must still wake it.
+        const changed = queue.changed.next();
         const step = queue.take(want, got, length);
         parts.push(...step.bytes);
         got += step.taken;
@@ -144,7 +146,7 @@ export class DevicePort {
           if (babbles) throw new UsbOverflowError(endpointAddress, { partialData: concat(parts) });
           return concat(parts);
         }
-        if (step.taken === 0) await t.wait(queue.changed.next());
+        if (step.taken === 0) await t.wait(changed);
       }
     });
   }
