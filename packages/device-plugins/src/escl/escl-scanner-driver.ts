@@ -59,6 +59,11 @@ export class EsclScannerDriver extends AbortableMiniDriver {
     super();
   }
 
+  /** IPP-USB interfaces taken out of service because a connection broke mid-response (empty when healthy). */
+  get retiredInterfaces(): readonly number[] {
+    return this.http?.agent.retiredInterfaces ?? [];
+  }
+
   protected async buildItemTree(root: WiaDrvItem, signal: AbortSignal): Promise<void> {
     const layout = findIppUsbInterfaces(this.usb.descriptor);
     if (!this.usb.opened) await this.usb.open();

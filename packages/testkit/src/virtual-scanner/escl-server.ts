@@ -84,6 +84,8 @@ export class EsclServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     res.on('finish', () => this.control.emit('request', req.method ?? '', path, res.statusCode));
+    const override = req.method === 'GET' ? this.control.bodyOverrides.get(path) : undefined;
+    if (override !== undefined) return this.xml(res, 200, override);
     if (req.method === 'GET' && path === '/eSCL/ScannerCapabilities') return this.xml(res, 200, capabilitiesXml(this.config.model, this.config.serial, this.config.caps, this.config.feeder));
     if (req.method === 'GET' && path === '/eSCL/ScannerStatus') return this.xml(res, 200, statusXml(this.control.state, this.config.feeder ? this.control.adfState : undefined, this.control.jobStatus()));
     if (req.method === 'POST' && path === '/eSCL/ScanJobs') return this.createJob(req, res);

@@ -46,6 +46,8 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   /** Milliseconds a page takes to scan before its data starts (default 0). */
   scanDelayMs: number;
   readonly jobs: VirtualScanJob[] = [];
+  /** Bodies served instead of the real document for a path (malformed-XML tests): path → body. */
+  readonly bodyOverrides = new Map<string, string>();
   private jamAt: number | undefined;
   private jammed = false;
   private coverOpen = false;
