@@ -5,3 +5,4 @@ export * from './scripted-driver/index.js';
 export * from './timing/index.js';
 export * from './usb/index.js';
 export * from './virtual-scanner/index.js';
+export * from './conformance/index.js';

@@ -32,6 +32,8 @@ export interface RecordingCallbackScript {
   sinkGate?: () => Promise<void>;
   /** The nth item's sink fails after this many bytes. */
   failSink?: { index: number; afterBytes: number };
+  /** Called as each chunk reaches one of the app's streams (e.g. to act at the first byte). */
+  onChunk?: (fullItemName: string, bytes: Buffer) => void;
   /** The shared sequence counter (default: a private one). */
   nextSeq?: () => number;
 }
@@ -89,6 +91,7 @@ export class RecordingTransferCallback implements IWiaTransferCallback {
         const sink = new RecordingSink(this.nextSeq, {
           ...(this.script.sinkGate ? { gate: this.script.sinkGate } : {}),
           ...(failAfterBytes !== undefined ? { failAfterBytes } : {}),
+          ...(this.script.onChunk ? { onChunk: (bytes: Buffer) => this.script.onChunk?.(fullItemName, bytes) } : {}),
         });
         sink.on('error', () => {
           this.failSeq ??= this.nextSeq();

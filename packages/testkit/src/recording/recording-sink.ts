@@ -9,14 +9,15 @@ export interface RecordedChunk {
 /**
  * An app-side destination stream that records every chunk and when it came,
  * against a shared sequence counter, so a test can tell what arrived after
- * a cancel. Optionally slow (each write waits on `gate`) or failing.
+ * a cancel. Optionally slow (each write waits on `gate`) or failing, and
+ * observable chunk by chunk (`onChunk`, called as each chunk arrives).
  */
 export class RecordingSink extends Writable {
   readonly chunks: RecordedChunk[] = [];
 
   constructor(
     private readonly nextSeq: () => number,
-    private readonly options: { gate?: () => Promise<void>; failAfterBytes?: number; highWaterMark?: number } = {},
+    private readonly options: { gate?: () => Promise<void>; failAfterBytes?: number; highWaterMark?: number; onChunk?: (bytes: Buffer) => void } = {},
   ) {
     super({ highWaterMark: options.highWaterMark ?? 16 * 1024 });
   }
@@ -32,7 +33,11 @@ export class RecordingSink extends Writable {
 
   /** A chunk counts as received when it is handed to the stream, not when a slow disk gets to it. */
   override write(chunk: unknown, encodingOrCb?: BufferEncoding | ((error: Error | null | undefined) => void), cb?: (error: Error | null | undefined) => void): boolean {
-    if (!this.destroyed) this.chunks.push({ seq: this.nextSeq(), bytes: Buffer.from(chunk as Uint8Array) });
+    if (!this.destroyed) {
+      const bytes = Buffer.from(chunk as Uint8Array);
+      this.chunks.push({ seq: this.nextSeq(), bytes });
+      this.options.onChunk?.(bytes);
+    }
     return super.write(chunk, encodingOrCb as BufferEncoding, cb);
   }
 

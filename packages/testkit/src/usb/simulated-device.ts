@@ -145,6 +145,11 @@ export class SimulatedUsbDevice {
     this.port.inQueue(endpointAddress).clear();
   }
 
+  /** Interfaces some host handle holds claimed now, ascending (leak checks: empty once every handle released or closed). */
+  get claimedInterfaces(): number[] {
+    return [...this.port.claims.keys()].sort((a, b) => a - b);
+  }
+
   /** Bytes queued on an IN endpoint that the host has not read yet. */
   queuedIn(endpointAddress: number): number {
     return this.port.inQueue(endpointAddress).queuedBytes;
