@@ -55,7 +55,7 @@ export async function runConformance(target: ConformanceTarget, options: Conform
   const noLatency: ConformanceLatency = { runs: resolved.latencyRuns, cancelToCancelIo: undefined, cancelToSettled: undefined, skipped: resolved.latencyRuns, skippedWhy: 'not run' };
   let source: DeviceSource;
   try {
-    source = resolved.hardware ? await hardwareDeviceSource(resolved.hardware) : virtualDeviceSource(resolved);
+    source = resolved.hardware ? await hardwareDeviceSource(resolved.hardware, resolved.usbBackend) : virtualDeviceSource(resolved);
   } catch (err) {
     return report(resolved, resolved.hardware ?? 'virtual device', true, failAllRules(message(err)), { ...noLatency, skippedWhy: message(err) });
   }

@@ -1,4 +1,4 @@
-import { E_INVALIDARG, WiaError, type PluginClass, type RegisteredPlugin, type WiaDevice, type WiaDrvItem } from '@openwia/core';
+import { E_INVALIDARG, WiaError, defaultPluginRegistry, type PluginClass, type RegisteredPlugin, type UsbBackend, type WiaDevice, type WiaDrvItem } from '@openwia/core';
 import type { SimulatedUsbDevice } from '../usb/index.js';
 
 /**
@@ -59,6 +59,8 @@ export interface ConformanceOptions {
    * When set and no such device is found, every rule fails.
    */
   hardware?: string;
+  /** Where a `hardware` device is looked up (default: the node-usb backend, loaded on demand). */
+  usbBackend?: () => Promise<UsbBackend>;
 }
 
 /** Name of the environment variable that points the suite at real hardware. */
@@ -76,10 +78,17 @@ export interface ResolvedTarget {
   latencyRuns: number;
   transferTimeoutMs: number;
   hardware: string | undefined;
+  usbBackend: (() => Promise<UsbBackend>) | undefined;
 }
 
 function isRegisteredPlugin(plugin: unknown): plugin is RegisteredPlugin {
   return typeof plugin === 'object' && plugin !== null && typeof (plugin as RegisteredPlugin).pluginClass === 'function' && typeof (plugin as RegisteredPlugin).descriptor === 'object';
+}
+
+/** The name a plugin registered under (`@wiaPlugin`), else its class name. */
+function pluginName(plugin: PluginClass | RegisteredPlugin): string {
+  if (isRegisteredPlugin(plugin)) return plugin.descriptor.name;
+  return defaultPluginRegistry.list().find((p) => p.pluginClass === plugin)?.descriptor.name ?? (plugin.name || 'plugin');
 }
 
 /** The class behind a target's plugin. */
@@ -111,7 +120,7 @@ export function resolveTarget(target: unknown, options: ConformanceOptions = {},
   if (t.prepare !== undefined && typeof t.prepare !== 'function') throw new WiaError(E_INVALIDARG, '"prepare" must be a function');
   const hardware = options.hardware ?? (env[OPENWIA_DEVICE_ENV] || undefined);
   return {
-    name: t.name ?? (isRegisteredPlugin(t.plugin) ? t.plugin.descriptor.name : t.plugin.name || 'plugin'),
+    name: t.name ?? pluginName(t.plugin),
     plugin: t.plugin,
     device: t.device,
     item: t.item,
@@ -121,6 +130,7 @@ export function resolveTarget(target: unknown, options: ConformanceOptions = {},
     latencyRuns: positiveInteger(options.latencyRuns, 'latencyRuns', 20, true),
     transferTimeoutMs: positiveInteger(options.transferTimeoutMs, 'transferTimeoutMs', 30_000),
     hardware,
+    usbBackend: options.usbBackend,
   };
 }
 
