@@ -1,1 +1,1 @@
-export {};
+export * from './escl/index.js';

@@ -4,3 +4,4 @@ export * from './recording/index.js';
 export * from './scripted-driver/index.js';
 export * from './timing/index.js';
 export * from './usb/index.js';
+export * from './virtual-scanner/index.js';

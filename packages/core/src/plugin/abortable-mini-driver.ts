@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import {
   E_NOTIMPL,
   HResult,
@@ -192,7 +193,12 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
         if (!Number.isInteger(n) || n < 0 || n > buffer.length) {
           throw new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `read returned ${n} for a ${buffer.length}-byte buffer`);
         }
-        if (n === 0) return S_OK;
+        if (n === 0) {
+          // Ending the stream tells the core the item is whole, even if the device fails before the next one.
+          stream.end();
+          await finished(stream, { readable: false, signal });
+          return S_OK;
+        }
         await writeChunk(stream, buffer.subarray(0, n), signal);
         transferred += n;
         if (!callback) continue;

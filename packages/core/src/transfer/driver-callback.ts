@@ -132,6 +132,19 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     return true;
   }
 
+  /**
+   * When a driver fails after it ended an item's stream (the item is whole,
+   * the failure belongs to what came next — a jam while feeding the next
+   * page), the item still counts as transferred and the app hears its
+   * `END_OF_STREAM`.
+   */
+  async completeEndedItem(): Promise<void> {
+    const open = this.current;
+    if (open?.stream instanceof GuardedItemStream && open.stream.writableEnded && open.result.status === 'cancelled') {
+      await this.completeCurrentItem();
+    }
+  }
+
   /** Marks the open item with the transfer's outcome when the transfer ends without completing it. */
   abandonCurrentItem(status: 'cancelled' | 'failed'): void {
     const open = this.current;

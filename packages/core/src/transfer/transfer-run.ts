@@ -174,6 +174,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
       const acquired = await this.guard('drvAcquireItemData', () => driver.drvAcquireItemData(call.item, call.flags, context));
       this.acquireInProgress = false;
       const verdict = this.judgeAcquire(acquired);
+      if (verdict.kind === 'error' && !this.latch.latched && !this.uploadSource) await this.driverCallback.completeEndedItem();
       if (verdict.kind !== 'status') return verdict;
       if (this.latch.latched) return undefined;
       lastStatus = verdict.hr === S_OK ? lastStatus : verdict.hr;

@@ -6,6 +6,7 @@ import {
   WIA_ERROR_ITEM_DELETED,
   WIA_STATUS_END_OF_MEDIA,
   WIA_TRANSFER_ACQUIRE_CHILDREN,
+  WIA_TRANSFER_MSG_END_OF_STREAM,
   WIA_TRANSFER_MSG_STATUS,
   WiaDevice,
   WiaError,
@@ -68,6 +69,16 @@ describe('a device session (WiaDevice) on the plugin base (AbortableMiniDriver)'
     expect(await transfer.Download(WIA_TRANSFER_ACQUIRE_CHILDREN, new RecordingTransferCallback())).to.equal(WIA_STATUS_END_OF_MEDIA);
     expect(transfer.lastReport?.outcome).to.equal('completed-partial');
     expect(transfer.lastReport?.items).to.have.length(2);
+  });
+
+  it('an item read whole stays transferred when the device fails before the next one', async () => {
+    const driver = new MemoryMiniDriver({ items, throwOnRead: 5 });
+    const device = await WiaDevice.open(driver, { deviceId: 'mem' });
+    const app = new RecordingTransferCallback();
+    const report = await device.createTransfer('Root\\Folder').transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, app);
+    expect(report.outcome).to.equal('failed');
+    expect(report.items.map((i) => i.status)).to.deep.equal(['transferred', 'failed']);
+    expect(app.messages.filter((m) => m.lMessage === WIA_TRANSFER_MSG_END_OF_STREAM)).to.have.length(1);
   });
 
   it('cancel tells the device to stop its job (cancelDevice) and closes the item', async () => {

@@ -1,0 +1,139 @@
+import {
+  CancelledError,
+  WIA_ERROR_BUSY,
+  WIA_ERROR_DEVICE_COMMUNICATION,
+  WiaError,
+} from '@openwia/core';
+import type { HttpExchange } from './ipp-usb/http-exchange.js';
+import type { IppUsbClient, IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
+import { statusError } from './escl-errors.js';
+import { parseCapabilities, type EsclCapabilities } from './xml/capabilities.js';
+import { MAX_ESCL_XML_BYTES } from './xml/safe-xml.js';
+import { buildScanSettings, type EsclScanSettings } from './xml/scan-settings.js';
+import { parseStatus, type EsclStatus } from './xml/status.js';
+
+/** How {@link EsclClient} retries `503 Service Unavailable`. */
+export interface EsclRetryPolicy {
+  /** First wait in ms; doubles per attempt up to {@link maxDelayMs}. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Attempts in all before `WIA_ERROR_BUSY`. */
+  attempts: number;
+}
+
+/** Default retry policy: 50 ms doubling to 1 s, 12 attempts (about 8 s). */
+export const DEFAULT_RETRY: EsclRetryPolicy = { initialDelayMs: 50, maxDelayMs: 1000, attempts: 12 };
+
+/** Base path of eSCL resources. */
+export const ESCL_BASE = '/eSCL';
+
+/** Waits `ms`, abortably; the timer is cleared on abort. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new CancelledError());
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The eSCL resources of a scanner, over IPP-USB: capabilities, status, scan
+ * jobs and their documents. Every call takes an `AbortSignal`; `503` answers
+ * are retried with exponential backoff.
+ */
+export class EsclClient {
+  constructor(
+    private readonly http: IppUsbClient,
+    private readonly retry: EsclRetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  async capabilities(signal: AbortSignal): Promise<EsclCapabilities> {
+    return parseCapabilities(await this.getXml(`${ESCL_BASE}/ScannerCapabilities`, signal));
+  }
+
+  async status(signal: AbortSignal): Promise<EsclStatus> {
+    return parseStatus(await this.getXml(`${ESCL_BASE}/ScannerStatus`, signal));
+  }
+
+  /**
+   * Creates a scan job; resolves with the job's path. A refusal (`409`, or
+   * `503` past the retries) is explained from `ScannerStatus` (feeder empty,
+   * jam, cover open, busy).
+   */
+  async createJob(settings: EsclScanSettings, signal: AbortSignal): Promise<string> {
+    const request: IppUsbRequest = { method: 'POST', path: `${ESCL_BASE}/ScanJobs`, body: buildScanSettings(settings), contentType: 'text/xml' };
+    const { exchange, status } = await this.sendWithRetry(request, signal, { busyIsFinal: false });
+    const location = (await exchange.head(signal)).headers.location;
+    await exchange.readAll(64 * 1024, signal);
+    if (status === 201 && typeof location === 'string') return jobPath(location);
+    if (status === 201) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner created a job without a Location');
+    throw statusError(await this.status(signal), status === 503 ? WIA_ERROR_BUSY : WIA_ERROR_DEVICE_COMMUNICATION);
+  }
+
+  /**
+   * Asks for the job's next document. Resolves with the exchange whose body
+   * is the page (`200`), or `undefined` when the job has no more (`404`).
+   */
+  async nextDocument(jobUri: string, signal: AbortSignal): Promise<HttpExchange | undefined> {
+    const { exchange, status } = await this.sendWithRetry({ method: 'GET', path: `${jobUri}/NextDocument` }, signal, { busyIsFinal: true });
+    if (status === 200) return exchange;
+    await exchange.readAll(64 * 1024, signal);
+    if (status === 404) return undefined;
+    throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `NextDocument answered ${status}`);
+  }
+
+  /** Cancels a job (`DELETE`); a job the scanner no longer knows counts as deleted. */
+  async deleteJob(jobUri: string, signal: AbortSignal): Promise<void> {
+    const exchange = this.http.send({ method: 'DELETE', path: jobUri });
+    const res = await exchange.head(signal);
+    await exchange.readAll(64 * 1024, signal);
+    if (res.statusCode !== undefined && res.statusCode >= 300 && res.statusCode !== 404) {
+      throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `DELETE ${jobUri} answered ${res.statusCode}`);
+    }
+  }
+
+  private async getXml(path: string, signal: AbortSignal): Promise<Buffer> {
+    const { exchange, status } = await this.sendWithRetry({ method: 'GET', path }, signal, { busyIsFinal: true });
+    const body = await exchange.readAll(MAX_ESCL_XML_BYTES, signal);
+    if (status !== 200) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `GET ${path} answered ${status}`);
+    return body;
+  }
+
+  /** Sends a request, retrying `503` with backoff; the last exchange is returned unread. */
+  private async sendWithRetry(request: IppUsbRequest, signal: AbortSignal, options: { busyIsFinal: boolean }): Promise<{ exchange: HttpExchange; status: number }> {
+    let delay = this.retry.initialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      const exchange = this.http.send(request);
+      const status = (await exchange.head(signal)).statusCode ?? 0;
+      if (status !== 503 || attempt >= this.retry.attempts) {
+        if (status === 503 && options.busyIsFinal) {
+          await exchange.readAll(64 * 1024, signal);
+          throw new WiaError(WIA_ERROR_BUSY, `${request.method} ${request.path}: the scanner stayed busy`);
+        }
+        return { exchange, status };
+      }
+      await exchange.readAll(64 * 1024, signal);
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, this.retry.maxDelayMs);
+    }
+  }
+}
+
+/** The path of a job from a `Location` header (absolute URL or path). */
+export function jobPath(location: string): string {
+  let path: string;
+  try {
+    path = new URL(location, 'http://localhost').pathname;
+  } catch (err) {
+    throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the scanner gave an unusable job Location ${JSON.stringify(location.slice(0, 80))}`, { cause: err });
+  }
+  if (!path.startsWith('/') || path.length > 512) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the scanner gave an unusable job Location ${JSON.stringify(location.slice(0, 80))}`);
+  return path.replace(/\/+$/, '');
+}

@@ -1,0 +1,166 @@
+import {
+  DUPLEX,
+  E_INVALIDARG,
+  FEEDER,
+  FLATBED,
+  TYMED_FILE,
+  WIA_DATA_COLOR,
+  WIA_DATA_GRAYSCALE,
+  WIA_DATA_THRESHOLD,
+  WIA_IPA_DATATYPE,
+  WIA_IPA_DEPTH,
+  WIA_IPA_FILENAME_EXTENSION,
+  WIA_IPA_FORMAT,
+  WIA_IPA_PREFERRED_FORMAT,
+  WIA_IPA_TYMED,
+  WIA_IPS_DOCUMENT_HANDLING_SELECT,
+  WIA_IPS_PAGES,
+  WIA_IPS_XEXTENT,
+  WIA_IPS_XPOS,
+  WIA_IPS_XRES,
+  WIA_IPS_YEXTENT,
+  WIA_IPS_YPOS,
+  WIA_IPS_YRES,
+  WIA_PROP_READ,
+  WIA_PROP_RW,
+  WiaError,
+  WiaImgFmt_JPEG,
+  WiaImgFmt_PDFA,
+  WiaImgFmt_PNG,
+  WiaImgFmt_TIFF,
+  type WiaPropertyStorage,
+} from '@openwia/core';
+import type { EsclColorMode, EsclInputCaps } from './xml/capabilities.js';
+import type { EsclScanSettings } from './xml/scan-settings.js';
+
+/** What the driver keeps on a flatbed or feeder item. */
+export interface EsclSourceContext {
+  source: 'Platen' | 'Feeder';
+  caps: EsclInputCaps;
+  /** Feeder only: the duplex capabilities, when the feeder can scan both sides. */
+  duplexCaps?: EsclInputCaps;
+}
+
+/** MIME type ↔ WIA format GUID and file extension. */
+const FORMATS: ReadonlyArray<{ mime: string; guid: string; extension: string }> = [
+  { mime: 'image/jpeg', guid: WiaImgFmt_JPEG, extension: 'jpg' },
+  { mime: 'image/png', guid: WiaImgFmt_PNG, extension: 'png' },
+  { mime: 'image/tiff', guid: WiaImgFmt_TIFF, extension: 'tif' },
+  { mime: 'application/pdf', guid: WiaImgFmt_PDFA, extension: 'pdf' },
+];
+
+/** eSCL color mode ↔ WIA data type and depth. */
+const COLOR_MODES: ReadonlyArray<{ mode: EsclColorMode; dataType: number; depth: number }> = [
+  { mode: 'BlackAndWhite1', dataType: WIA_DATA_THRESHOLD, depth: 1 },
+  { mode: 'Grayscale8', dataType: WIA_DATA_GRAYSCALE, depth: 8 },
+  { mode: 'RGB24', dataType: WIA_DATA_COLOR, depth: 24 },
+];
+
+/** eSCL regions are in 1/300 inch. */
+const ESCL_UNITS_PER_INCH = 300;
+
+function pick<T>(values: readonly T[], preferred: T): T {
+  return values.includes(preferred) ? preferred : values[0]!;
+}
+
+function toPixels(units: number, dpi: number): number {
+  return Math.floor((units * dpi) / ESCL_UNITS_PER_INCH);
+}
+
+/** Defines the imaging properties of a flatbed or feeder item from its eSCL capabilities. */
+export function defineSourceProperties(p: WiaPropertyStorage, context: EsclSourceContext): void {
+  const { caps } = context;
+  const resolution = pick(caps.resolutions, 300);
+  const resolutions = { kind: 'list', nominal: resolution, values: caps.resolutions } as const;
+  p.define({ id: WIA_IPS_XRES, name: 'WIA_IPS_XRES', access: WIA_PROP_RW, value: resolution, valid: resolutions });
+  p.define({ id: WIA_IPS_YRES, name: 'WIA_IPS_YRES', access: WIA_PROP_RW, value: resolution, valid: resolutions });
+
+  const modes = COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode));
+  const mode = modes.find((m) => m.mode === 'RGB24') ?? modes[0]!;
+  p.define({ id: WIA_IPA_DATATYPE, name: 'WIA_IPA_DATATYPE', access: WIA_PROP_RW, value: mode.dataType, valid: { kind: 'list', nominal: mode.dataType, values: modes.map((m) => m.dataType) } });
+  p.define({ id: WIA_IPA_DEPTH, name: 'WIA_IPA_DEPTH', access: WIA_PROP_READ, value: mode.depth });
+
+  const formats = FORMATS.filter((f) => caps.documentFormats.includes(f.mime));
+  if (formats.length === 0) throw new WiaError(E_INVALIDARG, `the scanner offers no format this driver knows (${caps.documentFormats.join(', ')})`);
+  const format = formats[0]!;
+  p.define({ id: WIA_IPA_FORMAT, name: 'WIA_IPA_FORMAT', access: WIA_PROP_RW, value: format.guid, valid: { kind: 'list', nominal: format.guid, values: formats.map((f) => f.guid) } });
+  p.define({ id: WIA_IPA_PREFERRED_FORMAT, name: 'WIA_IPA_PREFERRED_FORMAT', access: WIA_PROP_READ, value: format.guid });
+  p.define({ id: WIA_IPA_FILENAME_EXTENSION, name: 'WIA_IPA_FILENAME_EXTENSION', access: WIA_PROP_READ, value: format.extension });
+  p.define({ id: WIA_IPA_TYMED, name: 'WIA_IPA_TYMED', access: WIA_PROP_READ, value: TYMED_FILE });
+  defineRegion(p, caps, resolution);
+
+  if (context.source === 'Feeder') {
+    const bits = FEEDER | (context.duplexCaps ? DUPLEX : 0);
+    p.define({ id: WIA_IPS_DOCUMENT_HANDLING_SELECT, name: 'WIA_IPS_DOCUMENT_HANDLING_SELECT', access: WIA_PROP_RW, value: FEEDER, valid: { kind: 'flag', nominal: FEEDER, bits } });
+    p.define({ id: WIA_IPS_PAGES, name: 'WIA_IPS_PAGES', access: WIA_PROP_RW, value: 0, valid: { kind: 'range', min: 0, nominal: 0, max: 10_000, step: 1 } });
+  } else {
+    p.define({ id: WIA_IPS_DOCUMENT_HANDLING_SELECT, name: 'WIA_IPS_DOCUMENT_HANDLING_SELECT', access: WIA_PROP_READ, value: FLATBED });
+  }
+}
+
+/** (Re)defines position and extent in pixels at `dpi`, keeping the current values where they still fit. */
+function defineRegion(p: WiaPropertyStorage, caps: EsclInputCaps, dpi: number): void {
+  const maxX = toPixels(caps.maxWidth, dpi);
+  const maxY = toPixels(caps.maxHeight, dpi);
+  const minX = Math.max(1, toPixels(caps.minWidth, dpi));
+  const minY = Math.max(1, toPixels(caps.minHeight, dpi));
+  const keep = (id: number, fallback: number, min: number, max: number): number => {
+    const current = p.has(id) ? Number(p.value(id)) : fallback;
+    return Math.min(Math.max(current, min), max);
+  };
+  const xExtent = p.has(WIA_IPS_XEXTENT) ? keep(WIA_IPS_XEXTENT, maxX, minX, maxX) : maxX;
+  const yExtent = p.has(WIA_IPS_YEXTENT) ? keep(WIA_IPS_YEXTENT, maxY, minY, maxY) : maxY;
+  const xPos = keep(WIA_IPS_XPOS, 0, 0, maxX - minX);
+  const yPos = keep(WIA_IPS_YPOS, 0, 0, maxY - minY);
+  p.define({ id: WIA_IPS_XPOS, name: 'WIA_IPS_XPOS', access: WIA_PROP_RW, value: xPos, valid: { kind: 'range', min: 0, nominal: 0, max: maxX - minX, step: 1 } });
+  p.define({ id: WIA_IPS_YPOS, name: 'WIA_IPS_YPOS', access: WIA_PROP_RW, value: yPos, valid: { kind: 'range', min: 0, nominal: 0, max: maxY - minY, step: 1 } });
+  p.define({ id: WIA_IPS_XEXTENT, name: 'WIA_IPS_XEXTENT', access: WIA_PROP_RW, value: xExtent, valid: { kind: 'range', min: minX, nominal: maxX, max: maxX, step: 1 } });
+  p.define({ id: WIA_IPS_YEXTENT, name: 'WIA_IPS_YEXTENT', access: WIA_PROP_RW, value: yExtent, valid: { kind: 'range', min: minY, nominal: maxY, max: maxY, step: 1 } });
+}
+
+/**
+ * Checks the item's properties together and updates the dependent ones
+ * (depth from data type, extension from format, region ranges from
+ * resolution). Throws `E_INVALIDARG` when they cannot go together.
+ */
+export function validateSourceProperties(p: WiaPropertyStorage, context: EsclSourceContext, changed: readonly number[]): void {
+  const xRes = Number(p.value(WIA_IPS_XRES));
+  if (Number(p.value(WIA_IPS_YRES)) !== xRes) {
+    if (changed.includes(WIA_IPS_YRES) && !changed.includes(WIA_IPS_XRES)) p.setByDriver(WIA_IPS_XRES, Number(p.value(WIA_IPS_YRES)));
+    else p.setByDriver(WIA_IPS_YRES, xRes);
+  }
+  const mode = COLOR_MODES.find((m) => m.dataType === Number(p.value(WIA_IPA_DATATYPE)));
+  if (mode) p.setByDriver(WIA_IPA_DEPTH, mode.depth);
+  const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT));
+  if (format) p.setByDriver(WIA_IPA_FILENAME_EXTENSION, format.extension);
+  if (changed.includes(WIA_IPS_XRES) || changed.includes(WIA_IPS_YRES)) defineRegion(p, context.caps, Number(p.value(WIA_IPS_XRES)));
+  const select = Number(p.value(WIA_IPS_DOCUMENT_HANDLING_SELECT));
+  if (context.source === 'Feeder' && (select & DUPLEX) !== 0 && !context.duplexCaps) throw new WiaError(E_INVALIDARG, 'this feeder cannot scan duplex');
+}
+
+/** The eSCL scan settings the item's properties ask for. */
+export function scanSettingsOf(p: WiaPropertyStorage, context: EsclSourceContext): EsclScanSettings {
+  const dpi = Number(p.value(WIA_IPS_XRES));
+  const toUnits = (pixels: number): number => Math.round((pixels * ESCL_UNITS_PER_INCH) / dpi);
+  const mode = COLOR_MODES.find((m) => m.dataType === Number(p.value(WIA_IPA_DATATYPE))) ?? COLOR_MODES[2]!;
+  const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT)) ?? FORMATS[0]!;
+  const duplex = context.source === 'Feeder' && (Number(p.value(WIA_IPS_DOCUMENT_HANDLING_SELECT)) & DUPLEX) !== 0;
+  return {
+    inputSource: context.source,
+    duplex,
+    colorMode: mode.mode,
+    resolution: dpi,
+    documentFormat: format.mime,
+    region: {
+      x: toUnits(Number(p.value(WIA_IPS_XPOS))),
+      y: toUnits(Number(p.value(WIA_IPS_YPOS))),
+      width: Math.min(context.caps.maxWidth, toUnits(Number(p.value(WIA_IPS_XEXTENT)))),
+      height: Math.min(context.caps.maxHeight, toUnits(Number(p.value(WIA_IPS_YEXTENT)))),
+    },
+  };
+}
+
+/** The number of pages the app asked for on a feeder item (0 = all). */
+export function requestedPages(p: WiaPropertyStorage): number {
+  return p.has(WIA_IPS_PAGES) ? Number(p.value(WIA_IPS_PAGES)) : 1;
+}

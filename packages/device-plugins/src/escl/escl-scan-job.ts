@@ -1,0 +1,117 @@
+import { WiaError, type ItemReader } from '@openwia/core';
+import type { EsclClient } from './escl-client.js';
+import { sleep } from './escl-client.js';
+import type { HttpExchange } from './ipp-usb/http-exchange.js';
+import type { IppUsbClient } from './ipp-usb/ipp-usb-client.js';
+import type { EsclScanSettings } from './xml/scan-settings.js';
+import type { EsclJobInfo } from './xml/status.js';
+
+/** Bounds of the clean-up after a cancel or a failure: they must not hold up the transfer's settling. */
+const CLEANUP_DEADLINE_MS = 1500;
+const IDLE_POLLS = 20;
+const IDLE_POLL_DELAY_MS = 10;
+
+/** Runs `work` with a signal that aborts after `ms` (the timer is cleared afterwards). */
+async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), ms);
+  try {
+    return await work(deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One eSCL scan job as a state machine: `created → scanning → (completed |
+ * cancelled)`. Pages are read straight from the `NextDocument` response.
+ * {@link cancel} is idempotent: it stops the read in flight, deletes the
+ * job, drains the interrupted response and waits for the scanner to be idle,
+ * so the next job finds it ready.
+ */
+export class EsclScanJob {
+  /** The job's path on the scanner once created. */
+  uri: string | undefined;
+  private state: 'new' | 'scanning' | 'completed' | 'stopped' = 'new';
+  private document: HttpExchange | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly escl: EsclClient,
+    private readonly http: IppUsbClient,
+    private readonly settings: EsclScanSettings,
+  ) {}
+
+  get completed(): boolean {
+    return this.state === 'completed';
+  }
+
+  /** `POST /eSCL/ScanJobs`. */
+  async start(signal: AbortSignal): Promise<void> {
+    this.uri = await this.escl.createJob(this.settings, signal);
+    this.state = 'scanning';
+  }
+
+  /** The next page's response, or `undefined` when the job has no more pages (`404`). */
+  async nextDocument(signal: AbortSignal): Promise<HttpExchange | undefined> {
+    const document = await this.escl.nextDocument(this.uri!, signal);
+    this.document = document;
+    if (!document) this.state = 'completed';
+    return document;
+  }
+
+  /** Reads a page from its `NextDocument` response. */
+  pageReader(document: HttpExchange): ItemReader {
+    const length = Number(document.message?.headers['content-length'] ?? NaN);
+    return {
+      ...(Number.isInteger(length) && length > 0 ? { size: length } : {}),
+      read: (buffer, signal) => document.read(buffer, signal),
+      close: async () => undefined,
+    };
+  }
+
+  /** What the scanner says about this job, when it lists it. */
+  async info(signal: AbortSignal): Promise<{ job: EsclJobInfo | undefined; adfState: string | undefined }> {
+    const status = await this.escl.status(signal);
+    return { job: status.jobs.find((j) => j.uri === this.uri || this.uri?.endsWith(j.uri)), adfState: status.adfState };
+  }
+
+  /** Stops the job unless it completed: cancel in flight, DELETE, drain, wait for idle. Never throws. */
+  cancel(): Promise<void> {
+    if (this.state === 'completed' && !this.http.needsRecovery) return Promise.resolve();
+    this.stopping ??= this.stop().catch(() => undefined);
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    this.document?.interrupt();
+    const alone = this.http.agent.maxSockets < 2;
+    // With one interface the DELETE would queue behind the held response: drain first.
+    if (alone) await this.http.recover();
+    await withDeadline(CLEANUP_DEADLINE_MS, async (signal) => {
+      const uri = this.uri ?? (await this.findOwnJob(signal));
+      if (uri && this.state !== 'completed') await this.escl.deleteJob(uri, signal).catch(() => undefined);
+      await this.http.recover();
+      this.state = 'stopped';
+      await this.waitForIdle(signal);
+    });
+  }
+
+  /** A cancel during `POST` leaves a job whose Location never arrived: find it in the status. */
+  private async findOwnJob(signal: AbortSignal): Promise<string | undefined> {
+    await this.http.recover();
+    const status = await this.escl.status(signal);
+    return status.jobs.find((j) => j.state === 'Pending' || j.state === 'Processing')?.uri;
+  }
+
+  private async waitForIdle(signal: AbortSignal): Promise<void> {
+    for (let i = 0; i < IDLE_POLLS; i++) {
+      const status = await this.escl.status(signal).catch((err: unknown) => {
+        if (err instanceof WiaError) return undefined;
+        throw err;
+      });
+      if (!status || status.state !== 'Processing') return;
+      await sleep(IDLE_POLL_DELAY_MS, signal);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import {
+  E_INVALIDARG,
+  S_OK,
+  WIA_DATA_GRAYSCALE,
+  WIA_ERROR_DEVICE_COMMUNICATION,
+  WIA_IPA_DATATYPE,
+  WIA_IPA_DEPTH,
+  WIA_IPA_FILENAME_EXTENSION,
+  WIA_IPA_FORMAT,
+  WIA_IPS_XEXTENT,
+  WIA_IPS_XRES,
+  WIA_IPS_YRES,
+  WiaDevice,
+  WiaError,
+  WiaImgFmt_PNG,
+  defaultPluginRegistry,
+} from '@openwia/core';
+import { createVirtualScanner } from '@openwia/testkit';
+import { EsclScannerDriver } from './escl-scanner-driver.js';
+import { openScanner, recordingApp } from './escl-test-support.js';
+
+describe('eSCL plugin: session, items and properties', () => {
+  it('is the plugin the registry picks for an IPP-USB (7/1/4) device', () => {
+    const { device } = createVirtualScanner();
+    expect(defaultPluginRegistry.bestMatch(device.descriptor)?.descriptor.name).to.equal('escl');
+  });
+
+  it('builds Flatbed and Feeder items from ScannerCapabilities', async () => {
+    const { device, driver } = await openScanner({ duplex: true });
+    expect(device.root.children.map((c) => c.name)).to.deep.equal(['Flatbed', 'Feeder']);
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPS_XRES).valid).to.deep.equal({ kind: 'list', nominal: 300, values: [75, 150, 300] });
+    expect(driver.capabilities!.adfDuplex).to.not.equal(undefined);
+    await device.close();
+  });
+
+  it('scans the flatbed with the properties the app set (PNG, grayscale, 150 dpi)', async () => {
+    const { device, scanner } = await openScanner();
+    const flatbed = device.item('Root\\Flatbed');
+    await device.writeProperties(flatbed, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PNG], [WIA_IPA_DATATYPE, WIA_DATA_GRAYSCALE], [WIA_IPS_XRES, 150]]));
+    expect(flatbed.properties.value(WIA_IPS_YRES)).to.equal(150);
+    expect(flatbed.properties.value(WIA_IPA_DEPTH)).to.equal(8);
+    expect(flatbed.properties.value(WIA_IPA_FILENAME_EXTENSION)).to.equal('png');
+    expect(flatbed.properties.value(WIA_IPS_XEXTENT)).to.equal(150);
+    let sent: Buffer | undefined;
+    scanner.control.on('pageSent', (_job, _page, bytes) => (sent = bytes));
+    const { app, recorded } = recordingApp();
+    expect(await device.createTransfer(flatbed).Download(0, app)).to.equal(S_OK);
+    const image = recorded.pages.get('Flatbed')!.bytes;
+    expect(image.subarray(1, 4).toString()).to.equal('PNG');
+    expect(image.equals(sent!)).to.equal(true);
+    const job = scanner.control.jobs[0]!;
+    expect(job.settings).to.include({ inputSource: 'Platen', colorMode: 'Grayscale8', xResolution: 150, format: 'image/png', width: 300 });
+    expect(job.state).to.equal('Completed');
+    expect(job.deleted).to.equal(false);
+    await device.close();
+  });
+
+  it('refuses a value outside the scanner capabilities', async () => {
+    const { device } = await openScanner();
+    const error = await device.writeProperties(device.item('Root\\Flatbed'), new Map([[WIA_IPS_XRES, 1200]])).catch((err: unknown) => err);
+    expect((error as WiaError).hresult).to.equal(E_INVALIDARG);
+    await device.close();
+  });
+
+  it('malformed capabilities from the device fail the session open with a typed error', async () => {
+    const scanner = createVirtualScanner();
+    scanner.control.bodyOverrides.set('/eSCL/ScannerCapabilities', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>');
+    const error = await WiaDevice.open(new EsclScannerDriver(scanner.device.createTransport()), { deviceId: 'sim:bad' }).catch((err: unknown) => err);
+    expect(error).to.be.instanceOf(WiaError);
+    expect((error as WiaError).hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
+  });
+
+  it('a malformed ScannerStatus during a feeder job fails it with a typed error', async () => {
+    const { device, scanner } = await openScanner({ feederSheets: 0 });
+    scanner.control.bodyOverrides.set('/eSCL/ScannerStatus', '<scan:ScannerStatus><pwg:State>Sideways</pwg:State></scan:ScannerStatus>');
+    const report = await device.createTransfer('Root\\Feeder').transfer('download', 1, recordingApp().app);
+    expect(report.error?.hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
+    await device.close();
+  });
+});

@@ -1,0 +1,184 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { CancelledError, WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
+import { UsbPipeConnection } from './usb-pipe-connection.js';
+
+/** Waits for one of `events` on `emitter`, or rejects when `signal` aborts. */
+function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new CancelledError());
+    const done = (): void => {
+      for (const e of events) emitter.off(e, done);
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = (): void => {
+      for (const e of events) emitter.off(e, done);
+      reject(new CancelledError());
+    };
+    for (const e of events) emitter.on(e, done);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * One HTTP request/response over an IPP-USB connection, abortable without
+ * losing the connection: {@link interrupt} stops the USB read in flight (the
+ * caller's wait ends at once) and {@link settle} later lets the HTTP layer
+ * consume the rest of the response so the interface is clean again.
+ */
+export class HttpExchange {
+  /** Resolves with the response head; rejects with a `WiaError` when the exchange fails. */
+  readonly response: Promise<IncomingMessage>;
+  private responseMessage: IncomingMessage | undefined;
+  private ended = false;
+  private failed = false;
+  private interrupted = false;
+
+  constructor(readonly request: ClientRequest) {
+    this.response = new Promise<IncomingMessage>((resolve, reject) => {
+      request.once('response', (res: IncomingMessage) => {
+        this.responseMessage = res;
+        res.once('end', () => (this.ended = true));
+        // A connection error during the body is reported by read(); keep the stream from throwing.
+        res.on('error', () => undefined);
+        resolve(res);
+      });
+      request.once('error', (err: unknown) => {
+        this.failed = true;
+        reject(this.describe(err));
+      });
+    });
+    this.response.catch(() => undefined);
+  }
+
+  /** The connection the request went out on, once the agent assigned one. */
+  get connection(): UsbPipeConnection | undefined {
+    const socket = this.request.socket;
+    return socket instanceof UsbPipeConnection ? socket : undefined;
+  }
+
+  /** The response head once it arrived. */
+  get message(): IncomingMessage | undefined {
+    return this.responseMessage;
+  }
+
+  /** `true` once the response body has been read to its end. */
+  get complete(): boolean {
+    return this.ended;
+  }
+
+  /** `true` when nothing more will happen on the wire: the body ended or the exchange failed. */
+  get finished(): boolean {
+    return this.ended || this.failed || this.request.destroyed && !this.responseMessage;
+  }
+
+  /** `true` after {@link interrupt}. */
+  get wasInterrupted(): boolean {
+    return this.interrupted;
+  }
+
+  /** Awaits the response head, abortably; an abort interrupts the exchange. */
+  async head(signal: AbortSignal): Promise<IncomingMessage> {
+    return this.abortable(this.response, signal);
+  }
+
+  /** Reads up to `buffer.length` bytes of the body; 0 at its end. An abort interrupts the exchange. */
+  async read(buffer: Uint8Array, signal: AbortSignal): Promise<number> {
+    const res = await this.head(signal);
+    for (;;) {
+      signal.throwIfAborted();
+      const chunk = res.read() as Buffer | null;
+      if (chunk) {
+        const n = Math.min(chunk.length, buffer.length);
+        buffer.set(chunk.subarray(0, n));
+        if (n < chunk.length) res.unshift(chunk.subarray(n));
+        return n;
+      }
+      if (this.ended || res.readableEnded) return 0;
+      if (res.errored || !res.complete && res.destroyed) throw this.describe(res.errored ?? new Error('the response was cut short'));
+      await this.abortable(nextEvent(res, ['readable', 'end', 'error', 'close'], signal), signal);
+    }
+  }
+
+  /** Reads the whole body, refusing more than `limit` bytes. */
+  async readAll(limit: number, signal: AbortSignal): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buffer = Buffer.allocUnsafe(16 * 1024);
+    for (;;) {
+      const n = await this.read(buffer, signal);
+      if (n === 0) return Buffer.concat(chunks, total);
+      total += n;
+      if (total > limit) {
+        this.interrupt();
+        throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the device sent more than ${limit} bytes for ${this.request.method} ${this.request.path}`);
+      }
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+  }
+
+  /**
+   * Stops waiting: aborts the USB read in flight on this exchange's
+   * connection (holding the connection), or drops the request when it has
+   * not left yet.
+   */
+  interrupt(): void {
+    if (this.interrupted || this.ended) return;
+    this.interrupted = true;
+    const connection = this.connection;
+    if (connection) connection.hold().catch(() => undefined);
+    else this.request.destroy();
+  }
+
+  /**
+   * Brings the connection back to a clean state after an interrupt: resumes
+   * reading and discards the rest of the response. Gives up after
+   * `deadlineMs` and closes the connection (its interface is then retired).
+   */
+  async settle(deadlineMs: number): Promise<void> {
+    if (this.ended) return;
+    const connection = this.connection;
+    if (!connection || connection.destroyed) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = (async () => {
+      connection.release();
+      const res = await this.response;
+      res.resume();
+      if (!this.ended && !res.destroyed) await new Promise<void>((resolve) => {
+        res.once('end', resolve);
+        res.once('close', resolve);
+      });
+    })().catch(() => undefined);
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deadlineMs)));
+    const outcome = await Promise.race([drained, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' && !this.ended) connection.destroy();
+  }
+
+  private async abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) {
+      this.interrupt();
+      throw new CancelledError();
+    }
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => {
+        this.interrupt();
+        reject(new CancelledError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([promise, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+  }
+
+  private describe(err: unknown): WiaError {
+    const failure = this.connection?.failure;
+    if (failure) return failure;
+    if (err instanceof WiaError) return err;
+    return WiaError.from(err, WIA_ERROR_DEVICE_COMMUNICATION, `${this.request.method} ${this.request.path}`);
+  }
+}

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { once } from 'node:events';
+import { EXAMPLE_ENDPOINTS, createExampleBulkDevice } from '@openwia/testkit';
+import { WIA_ERROR_OFFLINE } from '@openwia/core';
+import { UsbPipeConnection } from './usb-pipe-connection.js';
+
+async function openConnection() {
+  const device = createExampleBulkDevice();
+  const transport = device.createTransport();
+  await transport.open();
+  await transport.selectConfiguration(1);
+  await transport.claimInterface(0);
+  const connection = new UsbPipeConnection(transport, { interfaceNumber: 0, inEndpoint: EXAMPLE_ENDPOINTS.bulkIn, outEndpoint: EXAMPLE_ENDPOINTS.bulkOut, maxPacketSize: 512 });
+  return { device, transport, connection };
+}
+
+describe('UsbPipeConnection: a socket over a bulk pipe pair', () => {
+  it('writes go out as bulk OUT transfers, device IN data comes out readable', async () => {
+    const { device, connection } = await openConnection();
+    const received: Buffer[] = [];
+    device.onOut(EXAMPLE_ENDPOINTS.bulkOut, (data) => void received.push(Buffer.from(data)));
+    await new Promise<void>((resolve, reject) => connection.write('GET / HTTP/1.1\r\n\r\n', (err) => (err ? reject(err) : resolve())));
+    expect(Buffer.concat(received).toString()).to.equal('GET / HTTP/1.1\r\n\r\n');
+    const data = once(connection, 'data');
+    await device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, Buffer.from('HTTP/1.1 200 OK'));
+    expect(String((await data)[0])).to.equal('HTTP/1.1 200 OK');
+    connection.destroy();
+  });
+
+  it('hold aborts the read in flight and leaves unread bytes on the device; release picks them up in order', async () => {
+    const { device, connection } = await openConnection();
+    const chunks: string[] = [];
+    connection.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    await device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, Buffer.from('one'));
+    await connection.hold();
+    expect(connection.isHeld).to.equal(true);
+    const second = device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, Buffer.from('two'));
+    expect(device.queuedIn(EXAMPLE_ENDPOINTS.bulkIn)).to.equal(3);
+    connection.release();
+    await second;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(chunks.join('')).to.equal('onetwo');
+    connection.destroy();
+  });
+
+  it('an unplug breaks the connection with the transport error (WIA_ERROR_OFFLINE)', async () => {
+    const { device, connection } = await openConnection();
+    connection.resume();
+    const closed = once(connection, 'error');
+    device.unplug();
+    const [error] = await closed;
+    expect(error.hresult).to.equal(WIA_ERROR_OFFLINE);
+    expect(connection.failure?.hresult).to.equal(WIA_ERROR_OFFLINE);
+  });
+});

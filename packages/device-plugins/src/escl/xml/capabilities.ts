@@ -1,0 +1,110 @@
+import { EsclXmlError, child, children, integer, parseEsclXml, text, texts, type XmlNode } from './safe-xml.js';
+
+/** eSCL color modes. */
+export type EsclColorMode = 'BlackAndWhite1' | 'Grayscale8' | 'RGB24';
+const COLOR_MODES: readonly EsclColorMode[] = ['BlackAndWhite1', 'Grayscale8', 'RGB24'];
+
+/** What one input source (platen, feeder simplex/duplex) can do. */
+export interface EsclInputCaps {
+  /** Scan area limits in 1/300 inch. */
+  minWidth: number;
+  maxWidth: number;
+  minHeight: number;
+  maxHeight: number;
+  colorModes: EsclColorMode[];
+  /** MIME types, e.g. `image/jpeg`. */
+  documentFormats: string[];
+  /** Supported resolutions in dpi (same in X and Y), ascending. */
+  resolutions: number[];
+}
+
+/** A device's `ScannerCapabilities`. */
+export interface EsclCapabilities {
+  version: string;
+  makeAndModel: string;
+  serialNumber?: string;
+  platen?: EsclInputCaps;
+  adfSimplex?: EsclInputCaps;
+  adfDuplex?: EsclInputCaps;
+  feederCapacity?: number;
+}
+
+/** Resolutions of a range that are worth offering: the common ones inside it. */
+const COMMON_RESOLUTIONS = [75, 100, 150, 200, 240, 300, 400, 600, 1200, 2400, 4800];
+
+/** Parses a `scan:ScannerCapabilities` document; throws {@link EsclXmlError} on malformed input. */
+export function parseCapabilities(body: Uint8Array | string): EsclCapabilities {
+  const root = parseEsclXml(body, 'ScannerCapabilities');
+  const caps: EsclCapabilities = {
+    version: text(root, 'Version') ?? '2.0',
+    makeAndModel: text(root, 'MakeAndModel') ?? 'eSCL scanner',
+  };
+  const serial = text(root, 'SerialNumber');
+  if (serial !== undefined) caps.serialNumber = serial;
+  const platen = child(child(root, 'Platen'), 'PlatenInputCaps');
+  if (platen) caps.platen = parseInputCaps(platen, 'Platen');
+  const adf = child(root, 'Adf');
+  if (adf) {
+    const simplex = child(adf, 'AdfSimplexInputCaps');
+    const duplex = child(adf, 'AdfDuplexInputCaps');
+    if (simplex) caps.adfSimplex = parseInputCaps(simplex, 'AdfSimplex');
+    if (duplex) caps.adfDuplex = parseInputCaps(duplex, 'AdfDuplex');
+    const capacity = integer(adf, 'FeederCapacity', 0, 100_000);
+    if (capacity !== undefined) caps.feederCapacity = capacity;
+  }
+  if (!caps.platen && !caps.adfSimplex) throw new EsclXmlError('ScannerCapabilities lists neither a platen nor a feeder');
+  return caps;
+}
+
+function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
+  const dimension = (name: string): number => {
+    const n = integer(node, name, 1, 1_000_000);
+    if (n === undefined) throw new EsclXmlError(`${source} has no ${name}`);
+    return n;
+  };
+  const caps: EsclInputCaps = {
+    minWidth: dimension('MinWidth'),
+    maxWidth: dimension('MaxWidth'),
+    minHeight: dimension('MinHeight'),
+    maxHeight: dimension('MaxHeight'),
+    colorModes: [],
+    documentFormats: [],
+    resolutions: [],
+  };
+  if (caps.minWidth > caps.maxWidth || caps.minHeight > caps.maxHeight) throw new EsclXmlError(`${source} has a minimum size above its maximum`);
+  const modes = new Set<EsclColorMode>();
+  const formats = new Set<string>();
+  const resolutions = new Set<number>();
+  for (const profile of children(child(node, 'SettingProfiles'), 'SettingProfile')) {
+    for (const mode of texts(child(profile, 'ColorModes'), 'ColorMode')) if ((COLOR_MODES as readonly string[]).includes(mode)) modes.add(mode as EsclColorMode);
+    const formatList = child(profile, 'DocumentFormats');
+    for (const format of [...texts(formatList, 'DocumentFormat'), ...texts(formatList, 'DocumentFormatExt')]) {
+      if (/^[a-z]+\/[a-z0-9.+-]{1,60}$/i.test(format)) formats.add(format.toLowerCase());
+    }
+    for (const r of parseResolutions(child(profile, 'SupportedResolutions'))) resolutions.add(r);
+  }
+  caps.colorModes = COLOR_MODES.filter((m) => modes.has(m));
+  caps.documentFormats = [...formats];
+  caps.resolutions = [...resolutions].sort((a, b) => a - b);
+  if (caps.colorModes.length === 0) throw new EsclXmlError(`${source} lists no color mode this driver knows`);
+  if (caps.documentFormats.length === 0) throw new EsclXmlError(`${source} lists no document format`);
+  if (caps.resolutions.length === 0) throw new EsclXmlError(`${source} lists no resolution`);
+  return caps;
+}
+
+function parseResolutions(node: XmlNode | undefined): number[] {
+  const found: number[] = [];
+  for (const discrete of children(child(node, 'DiscreteResolutions'), 'DiscreteResolution')) {
+    const x = integer(discrete, 'XResolution', 1, 100_000);
+    const y = integer(discrete, 'YResolution', 1, 100_000);
+    // WIA keeps X and Y lists apart, but scanners pair them; offer the square ones.
+    if (x !== undefined && x === y) found.push(x);
+  }
+  const range = child(child(node, 'ResolutionRange'), 'XResolutionRange');
+  if (range) {
+    const min = integer(range, 'Min', 1, 100_000) ?? 0;
+    const max = integer(range, 'Max', 1, 100_000) ?? 0;
+    found.push(...COMMON_RESOLUTIONS.filter((r) => r >= min && r <= max));
+  }
+  return found;
+}

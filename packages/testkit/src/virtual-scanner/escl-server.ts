@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { renderPage } from './page-renderer.js';
+import { ScanSettingsError, capabilitiesXml, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
+import type { VirtualScanJob, VirtualScannerControl } from './scanner-state.js';
+
+/** What the eSCL server serves. */
+export interface EsclServerConfig {
+  model: string;
+  serial: string;
+  caps: VirtualInputCaps;
+  feeder: { duplex: boolean; capacity: number } | undefined;
+  /** Bytes per response chunk while a page streams (default 16 KiB). */
+  chunkSize: number;
+  jpegQuality: number;
+}
+
+const MAX_REQUEST_BODY = 64 * 1024;
+const JOB_PATH = /^\/eSCL\/ScanJobs\/(\d+)(\/NextDocument|\/ScanImageInfo)?\/?$/;
+
+/** Resolves after `ms`, or when `signal` aborts (then with `false`); the timer never outlives either. */
+function delay(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Writes `chunk`, waiting for the host to take it; `false` when `signal` aborted first. */
+function writeOrStop(res: ServerResponse, chunk: Buffer, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (res.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => (): void => {
+      res.off('drain', onDrain);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onAbort = done(false);
+    res.once('drain', onDrain);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= MAX_REQUEST_BODY ? Buffer.concat(chunks).toString('utf8') : undefined));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+/**
+ * The virtual scanner's eSCL service: a real `http.Server` (it never
+ * listens; connections are IPP-USB interfaces handed to it as sockets).
+ */
+export class EsclServer {
+  readonly server: Server;
+
+  constructor(
+    private readonly control: VirtualScannerControl,
+    private readonly config: EsclServerConfig,
+  ) {
+    this.server = createServer({ keepAlive: true }, (req, res) => {
+      this.route(req, res).catch(() => res.destroy());
+    });
+    this.server.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    res.on('finish', () => this.control.emit('request', req.method ?? '', path, res.statusCode));
+    const override = req.method === 'GET' ? this.control.bodyOverrides.get(path) : undefined;
+    if (override !== undefined) return this.xml(res, 200, override);
+    if (req.method === 'GET' && path === '/eSCL/ScannerCapabilities') return this.xml(res, 200, capabilitiesXml(this.config.model, this.config.serial, this.config.caps, this.config.feeder));
+    if (req.method === 'GET' && path === '/eSCL/ScannerStatus') return this.xml(res, 200, statusXml(this.control.state, this.config.feeder ? this.control.adfState : undefined, this.control.jobStatus()));
+    if (req.method === 'POST' && path === '/eSCL/ScanJobs') return this.createJob(req, res);
+    const match = JOB_PATH.exec(path);
+    const job = match ? this.control.jobs.find((j) => j.id === Number(match[1])) : undefined;
+    if (!match || !job) return this.empty(res, 404);
+    if (req.method === 'DELETE' && !match[2]) return this.deleteJob(job, res);
+    if (req.method === 'GET' && match[2] === '/NextDocument') return this.nextDocument(job, res);
+    if (req.method === 'GET' && match[2] === '/ScanImageInfo') return this.xml(res, 200, `<?xml version="1.0"?><scan:ScanImageInfo xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03"/>`);
+    return this.empty(res, 405);
+  }
+
+  private async createJob(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) return this.empty(res, 413);
+    let settings;
+    try {
+      settings = parseScanSettings(body);
+    } catch (err) {
+      if (err instanceof ScanSettingsError) return this.empty(res, 400);
+      throw err;
+    }
+    const wantsFeeder = settings.inputSource === 'Feeder';
+    if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
+    if (!this.config.caps.resolutions.includes(settings.xResolution) || !this.config.caps.formats.includes(settings.format)) return this.empty(res, 409);
+    if (this.control.takeBusy()) return this.empty(res, 503);
+    const refusal = this.control.refusal(settings);
+    if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
+    const job = this.control.createJob(settings);
+    res.writeHead(201, { Location: `http://localhost${job.uri}`, 'Content-Length': 0 });
+    res.end();
+  }
+
+  private deleteJob(job: VirtualScanJob, res: ServerResponse): void {
+    job.deleted = true;
+    this.control.endJob(job, 'Canceled', 'JobCanceledByUser');
+    this.empty(res, 200);
+  }
+
+  private async nextDocument(job: VirtualScanJob, res: ServerResponse): Promise<void> {
+    if (job.state !== 'Pending' && job.state !== 'Processing') return this.empty(res, 404);
+    if (this.control.takeBusy()) return this.empty(res, 503);
+    job.state = 'Processing';
+    const outcome = job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
+    if (outcome === 'empty') {
+      this.control.endJob(job, 'Completed', 'JobCompletedSuccessfully');
+      return this.empty(res, 404);
+    }
+    if (outcome !== 'page') {
+      this.control.endJob(job, 'Aborted', outcome === 'jam' ? 'AdfJam' : 'AdfDoorOpen');
+      return this.empty(res, 404);
+    }
+    const page = ++job.pagesStarted;
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
+    const stop = AbortSignal.any([job.stop.signal, closed.signal]);
+    if (!(await delay(this.control.scanDelayMs, stop))) return this.endEarly(res);
+    const image = this.render(job, page);
+    res.writeHead(200, { 'Content-Type': job.settings.format });
+    this.control.emit('pageStarted', job, page);
+    for (let offset = 0; offset < image.length; offset += this.config.chunkSize) {
+      if (!(await writeOrStop(res, image.subarray(offset, offset + this.config.chunkSize), stop))) return this.endEarly(res);
+    }
+    res.end();
+    job.imagesCompleted++;
+    this.control.emit('pageSent', job, page, image);
+  }
+
+  /** A page cut short (job deleted, connection gone): end the chunked body so the connection stays in step. */
+  private endEarly(res: ServerResponse): void {
+    if (res.destroyed) return;
+    if (!res.headersSent) return this.empty(res, 404);
+    res.end();
+  }
+
+  private render(job: VirtualScanJob, page: number): Buffer {
+    const { settings } = job;
+    return renderPage({
+      pageNumber: page,
+      widthPx: (settings.width * settings.xResolution) / 300,
+      heightPx: (settings.height * settings.yResolution) / 300,
+      colorMode: settings.colorMode === 'Grayscale8' || settings.colorMode === 'BlackAndWhite1' ? settings.colorMode : 'RGB24',
+      format: settings.format === 'image/png' ? 'image/png' : 'image/jpeg',
+      quality: this.config.jpegQuality,
+    });
+  }
+
+  private xml(res: ServerResponse, status: number, body: string): void {
+    const bytes = Buffer.from(body, 'utf8');
+    res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': bytes.length });
+    res.end(bytes);
+  }
+
+  private empty(res: ServerResponse, status: number): void {
+    res.writeHead(status, { 'Content-Length': 0 });
+    res.end();
+  }
+}

@@ -1,0 +1,164 @@
+import { EventEmitter } from 'eventemitter3';
+import type { ReceivedScanSettings, VirtualJobStatus } from './scanner-xml.js';
+
+/** `pwg:JobState` values the virtual scanner uses. */
+export type VirtualJobState = 'Pending' | 'Processing' | 'Completed' | 'Canceled' | 'Aborted';
+
+/** One scan job on the virtual scanner. */
+export interface VirtualScanJob {
+  id: number;
+  uri: string;
+  uuid: string;
+  settings: ReceivedScanSettings;
+  state: VirtualJobState;
+  reason: string;
+  /** Pages fully sent to the host. */
+  imagesCompleted: number;
+  /** Pages started (a cancelled page counts as started, not completed). */
+  pagesStarted: number;
+  /** `true` once the host sent `DELETE` for it. */
+  deleted: boolean;
+  /** Aborted when the job ends early (DELETE, jam): stops a page in flight. */
+  readonly stop: AbortController;
+}
+
+/** Events a test can wait for instead of sleeping. */
+export interface VirtualScannerEvents {
+  /** Every request, once answered (status is the HTTP status). */
+  request: (method: string, path: string, status: number) => void;
+  jobCreated: (job: VirtualScanJob) => void;
+  /** A job reached Completed, Canceled or Aborted. */
+  jobEnded: (job: VirtualScanJob) => void;
+  /** A page's data starts flowing (1-based page number within the job). */
+  pageStarted: (job: VirtualScanJob, page: number) => void;
+  /** A page was sent completely; `bytes` is its encoded image. */
+  pageSent: (job: VirtualScanJob, page: number, bytes: Buffer) => void;
+}
+
+/**
+ * The scanner's state and the control a test has over it: paper in the
+ * feeder, faults to inject (jam, cover open, busy), scan timing, and the jobs
+ * with their states as `ScannerStatus` reports them.
+ */
+export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
+  /** Sheets in the feeder. */
+  feederSheets: number;
+  /** Milliseconds a page takes to scan before its data starts (default 0). */
+  scanDelayMs: number;
+  readonly jobs: VirtualScanJob[] = [];
+  /** Bodies served instead of the real document for a path (malformed-XML tests): path → body. */
+  readonly bodyOverrides = new Map<string, string>();
+  private jamAt: number | undefined;
+  private jammed = false;
+  private coverOpen = false;
+  private busyAnswers = 0;
+  private nextJobId = 1;
+
+  constructor(options: { feederSheets: number; scanDelayMs: number }) {
+    super();
+    this.feederSheets = options.feederSheets;
+    this.scanDelayMs = options.scanDelayMs;
+  }
+
+  /** Puts `sheets` sheets in the feeder (replacing what was there) and clears a jam. */
+  loadFeeder(sheets: number): void {
+    this.feederSheets = sheets;
+    this.jammed = false;
+  }
+
+  /** The `page`-th page of the next feeder job jams (the job is aborted before that page). */
+  jamAtPage(page: number): void {
+    this.jamAt = page;
+  }
+
+  /** Clears a jam (the user opened the feeder and removed the sheet). */
+  clearJam(): void {
+    this.jammed = false;
+    this.jamAt = undefined;
+  }
+
+  setCoverOpen(open: boolean): void {
+    this.coverOpen = open;
+  }
+
+  /** The next `count` job creations or page requests answer `503 Service Unavailable`. */
+  answerBusy(count: number): void {
+    this.busyAnswers = count;
+  }
+
+  /** `pwg:State`: Processing while a job is pending or running. */
+  get state(): 'Idle' | 'Processing' {
+    return this.jobs.some((j) => j.state === 'Pending' || j.state === 'Processing') ? 'Processing' : 'Idle';
+  }
+
+  /** `scan:AdfState`. */
+  get adfState(): string {
+    if (this.coverOpen) return 'ScannerAdfDoorOpen';
+    if (this.jammed) return 'ScannerAdfJam';
+    return this.feederSheets > 0 ? 'ScannerAdfLoaded' : 'ScannerAdfEmpty';
+  }
+
+  /** The jobs as `ScannerStatus` lists them. */
+  jobStatus(): VirtualJobStatus[] {
+    return this.jobs.map((j) => ({ uri: j.uri, uuid: j.uuid, state: j.state, reason: j.reason, imagesCompleted: j.imagesCompleted }));
+  }
+
+  /** @internal Takes one busy answer if any are armed. */
+  takeBusy(): boolean {
+    if (this.busyAnswers <= 0) return false;
+    this.busyAnswers--;
+    return true;
+  }
+
+  /** @internal Why a new job cannot start, or `undefined`. */
+  refusal(settings: ReceivedScanSettings): 'busy' | 'conflict' | undefined {
+    if (this.state === 'Processing') return 'busy';
+    if (settings.inputSource === 'Feeder' && (this.coverOpen || this.jammed || this.feederSheets === 0)) return 'conflict';
+    return undefined;
+  }
+
+  /** @internal Creates a job. */
+  createJob(settings: ReceivedScanSettings): VirtualScanJob {
+    const id = this.nextJobId++;
+    const job: VirtualScanJob = {
+      id,
+      uri: `/eSCL/ScanJobs/${id}`,
+      uuid: `00000000-0000-4000-8000-${id.toString(16).padStart(12, '0')}`,
+      settings,
+      state: 'Pending',
+      reason: 'JobScanning',
+      imagesCompleted: 0,
+      pagesStarted: 0,
+      deleted: false,
+      stop: new AbortController(),
+    };
+    this.jobs.push(job);
+    this.emit('jobCreated', job);
+    return job;
+  }
+
+  /** @internal What the next page of a feeder job meets: a page, the end of the paper, or a fault. */
+  pickSheet(job: VirtualScanJob): 'page' | 'empty' | 'jam' | 'cover' {
+    if (this.coverOpen) return 'cover';
+    const page = job.pagesStarted + 1;
+    const sides = job.settings.duplex ? 2 : 1;
+    const needsSheet = (page - 1) % sides === 0;
+    if (needsSheet && this.jamAt === page) {
+      this.jamAt = undefined;
+      this.jammed = true;
+      return 'jam';
+    }
+    if (needsSheet && this.feederSheets === 0) return 'empty';
+    if (needsSheet) this.feederSheets--;
+    return 'page';
+  }
+
+  /** @internal Ends a job. */
+  endJob(job: VirtualScanJob, state: 'Completed' | 'Canceled' | 'Aborted', reason: string): void {
+    if (job.state === 'Completed' || job.state === 'Canceled' || job.state === 'Aborted') return;
+    job.state = state;
+    job.reason = reason;
+    job.stop.abort();
+    this.emit('jobEnded', job);
+  }
+}

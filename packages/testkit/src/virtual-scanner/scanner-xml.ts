@@ -1,0 +1,135 @@
+import { DOMParser, type Element } from '@xmldom/xmldom';
+
+/**
+ * The virtual scanner's own eSCL documents: written as firmware does, from
+ * templates, and ScanSettings read with a namespace-aware DOM parser
+ * (@xmldom/xmldom). Shares nothing with the plugin's codec on purpose.
+ */
+
+const SCAN_NS = 'http://schemas.hp.com/imaging/escl/2011/05/03';
+const PWG_NS = 'http://www.pwg.org/schemas/2010/12/sm';
+const HEAD = `<?xml version="1.0" encoding="UTF-8"?>`;
+const NAMESPACES = `xmlns:scan="${SCAN_NS}" xmlns:pwg="${PWG_NS}"`;
+
+/** Escapes text for XML content. */
+export function xmlText(value: string | number): string {
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** One input source the virtual scanner offers. */
+export interface VirtualInputCaps {
+  maxWidth: number;
+  maxHeight: number;
+  resolutions: number[];
+  colorModes: string[];
+  formats: string[];
+}
+
+function inputCaps(tag: string, caps: VirtualInputCaps): string {
+  const modes = caps.colorModes.map((m) => `<scan:ColorMode>${xmlText(m)}</scan:ColorMode>`).join('');
+  const formats = caps.formats.map((f) => `<pwg:DocumentFormat>${xmlText(f)}</pwg:DocumentFormat><scan:DocumentFormatExt>${xmlText(f)}</scan:DocumentFormatExt>`).join('');
+  const resolutions = caps.resolutions
+    .map((r) => `<scan:DiscreteResolution><scan:XResolution>${r}</scan:XResolution><scan:YResolution>${r}</scan:YResolution></scan:DiscreteResolution>`)
+    .join('');
+  return (
+    `<scan:${tag}><scan:MinWidth>16</scan:MinWidth><scan:MaxWidth>${caps.maxWidth}</scan:MaxWidth>` +
+    `<scan:MinHeight>16</scan:MinHeight><scan:MaxHeight>${caps.maxHeight}</scan:MaxHeight><scan:MaxScanRegions>1</scan:MaxScanRegions>` +
+    `<scan:SettingProfiles><scan:SettingProfile><scan:ColorModes>${modes}</scan:ColorModes>` +
+    `<scan:DocumentFormats>${formats}</scan:DocumentFormats>` +
+    `<scan:SupportedResolutions><scan:DiscreteResolutions>${resolutions}</scan:DiscreteResolutions></scan:SupportedResolutions>` +
+    `</scan:SettingProfile></scan:SettingProfiles></scan:${tag}>`
+  );
+}
+
+/** `GET /eSCL/ScannerCapabilities`. */
+export function capabilitiesXml(model: string, serial: string, caps: VirtualInputCaps, feeder: { duplex: boolean; capacity: number } | undefined): string {
+  const adf = feeder
+    ? `<scan:Adf>${inputCaps('AdfSimplexInputCaps', caps)}${feeder.duplex ? inputCaps('AdfDuplexInputCaps', caps) : ''}` +
+      `<scan:FeederCapacity>${feeder.capacity}</scan:FeederCapacity><scan:AdfOptions><scan:AdfOption>DetectPaperLoaded</scan:AdfOption>` +
+      `${feeder.duplex ? '<scan:AdfOption>Duplex</scan:AdfOption>' : ''}</scan:AdfOptions></scan:Adf>`
+    : '';
+  return (
+    `${HEAD}<scan:ScannerCapabilities ${NAMESPACES}><pwg:Version>2.63</pwg:Version>` +
+    `<pwg:MakeAndModel>${xmlText(model)}</pwg:MakeAndModel><pwg:SerialNumber>${xmlText(serial)}</pwg:SerialNumber>` +
+    `<scan:Platen>${inputCaps('PlatenInputCaps', caps)}</scan:Platen>${adf}</scan:ScannerCapabilities>`
+  );
+}
+
+/** A job as `ScannerStatus` lists it. */
+export interface VirtualJobStatus {
+  uri: string;
+  uuid: string;
+  state: string;
+  reason: string;
+  imagesCompleted: number;
+}
+
+/** `GET /eSCL/ScannerStatus`. */
+export function statusXml(state: string, adfState: string | undefined, jobs: readonly VirtualJobStatus[]): string {
+  const jobXml = jobs
+    .map(
+      (j) =>
+        `<scan:JobInfo><pwg:JobUri>${xmlText(j.uri)}</pwg:JobUri><pwg:JobUuid>${xmlText(j.uuid)}</pwg:JobUuid>` +
+        `<pwg:ImagesCompleted>${j.imagesCompleted}</pwg:ImagesCompleted><pwg:JobState>${xmlText(j.state)}</pwg:JobState>` +
+        `<pwg:JobStateReasons><pwg:JobStateReason>${xmlText(j.reason)}</pwg:JobStateReason></pwg:JobStateReasons></scan:JobInfo>`,
+    )
+    .join('');
+  return (
+    `${HEAD}<scan:ScannerStatus ${NAMESPACES}><pwg:Version>2.63</pwg:Version><pwg:State>${xmlText(state)}</pwg:State>` +
+    `${adfState ? `<scan:AdfState>${xmlText(adfState)}</scan:AdfState>` : ''}<scan:Jobs>${jobXml}</scan:Jobs></scan:ScannerStatus>`
+  );
+}
+
+/** What a `POST /eSCL/ScanJobs` body asks for. */
+export interface ReceivedScanSettings {
+  inputSource: string;
+  duplex: boolean;
+  colorMode: string;
+  xResolution: number;
+  yResolution: number;
+  format: string;
+  /** In 1/300 inch. */
+  width: number;
+  height: number;
+}
+
+/** Thrown for a ScanSettings body the scanner cannot use; the server answers 400. */
+export class ScanSettingsError extends Error {}
+
+function first(root: Element, ns: string, name: string): string | undefined {
+  const found = root.getElementsByTagNameNS(ns, name).item(0);
+  return found?.textContent?.trim() ?? undefined;
+}
+
+/** Parses a `scan:ScanSettings` body (namespace-aware; DTDs refused). */
+export function parseScanSettings(body: string): ReceivedScanSettings {
+  if (/<!DOCTYPE/i.test(body)) throw new ScanSettingsError('DTDs are not accepted');
+  let root: Element | null;
+  try {
+    const document = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new ScanSettingsError(message);
+      },
+    }).parseFromString(body, 'text/xml');
+    root = document.documentElement;
+  } catch (err) {
+    throw new ScanSettingsError(err instanceof Error ? err.message : String(err));
+  }
+  if (!root || root.localName !== 'ScanSettings' || root.namespaceURI !== SCAN_NS) throw new ScanSettingsError('not a scan:ScanSettings document');
+  const number = (value: string | undefined, name: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new ScanSettingsError(`${name} is missing or not a positive integer`);
+    return n;
+  };
+  const format = first(root, PWG_NS, 'DocumentFormat') ?? first(root, SCAN_NS, 'DocumentFormatExt') ?? 'image/jpeg';
+  return {
+    inputSource: first(root, PWG_NS, 'InputSource') ?? 'Platen',
+    duplex: first(root, SCAN_NS, 'Duplex') === 'true',
+    colorMode: first(root, SCAN_NS, 'ColorMode') ?? 'RGB24',
+    xResolution: number(first(root, SCAN_NS, 'XResolution'), 'XResolution'),
+    yResolution: number(first(root, SCAN_NS, 'YResolution'), 'YResolution'),
+    format,
+    width: number(first(root, PWG_NS, 'Width'), 'Width'),
+    height: number(first(root, PWG_NS, 'Height'), 'Height'),
+  };
+}
