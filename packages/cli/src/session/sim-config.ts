@@ -29,7 +29,7 @@ export const scannerConfigSchema = z
     speed: speed.default('usb2'),
     scanDelayMs: z.number().int().min(0).max(60_000).default(0).describe('time each page takes to scan before its data flows'),
     format: z.enum(['image/jpeg', 'image/png']).default('image/jpeg'),
-    resolution: z.number().int().min(75).max(600).default(150).describe('dpi of the scan'),
+    resolution: z.number().int().min(75).max(600).default(150).describe('the one resolution (dpi) the scanner offers'),
     duplex: z.boolean().default(false),
     jamAtPage: z.number().int().min(1).optional().describe('the feeder jams at this page'),
     coverOpen: z.boolean().default(false),

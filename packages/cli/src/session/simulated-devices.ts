@@ -33,6 +33,7 @@ function startScanner(config: ScannerConfig): SimulatedUsbDevice {
     duplex: config.duplex,
     scanDelayMs: config.scanDelayMs,
     formats: [config.format],
+    resolutions: [config.resolution],
     usb: { speed: config.speed },
   });
   if (config.jamAtPage !== undefined) scanner.control.jamAtPage(config.jamAtPage);
