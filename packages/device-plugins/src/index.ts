@@ -1,1 +1,6 @@
-export {};
+/**
+ * @packageDocumentation
+ * OpenWIA device plugins. Importing this module registers them with the
+ * default plugin registry (`@wiaPlugin`).
+ */
+export * from './ptp/index.js';
