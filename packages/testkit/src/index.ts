@@ -1,1 +1,2 @@
 export * from './memory-device/index.js';
+export * from './usb/index.js';

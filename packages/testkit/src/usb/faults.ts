@@ -1,0 +1,160 @@
+import { ChangeNotifier } from './notifier.js';
+
+/** How an injected transfer failure shows to the host. */
+export type TransferFaultKind =
+  /** The endpoint halts: this and later transfers fail with `UsbStallError` until `clearHalt`. */
+  | 'stall'
+  /** A bus error (CRC, bit stuffing): `UsbIoError`. */
+  | 'io'
+  /** The device never answers: `UsbTimeoutError`, whatever the transfer's own timeout. */
+  | 'timeout'
+  /** The device sends more than asked (babble): `UsbOverflowError`. */
+  | 'babble';
+
+interface TransferFault {
+  /** Transfers still to let through before this one fails (0: the next one fails). */
+  skip: number;
+  kind: TransferFaultKind;
+  endpointAddress: number | undefined;
+}
+
+interface UnplugAtBytes {
+  remaining: number;
+  endpointAddress: number | undefined;
+}
+
+/**
+ * Fault injection for one {@link SimulatedUsbDevice}. Faults are armed from
+ * the test (or the virtual device) and fire from the host's transfers, so a
+ * plugin meets them exactly where real hardware would put them.
+ *
+ * @example
+ * ```ts
+ * device.faults.nakForever(0x81);             // reads on 0x81 never complete unless aborted
+ * device.faults.failTransfer(3, 'io');        // the 3rd transfer from now fails with UsbIoError
+ * device.faults.shortPacket(0x81, 100);       // the device ends its transfer early after 100 more bytes
+ * device.faults.unplugAfterBytes(4096, 0x81); // the device vanishes once 4096 more bytes went in on 0x81
+ * device.faults.unplugAtPhase('data');        // ... or when the device side calls markPhase('data')
+ * ```
+ */
+export class SimulatedFaults {
+  private readonly naking = new Set<number>();
+  private transferFaults: TransferFault[] = [];
+  private readonly shortPacketAt = new Map<number, number>();
+  private unplugBytes: UnplugAtBytes | undefined;
+  private readonly unplugPhases = new Set<string>();
+  /** Notified when a fault that holds transfers back is lifted. */
+  readonly changed = new ChangeNotifier();
+
+  /** NAK forever: transfers on the endpoint (IN or OUT) never complete until aborted, timed out, unplugged or {@link stopNak}. */
+  nakForever(endpointAddress: number): void {
+    this.naking.add(endpointAddress);
+  }
+
+  /** Lifts {@link nakForever}; waiting transfers go on. */
+  stopNak(endpointAddress: number): void {
+    this.naking.delete(endpointAddress);
+    this.changed.notify();
+  }
+
+  /** The `nth` host transfer from now (1 = the next), on `endpointAddress` or on any endpoint, fails as `kind`. */
+  failTransfer(nth: number, kind: TransferFaultKind = 'io', endpointAddress?: number): void {
+    if (!Number.isInteger(nth) || nth < 1) throw new RangeError(`"nth" must be an integer >= 1, got ${nth}`);
+    this.transferFaults.push({ skip: nth - 1, kind, endpointAddress });
+  }
+
+  /** The next read on an IN endpoint meets babble: `UsbOverflowError`. */
+  babble(endpointAddress: number): void {
+    this.failTransfer(1, 'babble', endpointAddress);
+  }
+
+  /** The device cuts its transfer short after `afterBytes` more bytes on the endpoint: the host read ends there, as on a premature short packet. */
+  shortPacket(endpointAddress: number, afterBytes: number): void {
+    if (!Number.isInteger(afterBytes) || afterBytes < 0) throw new RangeError(`"afterBytes" must be an integer >= 0, got ${afterBytes}`);
+    this.shortPacketAt.set(endpointAddress, afterBytes);
+  }
+
+  /** The device is unplugged once `bytes` more bytes crossed the wire (on `endpointAddress`, or on any endpoint). */
+  unplugAfterBytes(bytes: number, endpointAddress?: number): void {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`"bytes" must be an integer >= 0, got ${bytes}`);
+    this.unplugBytes = { remaining: bytes, endpointAddress };
+  }
+
+  /** The device is unplugged when its device side enters the named phase (`SimulatedUsbDevice.markPhase`). */
+  unplugAtPhase(phase: string): void {
+    this.unplugPhases.add(phase);
+  }
+
+  /** Disarms every fault (NAKs end, waiting transfers go on). */
+  clear(): void {
+    this.naking.clear();
+    this.transferFaults = [];
+    this.shortPacketAt.clear();
+    this.unplugBytes = undefined;
+    this.unplugPhases.clear();
+    this.changed.notify();
+  }
+
+  /** @internal Counts a starting transfer; returns the failure it must meet, if any. */
+  takeTransferFault(endpointAddress: number): TransferFaultKind | undefined {
+    let fired: TransferFaultKind | undefined;
+    this.transferFaults = this.transferFaults.filter((fault) => {
+      if (fault.endpointAddress !== undefined && fault.endpointAddress !== endpointAddress) return true;
+      if (fault.skip > 0 || fired) {
+        fault.skip = fault.skip > 0 && !fired ? fault.skip - 1 : fault.skip;
+        return true;
+      }
+      fired = fault.kind;
+      return false;
+    });
+    return fired;
+  }
+
+  /** @internal `true` while the endpoint NAKs forever. */
+  isNaking(endpointAddress: number): boolean {
+    return this.naking.has(endpointAddress);
+  }
+
+  /** @internal How many bytes may cross on the endpoint before a fault must act (Infinity: no limit). */
+  byteBudget(endpointAddress: number): number {
+    const shortAt = this.shortPacketAt.get(endpointAddress) ?? Infinity;
+    return Math.min(shortAt, this.unplugBudget(endpointAddress));
+  }
+
+  /** @internal Records bytes that crossed; says whether a short packet ends the read and whether the device must vanish now. */
+  countBytes(endpointAddress: number, bytes: number): { shortPacket: boolean; unplug: boolean } {
+    let shortPacket = false;
+    const shortAt = this.shortPacketAt.get(endpointAddress);
+    if (shortAt !== undefined) {
+      if (shortAt - bytes <= 0) {
+        this.shortPacketAt.delete(endpointAddress);
+        shortPacket = true;
+      } else this.shortPacketAt.set(endpointAddress, shortAt - bytes);
+    }
+    let unplug = false;
+    if (this.unplugBytes && this.unplugBudget(endpointAddress) !== Infinity) {
+      this.unplugBytes.remaining -= bytes;
+      unplug = this.unplugBytes.remaining <= 0;
+      if (unplug) this.unplugBytes = undefined;
+    }
+    return { shortPacket, unplug };
+  }
+
+  /** @internal At the start of a transfer: `true` when an unplug armed for zero more bytes must happen now. */
+  takeUnplugAtStart(endpointAddress: number): boolean {
+    if (this.unplugBudget(endpointAddress) > 0) return false;
+    this.unplugBytes = undefined;
+    return true;
+  }
+
+  /** @internal `true` when entering `phase` must unplug the device. */
+  unplugsAtPhase(phase: string): boolean {
+    return this.unplugPhases.delete(phase);
+  }
+
+  private unplugBudget(endpointAddress: number): number {
+    const u = this.unplugBytes;
+    if (!u || (u.endpointAddress !== undefined && u.endpointAddress !== endpointAddress)) return Infinity;
+    return u.remaining;
+  }
+}
