@@ -52,35 +52,30 @@ export class PtpCamera {
   }
 
   async getDeviceInfo(signal: AbortSignal): Promise<PtpDeviceInfo> {
-    const { data } = await this.session.operationWithData(PtpOperation.GetDeviceInfo, [], this.limits.maxDatasetBytes, signal);
-    this.info = parseDeviceInfo(data);
+    this.info = await this.session.operationWithData(PtpOperation.GetDeviceInfo, [], this.limits.maxDatasetBytes, signal, parseDeviceInfo);
     return this.info;
   }
 
-  async getStorageIds(signal: AbortSignal): Promise<number[]> {
-    const { data } = await this.session.operationWithData(PtpOperation.GetStorageIDs, [], this.limits.maxListBytes, signal);
-    return parseU32ArrayDataset(data, 'StorageIDs');
+  getStorageIds(signal: AbortSignal): Promise<number[]> {
+    return this.session.operationWithData(PtpOperation.GetStorageIDs, [], this.limits.maxListBytes, signal, (data) => parseU32ArrayDataset(data, 'StorageIDs'));
   }
 
-  async getStorageInfo(storageId: number, signal: AbortSignal): Promise<PtpStorageInfo> {
-    const { data } = await this.session.operationWithData(PtpOperation.GetStorageInfo, [storageId], this.limits.maxDatasetBytes, signal);
-    return parseStorageInfo(data);
+  getStorageInfo(storageId: number, signal: AbortSignal): Promise<PtpStorageInfo> {
+    return this.session.operationWithData(PtpOperation.GetStorageInfo, [storageId], this.limits.maxDatasetBytes, signal, parseStorageInfo);
   }
 
   /** Every object of a storage (all formats, whole hierarchy). */
-  async getObjectHandles(storageId: number, signal: AbortSignal): Promise<number[]> {
-    const { data } = await this.session.operationWithData(PtpOperation.GetObjectHandles, [storageId, 0, 0], this.limits.maxListBytes, signal);
-    return parseU32ArrayDataset(data, 'ObjectHandles');
+  getObjectHandles(storageId: number, signal: AbortSignal): Promise<number[]> {
+    const parse = (data: Uint8Array): number[] => parseU32ArrayDataset(data, 'ObjectHandles');
+    return this.session.operationWithData(PtpOperation.GetObjectHandles, [storageId, 0, 0], this.limits.maxListBytes, signal, parse);
   }
 
-  async getObjectInfo(handle: number, signal: AbortSignal): Promise<PtpObjectInfo> {
-    const { data } = await this.session.operationWithData(PtpOperation.GetObjectInfo, [handle], this.limits.maxDatasetBytes, signal);
-    return parseObjectInfo(data);
+  getObjectInfo(handle: number, signal: AbortSignal): Promise<PtpObjectInfo> {
+    return this.session.operationWithData(PtpOperation.GetObjectInfo, [handle], this.limits.maxDatasetBytes, signal, parseObjectInfo);
   }
 
-  async getThumb(handle: number, signal: AbortSignal): Promise<Uint8Array> {
-    const { data } = await this.session.operationWithData(PtpOperation.GetThumb, [handle], this.limits.maxThumbnailBytes, signal);
-    return data;
+  getThumb(handle: number, signal: AbortSignal): Promise<Uint8Array> {
+    return this.session.operationWithData(PtpOperation.GetThumb, [handle], this.limits.maxThumbnailBytes, signal, (data) => data);
   }
 
   async deleteObject(handle: number, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { UsbStallError, WIA_ERROR_BUSY, WIA_ERROR_DEVICE_COMMUNICATION, WiaError, type UsbControlSetup, type UsbTransport } from '@openwia/core';
+import { UsbStallError, UsbTimeoutError, WIA_ERROR_BUSY, WiaError, type UsbControlSetup, type UsbTransport } from '@openwia/core';
 import { abortableDelay } from './abortable-delay.js';
 import { PtpClassRequest, PtpEvent, PtpResponse, ptpCodeName } from './ptp-codes.js';
 import type { PtpBulkIn } from './ptp-bulk-in.js';
@@ -145,7 +145,7 @@ export class PtpRecovery {
           await this.usb.clearHalt(address);
           continue;
         }
-        if (err instanceof WiaError && err.hresult === WIA_ERROR_DEVICE_COMMUNICATION && !(err instanceof UsbStallError)) break;
+        if (err instanceof UsbTimeoutError) break; // quiet: nothing stale is left
         throw err;
       }
     }

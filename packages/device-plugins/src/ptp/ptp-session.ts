@@ -20,12 +20,6 @@ export interface PtpSessionOptions {
   recovery?: Partial<PtpRecoveryOptions>;
 }
 
-/** A transaction whose data phase was read whole. */
-export interface PtpDataResult {
-  data: Uint8Array;
-  params: number[];
-}
-
 /** The transaction in progress on the pipes. */
 interface ActiveTransaction {
   operation: number;
@@ -92,18 +86,23 @@ export class PtpSession {
     });
   }
 
-  /** A transaction with a data-in phase read whole; a data container over `maxBytes` is refused before it is read. */
-  async operationWithData(operation: number, params: readonly number[], maxBytes: number, signal: AbortSignal): Promise<PtpDataResult> {
+  /**
+   * A transaction with a data-in phase read whole and handed to `parse`. A
+   * data container over `maxBytes` is refused before it is read; a dataset
+   * that does not parse also resynchronises the session (a device that sent
+   * nonsense may have more queued).
+   */
+  async operationWithData<T>(operation: number, params: readonly number[], maxBytes: number, signal: AbortSignal, parse: (data: Uint8Array) => T): Promise<T> {
     return this.transaction(operation, params, signal, async (tx) => {
       const first = await readHeader(this.bulkIn, signal);
       if (first.header.type === PtpContainerType.Response) {
-        const responseParams = await this.readResponse(tx, first, signal);
-        return { data: new Uint8Array(0), params: responseParams };
+        await this.readResponse(tx, first, signal);
+        throw new PtpProtocolError('type', `${ptpCodeName(operation)} answered OK without its data phase`);
       }
       this.checkDataHeader(tx, first);
       const { body } = await readBody(this.bulkIn, first, PTP_HEADER_SIZE + maxBytes, signal);
-      const responseParams = await this.readResponse(tx, await readHeader(this.bulkIn, signal), signal);
-      return { data: body, params: responseParams };
+      await this.readResponse(tx, await readHeader(this.bulkIn, signal), signal);
+      return parse(body);
     });
   }
 
