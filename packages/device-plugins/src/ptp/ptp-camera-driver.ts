@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import createDebug from 'debug';
 import { inject } from 'tsyringe';
 import {

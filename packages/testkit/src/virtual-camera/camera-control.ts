@@ -13,7 +13,6 @@ import type { CameraStore, VirtualObject, VirtualStorage } from './camera-store.
  * until the host has read them.
  */
 export class VirtualCameraControl {
-  private pendingEvents: Promise<void> = Promise.resolve();
   private nextPhoto: number;
 
   constructor(
@@ -105,12 +104,12 @@ export class VirtualCameraControl {
 
   /** Sends any event container, well-formed or not. */
   sendRawEvent(bytes: Uint8Array): void {
-    this.queue(() => this.engine.sendRawEvent(bytes));
+    void this.engine.sendRawEvent(bytes);
   }
 
   /** Resolves once the host has read every event sent so far (or the device went away). */
   eventsDelivered(): Promise<void> {
-    return this.pendingEvents;
+    return this.engine.eventsDelivered();
   }
 
   /** Resolves once every command received so far has been answered. */
@@ -119,11 +118,6 @@ export class VirtualCameraControl {
   }
 
   private event(code: number, params: number[]): void {
-    this.queue(() => this.engine.sendEvent(code, params));
-  }
-
-  private queue(send: () => Promise<void>): void {
-    const sending = send();
-    this.pendingEvents = Promise.all([this.pendingEvents, sending]).then(() => undefined);
+    void this.engine.sendEvent(code, params);
   }
 }

@@ -60,6 +60,7 @@ export class CameraEngine {
   readonly faults = new CameraFaults();
   private current: Transaction | undefined;
   private work: Promise<void> = Promise.resolve();
+  private eventsSent: Promise<void> = Promise.resolve();
   private statusAnswers: number[] = [];
   private stuckBusy = false;
   private readonly stalled = new Set<number>();
@@ -89,7 +90,14 @@ export class CameraEngine {
   /** Sends arbitrary bytes as an event (fuzzing the host's event parser). */
   sendRawEvent(bytes: Uint8Array): Promise<void> {
     this.device.markPhase('event');
-    return this.device.writeIn(this.endpoints.interruptIn, bytes).catch(() => undefined);
+    const read = this.device.writeIn(this.endpoints.interruptIn, bytes).catch(() => undefined);
+    this.eventsSent = Promise.all([this.eventsSent, read]).then(() => undefined);
+    return read;
+  }
+
+  /** Resolves once the host has read every event sent so far (or the device went away). */
+  eventsDelivered(): Promise<void> {
+    return this.eventsSent;
   }
 
   private onCommand(bytes: Uint8Array): void {
