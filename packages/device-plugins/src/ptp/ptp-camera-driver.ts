@@ -13,10 +13,13 @@ import {
   WIA_EVENT_ITEM_DELETED,
   WIA_IPA_FORMAT,
   WIA_IPC_THUMBNAIL,
+  WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN,
   WIA_PROP_READ,
   WiaError,
   wiaPlugin,
+  type HResult,
   type ItemReader,
+  type TransferSource,
   type UsbTransport,
   type WiaDeviceCapability,
   type WiaDrvItem,
@@ -102,6 +105,17 @@ export class PtpCameraDriver extends AbortableMiniDriver {
     const context = ptpContextOf(item);
     if (context?.kind !== 'object') throw new WiaError(E_INVALIDARG, `${item.fullName} is not a picture`);
     return new PtpObjectReader(this.camera, context.handle, context.info.compressedSize, this.options.partialChunkSize ?? DEFAULT_PARTIAL_CHUNK_SIZE);
+  }
+
+  /**
+   * A folder transfer (`ACQUIRE_CHILDREN`) delivers every picture below the
+   * folder: on a storage its pictures, on the root those of every storage —
+   * "download all photos" is one multi-item transfer.
+   */
+  protected override async *transferSources(item: WiaDrvItem, lFlags: number, signal: AbortSignal): AsyncGenerator<TransferSource, HResult | void> {
+    if ((lFlags & WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN) === 0) return yield* super.transferSources(item, lFlags, signal);
+    const pictures = [...item.walk()].filter((each) => each !== item && each.isTransferable && !each.isDeleted);
+    for (const picture of pictures) yield { item: picture, open: () => this.openItem(picture) };
   }
 
   /** After a cancel: Cancel Request, Get Device Status until ready (Device Reset if it stays busy), drain. */

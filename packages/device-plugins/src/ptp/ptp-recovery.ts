@@ -145,7 +145,10 @@ export class PtpRecovery {
           await this.usb.clearHalt(address);
           continue;
         }
-        if (err instanceof UsbTimeoutError) break; // quiet: nothing stale is left
+        if (err instanceof UsbTimeoutError) {
+          drained += err.partialData.length; // what came before the line went quiet
+          break;
+        }
         throw err;
       }
     }

@@ -24,7 +24,7 @@ export interface PtpSessionOptions {
 interface ActiveTransaction {
   operation: number;
   transactionId: number;
-  /** The command went out and no response header has come back: the device still owes the transaction. */
+  /** The command (may have) reached the device and no response header has come back: the device owes the transaction. */
   owed: boolean;
 }
 
@@ -187,11 +187,12 @@ export class PtpSession {
   }
 
   private async sendCommand(operation: number, params: readonly number[], transactionId: number, signal: AbortSignal): Promise<ActiveTransaction> {
-    const tx: ActiveTransaction = { operation, transactionId, owed: false };
+    // Owed from the moment the command may be on the wire: an OUT transfer aborted mid-way may still have
+    // reached the device, and a Cancel Request for a transaction it never saw is ignored by the device.
+    const tx: ActiveTransaction = { operation, transactionId, owed: !signal.aborted };
     this.active = tx;
     const command = PtpContainerCodec.encodeCommand(operation, transactionId, params);
     await this.usb.transferOut(this.endpoints.bulkOut.address, command, { signal });
-    tx.owed = true;
     return tx;
   }
 

@@ -134,6 +134,8 @@ export class DevicePort {
         }
         const want = Math.min(length - got, faults.byteBudget(endpointAddress), pacer.unlimited ? Infinity : PACED_STEP_BYTES);
         const step = queue.take(want, got, length);
+        // Subscribe before any await: bytes the device queues during the pacing sleep must wake this read.
+        const queueChanged = step.taken === 0 ? queue.changed.next() : undefined;
         parts.push(...step.bytes);
         got += step.taken;
         const fault = faults.countBytes(endpointAddress, step.taken);
@@ -144,7 +146,7 @@ export class DevicePort {
           if (babbles) throw new UsbOverflowError(endpointAddress, { partialData: concat(parts) });
           return concat(parts);
         }
-        if (step.taken === 0) await t.wait(queue.changed.next());
+        if (queueChanged) await t.wait(queueChanged);
       }
     });
   }

@@ -122,12 +122,17 @@ export class RecordingApp implements IWiaTransferCallback {
   }
 }
 
-/** Runs one download of `itemName` and returns the app and the core's report. */
-export async function download(rig: CameraRig, itemName: string, flags: number, script: AppScript = {}): Promise<{ app: RecordingApp; report: TransferReport }> {
+/** Starts one download of `itemName`: the app at once (to cancel from outside), the core's report when it settles. */
+export function startDownload(rig: CameraRig, itemName: string, flags: number, script: AppScript = {}): { app: RecordingApp; report: Promise<TransferReport> } {
   const transfer = rig.device.createTransfer(itemName);
   const app = new RecordingApp(transfer, script);
-  const report = await transfer.transfer('download', flags, app);
-  return { app, report };
+  return { app, report: transfer.transfer('download', flags, app) };
+}
+
+/** Runs one download of `itemName` and returns the app and the core's report. */
+export async function download(rig: CameraRig, itemName: string, flags: number, script: AppScript = {}): Promise<{ app: RecordingApp; report: TransferReport }> {
+  const started = startDownload(rig, itemName, flags, script);
+  return { app: started.app, report: await started.report };
 }
 
 /** The bytes the camera holds for a file name. */
