@@ -20,6 +20,8 @@ export class PtpBulkIn {
     private readonly usb: UsbTransport,
     readonly address: number,
     readonly maxPacketSize: number,
+    /** Longest wait for the device to send anything on one read; a silent device fails with `UsbTimeoutError`. */
+    private readonly timeoutMs: number,
   ) {}
 
   /**
@@ -34,7 +36,7 @@ export class PtpBulkIn {
     const mps = this.maxPacketSize;
     const packets = Math.floor(max / mps);
     const requested = (toEnd || packets === 0 ? packets + 1 : packets) * mps;
-    const bytes = await this.usb.transferIn(this.address, requested, { signal });
+    const bytes = await this.usb.transferIn(this.address, requested, { signal, timeoutMs: this.timeoutMs });
     this.pending = { bytes, endOfTransfer: bytes.length < requested };
     return this.takePending(max);
   }
@@ -50,6 +52,11 @@ export class PtpBulkIn {
     } else {
       this.pending = { bytes, endOfTransfer };
     }
+  }
+
+  /** Bytes read from the device but not yet consumed. */
+  get pendingBytes(): number {
+    return this.pending?.bytes.length ?? 0;
   }
 
   /** Forgets bytes kept from an earlier read; returns how many there were. */

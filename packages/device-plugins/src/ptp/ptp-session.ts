@@ -15,9 +15,14 @@ const debug = createDebug('openwia:ptp:session');
 /** Largest response container: header and five parameters. */
 const MAX_RESPONSE_LENGTH = PTP_HEADER_SIZE + PTP_MAX_PARAMS * 4;
 
+/** Default bound of each bulk transfer, ms: a camera silent for this long is not going to answer. */
+export const DEFAULT_PTP_IO_TIMEOUT_MS = 15_000;
+
 /** Tuning of a {@link PtpSession}. */
 export interface PtpSessionOptions {
   recovery?: Partial<PtpRecoveryOptions>;
+  /** Bound of each bulk transfer (default {@link DEFAULT_PTP_IO_TIMEOUT_MS}); a timeout fails the transaction and resynchronises. */
+  ioTimeoutMs?: number;
 }
 
 /** The transaction in progress on the pipes. */
@@ -40,6 +45,7 @@ export class PtpSession {
   private readonly lock = new ExclusiveLock();
   private readonly bulkIn: PtpBulkIn;
   private readonly recovery: PtpRecovery;
+  private readonly ioTimeoutMs: number;
   private nextTransactionId = 1;
   private sessionOpen = false;
   private active: ActiveTransaction | undefined;
@@ -52,7 +58,8 @@ export class PtpSession {
     private readonly endpoints: PtpEndpoints,
     options: PtpSessionOptions = {},
   ) {
-    this.bulkIn = new PtpBulkIn(usb, endpoints.bulkIn.address, endpoints.bulkIn.maxPacketSize);
+    this.ioTimeoutMs = options.ioTimeoutMs ?? DEFAULT_PTP_IO_TIMEOUT_MS;
+    this.bulkIn = new PtpBulkIn(usb, endpoints.bulkIn.address, endpoints.bulkIn.maxPacketSize, this.ioTimeoutMs);
     this.recovery = new PtpRecovery(usb, endpoints, this.bulkIn, { ...DEFAULT_RECOVERY_OPTIONS, ...options.recovery });
   }
 
@@ -192,7 +199,7 @@ export class PtpSession {
     const tx: ActiveTransaction = { operation, transactionId, owed: !signal.aborted };
     this.active = tx;
     const command = PtpContainerCodec.encodeCommand(operation, transactionId, params);
-    await this.usb.transferOut(this.endpoints.bulkOut.address, command, { signal });
+    await this.usb.transferOut(this.endpoints.bulkOut.address, command, { signal, timeoutMs: this.ioTimeoutMs });
     return tx;
   }
 
@@ -220,6 +227,11 @@ export class PtpSession {
     const response = PtpContainerCodec.decodeResponse(joinContainer(header, body));
     if (response.transactionId !== tx.transactionId) {
       throw new PtpProtocolError('transaction', `response for transaction ${response.transactionId} arrived during transaction ${tx.transactionId}`);
+    }
+    if (this.bulkIn.pendingBytes > 0) {
+      // The response did not end the device's transfer: whatever follows is not ours. Keep the answer, resync before the next.
+      debug('%d stray bytes after the response to %s', this.bulkIn.pendingBytes, ptpCodeName(tx.operation));
+      this.interrupted ??= { transactionId: undefined };
     }
     if (response.code !== PtpResponse.OK) {
       this.active = undefined;

@@ -46,8 +46,11 @@ export interface CameraRig {
   close(): Promise<void>;
 }
 
-/** Fast recovery for tests: the simulated bus answers at once, so a short quiet period suffices. */
-export const TEST_DRIVER_OPTIONS: PtpDriverOptions = { recovery: { drainQuietMs: 10, pollIntervalMs: 1 } };
+/**
+ * Short bounds for tests: the simulated bus answers at once, so a short quiet
+ * period ends a drain, and a camera silent for 250 ms is never going to answer.
+ */
+export const TEST_DRIVER_OPTIONS: PtpDriverOptions = { recovery: { drainQuietMs: 10, pollIntervalMs: 1 }, ioTimeoutMs: 250 };
 
 /** Opens a virtual camera through the whole stack: SimulatedUsbDevice → PtpCameraDriver → WiaDevice. */
 export async function openCameraRig(options: VirtualCameraOptions = {}, driverOptions: PtpDriverOptions = TEST_DRIVER_OPTIONS): Promise<CameraRig> {
