@@ -129,24 +129,24 @@ export class DevicePort {
     return this.run(endpointAddress, options, owner, () => concat(parts), async (t) => {
       for (;;) {
         if (faults.isNaking(endpointAddress)) {
-          await t.wait(faults.changed.next());
+          await t.waitForChange(faults.changed);
           continue;
         }
         const want = Math.min(length - got, faults.byteBudget(endpointAddress), pacer.unlimited ? Infinity : PACED_STEP_BYTES);
         const step = queue.take(want, got, length);
-        // Subscribe before any await: bytes the device queues during the pacing sleep must wake this read.
-        const queueChanged = step.taken === 0 ? queue.changed.next() : undefined;
         parts.push(...step.bytes);
         got += step.taken;
         const fault = faults.countBytes(endpointAddress, step.taken);
         if (fault.unplug) this.options.unplug();
-        await t.sleep(pacer.reserve(step.taken, false));
+        // No await between an empty take and subscribing: a writeIn in between would be missed.
+        if (step.taken > 0) await t.sleep(pacer.reserve(step.taken, false));
+        else t.throwIfInterrupted();
         if (step.ended || fault.shortPacket || got === length) {
           const babbles = this.options.strictPacketSizes && !step.ended && length % queue.maxPacketSize !== 0 && queue.headHasMoreBytes;
           if (babbles) throw new UsbOverflowError(endpointAddress, { partialData: concat(parts) });
           return concat(parts);
         }
-        if (queueChanged) await t.wait(queueChanged);
+        if (step.taken === 0) await t.waitForChange(queue.changed);
       }
     });
   }
@@ -156,7 +156,7 @@ export class DevicePort {
     const { faults, pacer } = this.options;
     return this.run(endpointAddress, options, owner, () => new Uint8Array(0), async (t) => {
       while (faults.isNaking(endpointAddress) || !this.outHandlers.has(endpointAddress)) {
-        await t.wait(Promise.race([faults.changed.next(), this.outHandlersChanged.next()]));
+        await t.waitForChange(faults.changed, this.outHandlersChanged);
       }
       if (faults.countBytes(endpointAddress, data.length).unplug) this.options.unplug();
       await t.sleep(pacer.reserve(data.length, false));

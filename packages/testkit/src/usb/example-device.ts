@@ -46,3 +46,17 @@ export function exampleBulkDescriptor(overrides: Partial<SimulatedDeviceDescript
 export function createExampleBulkDevice(options?: SimulatedUsbDeviceOptions, overrides?: Partial<SimulatedDeviceDescriptor>): SimulatedUsbDevice {
   return new SimulatedUsbDevice(exampleBulkDescriptor(overrides), options);
 }
+
+/**
+ * A loopback device in the manner of the Linux gadget-zero "loopback"
+ * function: every OUT transfer on 0x02 comes back as one IN transfer on 0x81.
+ * The transport conformance suite runs against it.
+ */
+export function createLoopbackDevice(options?: SimulatedUsbDeviceOptions): SimulatedUsbDevice {
+  const device = createExampleBulkDevice(options, { product: 'Loopback device' });
+  device.onOut(EXAMPLE_ENDPOINTS.bulkOut, (data) => {
+    // Not awaited: the host's OUT completes when the device took the bytes, not when they were read back.
+    device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, data).catch(() => undefined);
+  });
+  return device;
+}

@@ -5,6 +5,7 @@ import {
   UsbStallError,
   type UsbTransferOptions,
 } from '@openwia/core';
+import type { ChangeNotifier } from './notifier.js';
 
 /** Why a simulated transfer in flight was cut short. */
 export type HostInterruption = 'aborted' | 'timeout' | 'gone' | 'reset' | 'stall';
@@ -53,6 +54,17 @@ export class HostTransfer {
   async wait<T>(promise: Promise<T>): Promise<T> {
     this.throwIfInterrupted();
     return Promise.race([promise, this.interrupted]);
+  }
+
+  /** Waits for the next notification of any of `notifiers`, unless interrupted first; unsubscribes either way. */
+  async waitForChange(...notifiers: ChangeNotifier[]): Promise<void> {
+    this.throwIfInterrupted();
+    const unsubscribe: Array<() => void> = [];
+    try {
+      await Promise.race([new Promise<void>((resolve) => notifiers.forEach((n) => unsubscribe.push(n.subscribe(resolve)))), this.interrupted]);
+    } finally {
+      unsubscribe.forEach((u) => u());
+    }
   }
 
   /** Waits `ms` (pacing) unless interrupted first; the timer never outlives the wait. */

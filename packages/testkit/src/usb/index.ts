@@ -5,3 +5,4 @@ export * from './simulated-transport.js';
 export * from './speed.js';
 export type { ControlHandler, OutHandler } from './device-port.js';
 export * from './example-device.js';
+export * from './transport-conformance.js';

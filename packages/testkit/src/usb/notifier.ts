@@ -1,24 +1,22 @@
 /**
- * A "something changed" signal many waiters can share: `next()` gives a
- * promise that resolves on the next `notify()`. One promise per round, so
- * waiting in a loop does not pile up listeners.
+ * A "something changed" signal: waiters subscribe and are called once on the
+ * next `notify()`. A waiter that gives up (its transfer was aborted)
+ * unsubscribes, so an idle endpoint polled with short timeouts for hours
+ * collects no garbage.
  */
 export class ChangeNotifier {
-  private pending: { promise: Promise<void>; resolve: () => void } | undefined;
+  private readonly waiters = new Set<() => void>();
 
-  next(): Promise<void> {
-    if (!this.pending) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.pending = { promise, resolve };
-    }
-    return this.pending.promise;
+  /** Calls `waiter` on the next `notify()`; returns the function that unsubscribes it. */
+  subscribe(waiter: () => void): () => void {
+    this.waiters.add(waiter);
+    return () => this.waiters.delete(waiter);
   }
 
   notify(): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    pending?.resolve();
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const waiter of waiting) waiter();
   }
 }
 

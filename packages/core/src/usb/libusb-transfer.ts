@@ -1,0 +1,95 @@
+import { TransferWatch } from './abort.js';
+import { UsbDisconnectedError, UsbIoError, UsbTimeoutError, UsbTransferAbortedError } from './errors.js';
+import { LIBUSB, mapLibusbError, type LibusbErrorLike } from './libusb-errors.js';
+import type { UsbTransferOptions } from './transport.js';
+
+/** Completion callback of a libusb transfer, as node-usb calls it. */
+export type LibusbTransferCallback = (error: LibusbErrorLike | undefined, buffer: Buffer, actualLength: number) => void;
+
+/** The part of node-usb's `Transfer` we use: submit once, cancel any time. */
+export interface LibusbTransferLike {
+  submit(buffer: Buffer): unknown;
+  cancel(): boolean;
+}
+
+/** One libusb transfer to run. */
+export interface LibusbTransferRequest {
+  endpointAddress: number;
+  /** Creates the native transfer (node-usb `new Transfer(device, ep, type, timeout, callback)`). `timeoutMs` goes to libusb. */
+  create(timeoutMs: number, callback: LibusbTransferCallback): LibusbTransferLike;
+  buffer: Buffer;
+  /** Where the payload starts in the buffer (8 for control transfers: the setup packet). */
+  payloadOffset: number;
+  options: UsbTransferOptions | undefined;
+  /** `true` once the device is known to be gone: a cancelled transfer then reports `WIA_ERROR_OFFLINE`. */
+  isDisconnected(): boolean;
+}
+
+/** A submitted transfer the transport keeps so that close/detach can cancel it. */
+export interface InFlightTransfer {
+  /** Cancels it on behalf of the handle (close, reset): it rejects as aborted, or as offline once the device is gone. */
+  cancel(): void;
+  readonly settled: Promise<unknown>;
+}
+
+/**
+ * Runs one libusb transfer with true cancellation: `makeTransfer` + `submit`
+ * + `cancel` (node-usb's convenience `transfer()` cannot be cancelled, issue
+ * #254). An already aborted signal never submits. An abort calls
+ * `libusb_cancel_transfer`; the promise settles only when libusb reports the
+ * transfer done (status CANCELLED), so no I/O is left pending on the endpoint
+ * when the caller goes on. Resolves with the payload bytes that arrived.
+ */
+export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<InFlightTransfer>): Promise<Uint8Array> {
+  const ep = request.endpointAddress;
+  let transfer: LibusbTransferLike | undefined;
+  let cancelledByHandle = false;
+  const record: { cancel(): void; settled: Promise<unknown> } = {
+    cancel: () => {
+      cancelledByHandle = true;
+      transfer?.cancel();
+    },
+    settled: Promise.resolve(),
+  };
+  const result = new Promise<Uint8Array>((resolve, reject) => {
+    // Throws (rejecting this promise) when the signal is already aborted: nothing is submitted.
+    const watch = TransferWatch.start(ep, request.options?.signal ? { signal: request.options.signal } : {}, () => transfer?.cancel());
+    const callback: LibusbTransferCallback = (error, buffer, actualLength) => {
+      watch.dispose();
+      inFlight.delete(record);
+      const data = new Uint8Array(buffer.buffer, buffer.byteOffset + request.payloadOffset, Math.max(0, actualLength));
+      if (!error) resolve(data);
+      else reject(completionError(request, watch, error, data, cancelledByHandle));
+    };
+    try {
+      transfer = request.create(request.options?.timeoutMs ?? 0, callback);
+      transfer.submit(request.buffer);
+    } catch (err) {
+      watch.dispose();
+      reject(mapLibusbError(err, { endpointAddress: ep }));
+      return;
+    }
+    inFlight.add(record);
+  });
+  record.settled = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  return result;
+}
+
+function completionError(request: LibusbTransferRequest, watch: TransferWatch, error: LibusbErrorLike, partialData: Uint8Array, cancelledByHandle: boolean): Error {
+  const ep = request.endpointAddress;
+  const copy = partialData.slice();
+  if (error.errno === LIBUSB.TRANSFER_CANCELLED) {
+    // A vanished device wins over an abort that raced it: the caller must learn the device is gone.
+    if (request.isDisconnected()) return new UsbDisconnectedError(ep, { partialData: copy, cause: error });
+    if (watch.interruption) return watch.error(copy);
+    if (cancelledByHandle) return new UsbTransferAbortedError(ep, copy, { cause: error });
+    // Cancelled by someone else: on macOS libusb cancels every transfer of an endpoint at once.
+    return new UsbIoError(ep, 'the transfer was cancelled by the system', { partialData: copy, cause: error });
+  }
+  if (error.errno === LIBUSB.TRANSFER_TIMED_OUT) return new UsbTimeoutError(ep, request.options?.timeoutMs ?? 0, { partialData: copy, cause: error });
+  if (request.isDisconnected()) return new UsbDisconnectedError(ep, { partialData: copy, cause: error });
+  return mapLibusbError(error, { endpointAddress: ep, partialData: copy });
+}

@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import {
+  E_INVALIDARG,
+  WIA_ERROR_OFFLINE,
+  UsbTimeoutError,
+  UsbTransferAbortedError,
+  WiaError,
+  isCancelledError,
+  type UsbTransport,
+} from '@openwia/core';
+
+/**
+ * A device under test for {@link describeTransportConformance}: a loopback
+ * (what goes out on `bulkOut` comes back as one transfer on `bulkIn`), e.g.
+ * the simulated loopback device or a Linux gadget-zero loopback on hardware.
+ */
+export interface TransportConformanceFixture {
+  /** Open, with the loopback interface claimed. */
+  transport: UsbTransport;
+  bulkIn: number;
+  bulkOut: number;
+  maxPacketSize: number;
+  /** Pulls the plug, when the fixture can (simulation); the unplug tests are skipped otherwise. */
+  unplug?: () => void;
+  /** Closes and cleans up. */
+  dispose(): Promise<void>;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected the transfer to fail');
+    },
+    (err: unknown) => err,
+  );
+}
+
+function pattern(n: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 0xff);
+}
+
+/**
+ * The contract every `UsbTransport` keeps, as a mocha suite: round trips,
+ * abort of a read that would never complete, no submit on an already aborted
+ * signal, a clean endpoint after an abort, timeouts, typed errors, unplug.
+ * Runs against the simulated bus by default and unchanged against hardware.
+ */
+export function describeTransportConformance(name: string, makeFixture: () => Promise<TransportConformanceFixture>): void {
+  describe(`UsbTransport conformance: ${name}`, function () {
+    let f: TransportConformanceFixture;
+    beforeEach(async () => {
+      f = await makeFixture();
+    });
+    afterEach(async () => {
+      await f.dispose();
+    });
+
+    const roundTrip = async (size: number, seed: number): Promise<void> => {
+      const data = pattern(size, seed);
+      const read = f.transport.transferIn(f.bulkIn, size + f.maxPacketSize);
+      expect(await f.transport.transferOut(f.bulkOut, data)).to.equal(size);
+      expect(await read).to.deep.equal(data);
+    };
+
+    it('carries data out and back', async () => {
+      await roundTrip(100, 1);
+      await roundTrip(3 * f.maxPacketSize + 1, 2);
+    });
+
+    it('an abort settles a read that would never complete, as a recognisable cancellation', async () => {
+      const controller = new AbortController();
+      const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: controller.signal });
+      setImmediate(() => controller.abort());
+      const err = await rejection(read);
+      expect(err).to.be.instanceOf(UsbTransferAbortedError);
+      expect(isCancelledError(err)).to.equal(true);
+      expect((err as UsbTransferAbortedError).partialData.length).to.equal(0);
+    });
+
+    it('an already aborted signal submits nothing: the data stays for the next read', async () => {
+      await f.transport.transferOut(f.bulkOut, pattern(10, 3));
+      expect(await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: AbortSignal.abort() }))).to.be.instanceOf(UsbTransferAbortedError);
+      expect(await f.transport.transferIn(f.bulkIn, f.maxPacketSize)).to.deep.equal(pattern(10, 3));
+    });
+
+    it('after an abort the endpoint is clean: the next transfer succeeds', async () => {
+      for (let i = 0; i < 20; i++) {
+        const controller = new AbortController();
+        const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: controller.signal });
+        controller.abort();
+        await rejection(read);
+      }
+      await roundTrip(64, 4);
+    });
+
+    it('a timeout fails with UsbTimeoutError (WIA_ERROR_DEVICE_COMMUNICATION) and leaves the endpoint usable', async () => {
+      const err = await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { timeoutMs: 5 }));
+      expect(err).to.be.instanceOf(UsbTimeoutError);
+      await roundTrip(8, 5);
+    });
+
+    it('refuses an endpoint the device does not have with E_INVALIDARG', async () => {
+      const err = await rejection(f.transport.transferIn(0x8f, 1));
+      expect(err).to.be.instanceOf(WiaError);
+      expect((err as WiaError).hresult).to.equal(E_INVALIDARG);
+    });
+
+    it('unplug fails the read in flight and every later call with WIA_ERROR_OFFLINE', async function () {
+      if (!f.unplug) this.skip();
+      const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize);
+      f.unplug!();
+      expect(await rejection(read)).to.have.property('hresult', WIA_ERROR_OFFLINE);
+      expect(await rejection(f.transport.transferOut(f.bulkOut, pattern(1, 6)))).to.have.property('hresult', WIA_ERROR_OFFLINE);
+    });
+  });
+}
