@@ -58,6 +58,8 @@ async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: Acq
         view.itemStarted(info.itemName, announcedSize(item));
         const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false });
         files.set(info.fullItemName, file);
+        // Report each item as soon as its file is complete, not when the whole acquisition ends.
+        file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path))));
         return file;
       },
       onProgress: (p) => view.itemProgress(p.item.itemName, p.itemBytes, p.totalBytes),
@@ -66,6 +68,15 @@ async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: Acq
     if (err instanceof AcquireAbortedError) return err.result;
     throw err;
   }
+}
+
+function relative(path: string | undefined): string | undefined {
+  const cwd = process.cwd();
+  return path?.startsWith(cwd) ? path.slice(cwd.length + 1) : path;
+}
+
+function itemLine(name: string, status: string, bytes: number, file: string | undefined): string {
+  return `${name.padEnd(16)} ${status.padEnd(11)} ${String(bytes).padStart(10)} bytes${file ? `  → ${file}` : ''}`;
 }
 
 function lineFor(result: AcquireResult['items'][number], files: Map<string, ItemFile>, cwd: string): ItemLine {
@@ -98,11 +109,10 @@ export async function acquireCommand(deviceId: string, itemSpecs: string[], opti
       for (const target of targets) {
         const result = await acquireTarget(device, target, options, view, controller.signal, files);
         for (const item of result.items) {
-          const line = lineFor(item, files, cwd);
-          summary.items.push(line);
-          view.itemFinished(`${item.itemName.padEnd(16)} ${item.status.padEnd(11)} ${String(item.bytes).padStart(10)} bytes${line.file ? `  → ${line.file}` : ''}`);
+          summary.items.push(lineFor(item, files, cwd));
+          if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined));
         }
-        summary.bytes += result.report.bytes;
+        summary.bytes += result.items.filter((i) => i.status === 'transferred').reduce((n, i) => n + i.bytes, 0);
         if (result.outcome !== 'completed') summary.outcome = result.outcome;
         if (result.error) summary.error = `${hresultName(result.error.hresult)}: ${result.error.message}`;
         if (result.outcome === 'cancelled' || result.outcome === 'failed') break;
@@ -127,7 +137,7 @@ export function summaryLine(s: AcquireSummary, out: string): string {
   const extras = [count('skipped') && `${count('skipped')} skipped`, count('failed') && `${count('failed')} failed`].filter(Boolean).join(', ');
   switch (s.outcome) {
     case 'cancelled':
-      return `cancelled: kept ${kept}; the partial item was removed`;
+      return `cancelled: kept ${kept}${count('cancelled') ? '; the partial item was removed' : ''}`;
     case 'failed':
     case 'no-media':
       return `${s.outcome === 'no-media' ? 'no media' : 'failed'}: ${s.error ?? 'unknown error'}; kept ${kept}`;

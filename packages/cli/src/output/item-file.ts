@@ -17,6 +17,8 @@ export interface ItemFileOptions {
  */
 export class ItemFile extends Writable {
   private finalPath: string | undefined;
+  /** Bytes written so far. */
+  bytesWritten = 0;
 
   private constructor(
     private readonly dir: string,
@@ -49,7 +51,10 @@ export class ItemFile extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.handle.write(chunk).then(
-      () => done(),
+      () => {
+        this.bytesWritten += chunk.length;
+        done();
+      },
       (err: unknown) => done(WiaError.from(err, WIA_ERROR_DESTINATION, `writing ${this.wanted} failed`)),
     );
   }

@@ -53,6 +53,8 @@ class TerminalProgressView implements ProgressView {
   }
 
   stop(): void {
+    // cli-progress writes logged lines on its next redraw: force one so none are lost.
+    this.bars.update();
     this.bars.stop();
   }
 }
