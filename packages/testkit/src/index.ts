@@ -4,5 +4,6 @@ export * from './recording/index.js';
 export * from './scripted-driver/index.js';
 export * from './timing/index.js';
 export * from './usb/index.js';
+export * from './virtual-camera/index.js';
 export * from './virtual-scanner/index.js';
 export * from './conformance/index.js';
