@@ -1,5 +1,6 @@
-import { createVirtualScanner, describeConformance, type VirtualDeviceFixture } from '@openwia/testkit';
+import { createVirtualCamera, createVirtualScanner, describeConformance, type VirtualDeviceFixture } from '@openwia/testkit';
 import { EsclScannerDriver } from './escl/index.js';
+import { PtpCameraDriver } from './ptp/index.js';
 
 /*
  * The plugin conformance suite against every built-in plugin, each on its
@@ -14,6 +15,22 @@ function virtualScanner(): VirtualDeviceFixture {
   scanner.control.on('pageSent', (_job, page, bytes) => sent.set(`Root\\Feeder\\Page${page}`, bytes));
   return { device: scanner.device, contentOf: (fullItemName) => sent.get(fullItemName) };
 }
+
+/** A virtual camera (five photos on two storages) that says which bytes each picture holds. */
+function virtualCamera(): VirtualDeviceFixture {
+  const camera = createVirtualCamera();
+  const contentOf = (fullItemName: string): Uint8Array | undefined => {
+    const filename = fullItemName.slice(fullItemName.lastIndexOf('\\') + 1);
+    const object = camera.control.objects().find((o) => o.filename === filename);
+    return object ? camera.control.objectBytes(object.handle) : undefined;
+  };
+  return { device: camera.device, contentOf };
+}
+
+describeConformance('conformance: PTP plugin (ptp) on the virtual PTP camera, first folder of pictures', {
+  plugin: PtpCameraDriver,
+  device: virtualCamera,
+});
 
 describeConformance('conformance: eSCL plugin (escl) on the virtual eSCL scanner, feeder', {
   plugin: EsclScannerDriver,
