@@ -53,22 +53,75 @@ export interface TransferObservation {
  * cancelled and reported as stalled.
  */
 export async function observeTransfer(session: ConformanceSession, plan: TransferPlan, timeoutMs: number): Promise<TransferObservation> {
-  let transfer: WiaTransfer | undefined;
-  const cancel = (): void => {
-    observation.cancelAt ??= performance.now();
-    app.markCancel();
-    transfer?.Cancel();
-  };
-  const app = new RecordingTransferCallback({
-    stream: (itemName, index) => {
-      observation.trigger?.onStream();
-      return plan.stream?.(itemName, index) ?? 'stream';
-    },
-    ...(plan.message ? { message: plan.message } : {}),
-    cancel,
-    onChunk: (name, bytes) => observation.trigger?.onChunk(name, bytes),
-  });
-  const observation: TransferObservation = {
+  const observer = new TransferObserver(session, plan);
+  await observer.run(timeoutMs);
+  return observer.observation;
+}
+
+/** One transfer, its recording app, and the record of what the engine did. */
+class TransferObserver {
+  readonly observation: TransferObservation;
+  private readonly transfer: WiaTransfer;
+
+  constructor(
+    private readonly session: ConformanceSession,
+    plan: TransferPlan,
+  ) {
+    this.observation = newObservation(session, this.recordingApp(plan));
+    const host: WiaTransferHost = {
+      startTransfer: (request) => {
+        const started = session.device.startTransfer(request);
+        watchRun(started.run, this.observation);
+        return started;
+      },
+      formatInfo: (name) => session.device.formatInfo(name),
+    };
+    this.transfer = new WiaTransfer(host, session.item.fullName);
+    if (plan.trigger) this.observation.trigger = armCancelTrigger(plan.trigger, session, () => this.cancel());
+  }
+
+  /** The app's `Cancel()`, recorded (from outside, or from inside a callback). */
+  cancel(): void {
+    this.observation.cancelAt ??= performance.now();
+    this.observation.app.markCancel();
+    this.transfer.Cancel();
+  }
+
+  /** Runs the transfer to its end; cancels it when it has not settled after `timeoutMs`. */
+  async run(timeoutMs: number): Promise<void> {
+    const o = this.observation;
+    const flags = this.session.item.isFolder ? WIA_TRANSFER_ACQUIRE_CHILDREN : 0;
+    let stalled = false;
+    const stall = setTimeout(() => {
+      stalled = true;
+      this.cancel();
+    }, timeoutMs);
+    try {
+      o.report = await this.transfer.transfer('download', flags, o.app);
+      if (stalled) o.error = `the transfer did not finish within ${timeoutMs} ms and was cancelled`;
+    } catch (err) {
+      o.error = `the transfer could not run: ${message(err)}`;
+    } finally {
+      clearTimeout(stall);
+      o.trigger?.dispose();
+    }
+  }
+
+  private recordingApp(plan: TransferPlan): RecordingTransferCallback {
+    return new RecordingTransferCallback({
+      stream: (itemName, index) => {
+        this.observation.trigger?.onStream();
+        return plan.stream?.(itemName, index) ?? 'stream';
+      },
+      ...(plan.message ? { message: plan.message } : {}),
+      cancel: () => this.cancel(),
+      onChunk: (name, bytes) => this.observation.trigger?.onChunk(name, bytes),
+    });
+  }
+}
+
+function newObservation(session: ConformanceSession, app: RecordingTransferCallback): TransferObservation {
+  return {
     report: undefined,
     error: undefined,
     app,
@@ -85,32 +138,6 @@ export async function observeTransfer(session: ConformanceSession, plan: Transfe
       return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : undefined;
     },
   };
-  const host: WiaTransferHost = {
-    startTransfer: (request) => {
-      const started = session.device.startTransfer(request);
-      watchRun(started.run, observation);
-      return started;
-    },
-    formatInfo: (name) => session.device.formatInfo(name),
-  };
-  transfer = new WiaTransfer(host, session.item.fullName);
-  if (plan.trigger) observation.trigger = armCancelTrigger(plan.trigger, session, cancel);
-  const flags = session.item.isFolder ? WIA_TRANSFER_ACQUIRE_CHILDREN : 0;
-  let stalled = false;
-  const stall = setTimeout(() => {
-    stalled = true;
-    cancel();
-  }, timeoutMs);
-  try {
-    observation.report = await transfer.transfer('download', flags, app);
-    if (stalled) observation.error = `the transfer did not finish within ${timeoutMs} ms and was cancelled`;
-  } catch (err) {
-    observation.error = `the transfer could not run: ${message(err)}`;
-  } finally {
-    clearTimeout(stall);
-    observation.trigger?.dispose();
-  }
-  return observation;
 }
 
 function watchRun(run: TransferRun, observation: TransferObservation): void {
