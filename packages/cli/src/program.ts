@@ -1,5 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { acquireCommand, exitCodeFor, type AcquireCommandOptions } from './commands/acquire.js';
+import type { GlobalOptions } from './commands/context.js';
 import { runDemo } from './commands/demo.js';
+import { itemsCommand } from './commands/items.js';
+import { listCommand } from './commands/list.js';
+import { propsCommand } from './commands/props.js';
+import { watchCommand } from './commands/watch.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -13,12 +19,69 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+const SIM_HELP = `
+Simulation (--simulate, or --sim-config FILE which implies it) adds two devices:
+  sim:camera   a PTP camera with JPEG photos on two storages
+  sim:scanner  an eSCL scanner over IPP-USB with a document feeder
+A --sim-config file is JSON, every key optional, for example:
+  { "scanner": { "pages": 50, "speed": "usb2" }, "camera": { "photos": 8, "speed": "usb2" } }
+See docs/cli.md for every key.`;
+
 /** The `openwia` command line. */
 export function createProgram(): Command {
   const program = new Command('openwia')
     .description('OpenWIA: acquire images from cameras and scanners over userspace USB, the WIA 2.0 way')
     .version('0.1.0')
+    .option('--simulate', 'add the virtual camera (sim:camera) and scanner (sim:scanner)')
+    .option('--sim-config <file>', 'JSON settings and faults for the simulated devices (implies --simulate)')
+    .option('--no-usb', 'do not look at real USB devices')
+    .option('--json', 'print one JSON document instead of text')
+    .addHelpText('after', SIM_HELP)
     .showHelpAfterError();
+
+  const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>();
+
+  program
+    .command('list')
+    .description('list USB imaging devices: ready, unsupported, or inaccessible (and how to fix it)')
+    .action(async (_opts: unknown, command: Command) => listCommand(globals(command)));
+
+  program
+    .command('items')
+    .argument('<device>', 'device id from `openwia list` (e.g. sim:camera)')
+    .description("show a device's item tree")
+    .action(async (device: string, _opts: unknown, command: Command) => itemsCommand(device, globals(command)));
+
+  program
+    .command('props')
+    .argument('<device>', 'device id')
+    .argument('<item>', 'item: full name (Root\\Feeder), path (Feeder) or unique name')
+    .argument('[assignments...]', 'NAME=VALUE properties to write first (validated by the device)')
+    .description("show an item's properties, writing any NAME=VALUE given first")
+    .action(async (device: string, item: string, assignments: string[], _opts: unknown, command: Command) => propsCommand(device, item, assignments, globals(command)));
+
+  program
+    .command('acquire')
+    .argument('<device>', 'device id')
+    .argument('[items...]', 'items or folders to acquire (default: the feeder, or every folder of pictures)')
+    .requiredOption('-o, --out <dir>', 'directory for the acquired files')
+    .option('--overwrite', 'replace existing files (default: keep them and number the new ones)')
+    .option('--set <NAME=VALUE>', 'write an item property before acquiring (repeatable)', collect)
+    .description('acquire items into files with progress; Ctrl-C cancels (exit 130), a second Ctrl-C quits at once')
+    .action(async (device: string, items: string[], opts: AcquireCommandOptions, command: Command) => {
+      const summary = await acquireCommand(device, items, { ...globals(command), ...opts });
+      process.exitCode = exitCodeFor(summary.outcome);
+    });
+
+  program
+    .command('watch')
+    .option('--for <ms>', 'stop after this many milliseconds', nonNegativeInt)
+    .description('print device attach/detach and new-item events until Ctrl-C')
+    .action(async (opts: { for?: number }, command: Command) => watchCommand({ ...globals(command), ...opts }));
 
   program
     .command('demo')

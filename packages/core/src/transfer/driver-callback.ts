@@ -96,13 +96,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     // END_OF_STREAM and END_OF_TRANSFER are the core's to send; nothing of a skipped item reaches the app.
     if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return S_OK;
     if (this.current?.result.status === 'skipped') return S_OK;
-    const answer = await this.askApp(() => this.host.app.TransferCallback(lFlags, { ...params }));
-    if (answer === LATCHED || this.host.latch.latched) return S_FALSE;
-    if (answer === S_FALSE) {
-      this.host.cancelFromApp();
-      return S_FALSE;
-    }
-    return S_OK;
+    return (await this.tellApp(lFlags, { ...params })) ? S_OK : S_FALSE;
   }
 
   /**
@@ -123,13 +117,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       ulTransferredBytes: open.result.bytes,
       hrErrorStatus: S_OK,
     };
-    const answer = await this.askApp(() => this.host.app.TransferCallback(0, params));
-    if (answer === LATCHED) return false;
-    if (answer === S_FALSE) {
-      this.host.cancelFromApp();
-      return false;
-    }
-    return true;
+    return this.tellApp(0, params);
   }
 
   /**
@@ -152,6 +140,21 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (!open) return;
     if (open.result.status === 'cancelled') open.result.status = status;
     if (open.stream instanceof GuardedItemStream) open.stream.destroy();
+  }
+
+  /**
+   * Sends the app a message. `false` when the transfer is latched — before,
+   * during (the latch wins over an answer still travelling) or because the
+   * app answered `S_FALSE`.
+   */
+  private async tellApp(lFlags: number, params: WiaTransferParams): Promise<boolean> {
+    const answer = await this.askApp(() => this.host.app.TransferCallback(lFlags, params));
+    if (answer === LATCHED || this.host.latch.latched) return false;
+    if (answer === S_FALSE) {
+      this.host.cancelFromApp();
+      return false;
+    }
+    return true;
   }
 
   /** Calls the app, racing the latch; an app that throws fails the transfer. */

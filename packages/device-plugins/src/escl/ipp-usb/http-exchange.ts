@@ -33,8 +33,17 @@ export class HttpExchange {
   private ended = false;
   private failed = false;
   private interrupted = false;
+  /** Resolves when the request has been written out completely (or failed). */
+  private readonly requestDone: Promise<void>;
 
   constructor(readonly request: ClientRequest) {
+    // Node frees a keep-alive socket only once the request is finished as well as the response; over a
+    // slow bus the device may answer before our last write completes, and a next request started in that
+    // window would share the socket with the old one's clean-up.
+    this.requestDone = new Promise<void>((resolve) => {
+      if (request.writableFinished) return resolve();
+      for (const event of ['finish', 'close', 'error']) request.once(event, () => resolve());
+    });
     this.response = new Promise<IncomingMessage>((resolve, reject) => {
       request.once('response', (res: IncomingMessage) => {
         this.responseMessage = res;
@@ -94,7 +103,12 @@ export class HttpExchange {
         if (n < chunk.length) res.unshift(chunk.subarray(n));
         return n;
       }
-      if (this.ended || res.readableEnded) return 0;
+      if (this.ended || res.readableEnded) {
+        await this.abortable(this.requestDone, signal);
+        // Let Node return the socket to the agent (it does so on the next tick) before a new request asks for one.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return 0;
+      }
       if (res.errored || !res.complete && res.destroyed) throw this.describe(res.errored ?? new Error('the response was cut short'));
       await this.abortable(nextEvent(res, ['readable', 'end', 'error', 'close'], signal), signal);
     }

@@ -78,6 +78,8 @@ export class UsbPipeConnection extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // An empty write (the http client's end-of-request marker) carries nothing on a byte stream.
+    if (chunk.length === 0) return callback();
     this.transport.transferOut(this.pipes.outEndpoint, chunk, { signal: this.lifetime.signal }).then(
       () => callback(),
       (err: unknown) => callback(this.noteFailure(err, 'write')),

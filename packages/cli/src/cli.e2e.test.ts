@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), 'bin', 'openwia.js');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `openwia` binary; optionally sends SIGINT once stdout matches `interruptWhen`. */
+function runCli(args: string[], options: { cwd?: string; interruptWhen?: RegExp } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--no-usb', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!interrupted && options.interruptWhen?.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the openwia command (end to end, on the simulated devices)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'openwia-cli-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function simConfig(value: unknown): Promise<string> {
+    const path = join(dir, 'sim.json');
+    await writeFile(path, JSON.stringify(value));
+    return path;
+  }
+
+  it('--help describes every command', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).to.equal(0);
+    for (const command of ['list', 'items', 'props', 'acquire', 'watch']) expect(help.stdout).to.include(command);
+    const acquireHelp = await runCli(['acquire', '--help']);
+    expect(acquireHelp.stdout).to.include('--out').and.include('Ctrl-C');
+  });
+
+  it('list --json shows both simulated devices ready with their plugins', async () => {
+    const run = await runCli(['list', '--simulate', '--json']);
+    expect(run.code).to.equal(0);
+    const devices = JSON.parse(run.stdout) as Array<{ id: string; status: string; plugin: string }>;
+    expect(devices.map((d) => [d.id, d.status, d.plugin])).to.deep.equal([
+      ['sim:camera', 'ready', 'ptp'],
+      ['sim:scanner', 'ready', 'escl'],
+    ]);
+  });
+
+  it('items and props read the device; a bad property write gets a clear error', async () => {
+    const items = JSON.parse((await runCli(['items', 'sim:scanner', '--simulate', '--json'])).stdout) as Array<{ fullName: string }>;
+    expect(items.map((i) => i.fullName)).to.include('Root\\Feeder');
+    const props = await runCli(['props', 'sim:scanner', 'Feeder', '--simulate', '--json']);
+    expect(props.code).to.equal(0);
+    const bad = await runCli(['props', 'sim:scanner', 'Feeder', 'WIA_IPS_XRES=123', '--simulate']);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.match(/WIA_IPS_XRES/);
+  });
+
+  it('acquires every photo of the camera and every page of the feeder into files', async () => {
+    const camera = await runCli(['acquire', 'sim:camera', '--simulate', '--out', join(dir, 'camera'), '--json']);
+    expect(camera.code, camera.stderr).to.equal(0);
+    expect(JSON.parse(camera.stdout).items).to.have.length(5);
+    expect((await readdir(join(dir, 'camera'))).sort()).to.deep.equal(['IMG_0001.JPG', 'IMG_0002.JPG', 'IMG_0003.JPG', 'IMG_0004.JPG', 'IMG_0005.JPG']);
+    const config = await simConfig({ scanner: { pages: 4, speed: 'unlimited' } });
+    const scanner = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')]);
+    expect(scanner.code, scanner.stderr).to.equal(0);
+    expect(scanner.stdout.trim().split('\n').pop()).to.match(/^acquired 4 item\(s\)/);
+    expect((await readdir(join(dir, 'scans'))).sort()).to.deep.equal(['Page1.jpg', 'Page2.jpg', 'Page3.jpg', 'Page4.jpg']);
+  });
+
+  it('Ctrl-C cancels: exit 130, finished pages kept, no partial file, and it says so', async () => {
+    const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: /Page2 +transferred/ });
+    expect(run.code).to.equal(130);
+    expect(run.stdout).to.match(/^cancelled: kept \d+ item\(s\)/m);
+    const files = await readdir(join(dir, 'scans'));
+    expect(files.some((f) => f.endsWith('.partial'))).to.equal(false);
+    expect(files.length).to.be.within(2, 49);
+    for (const f of files) expect((await stat(join(dir, 'scans', f))).size).to.be.greaterThan(0);
+  });
+
+  it('a jam at page 3 fails with the typed error and keeps pages 1-2', async () => {
+    const config = await simConfig({ scanner: { pages: 6, speed: 'unlimited', jamAtPage: 3 } });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')]);
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.match(/WIA_ERROR_PAPER_JAM/);
+    expect((await readdir(join(dir, 'scans'))).sort()).to.deep.equal(['Page1.jpg', 'Page2.jpg']);
+  });
+
+  it('hostile names from the camera never leave the output directory', async () => {
+    const config = await simConfig({ camera: { photos: 1, hostileObjects: true, speed: 'unlimited' } });
+    const out = join(dir, 'deep', 'out');
+    const run = await runCli(['acquire', 'sim:camera', '--sim-config', config, '--out', out, '--json']);
+    const written = await readdir(out);
+    expect(written.length).to.be.greaterThan(1);
+    expect(await readdir(join(dir, 'deep'))).to.deep.equal(['out']);
+    expect(await readdir(dir)).to.have.members(['deep', 'sim.json']);
+    expect(run.stderr).to.not.match(/TypeError|at .*\.js/);
+  });
+
+  it('an unknown device and a bad config get clear errors', async () => {
+    const unknown = await runCli(['items', 'sim:nope', '--simulate']);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.match(/no device sim:nope; devices: sim:camera, sim:scanner/);
+    const config = await simConfig({ scanner: { pagez: 3 } });
+    const bad = await runCli(['list', '--sim-config', config]);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.match(/pagez/);
+  });
+
+  it('watch reports a new photo as WIA_EVENT_ITEM_CREATED', async () => {
+    const config = await simConfig({ camera: { newPhotoEveryMs: 100 } });
+    const run = await runCli(['watch', '--sim-config', config, '--for', '1500', '--json']);
+    expect(run.code).to.equal(0);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; device: string });
+    expect(events.some((e) => e.event === 'WIA_EVENT_ITEM_CREATED' && e.device === 'sim:camera')).to.equal(true);
+  });
+});

@@ -1,0 +1,147 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  AcquireAbortedError,
+  WiaError,
+  hresultName,
+  type AcquireResult,
+  type WiaDevice,
+  type WiaDrvItem,
+} from '@openwia/core';
+import { ItemFile } from '../output/item-file.js';
+import { createProgressView, type ProgressView } from '../progress/progress-view.js';
+import { handleInterrupts } from '../session/interrupt.js';
+import { announcedSize, defaultTargets, fileNameFor, findItem } from '../session/item-lookup.js';
+import { parseAssignment } from './props.js';
+import { printJson, withCatalog, type GlobalOptions } from './context.js';
+
+/** Options of `openwia acquire`. */
+export interface AcquireCommandOptions extends GlobalOptions {
+  out: string;
+  overwrite?: boolean;
+  /** `NAME=VALUE` property writes applied to each target first. */
+  set?: string[];
+}
+
+/** One item as the command reports it. */
+interface ItemLine {
+  item: string;
+  status: string;
+  bytes: number;
+  file: string | null;
+  error: string | null;
+}
+
+/** What one `acquire` run did, for the summary and `--json`. */
+export interface AcquireSummary {
+  device: string;
+  outcome: 'completed' | 'completed-partial' | 'no-media' | 'cancelled' | 'failed';
+  items: ItemLine[];
+  bytes: number;
+  seconds: number;
+  error: string | null;
+}
+
+/** Exit status for an outcome: 0 done, 130 cancelled by Ctrl-C, 1 failed. */
+export function exitCodeFor(outcome: AcquireSummary['outcome']): number {
+  if (outcome === 'cancelled') return 130;
+  return outcome === 'failed' || outcome === 'no-media' ? 1 : 0;
+}
+
+async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: AcquireCommandOptions, view: ProgressView, signal: AbortSignal, files: Map<string, ItemFile>): Promise<AcquireResult> {
+  if (options.set?.length) await device.writeProperties(target, new Map(options.set.map((a) => parseAssignment(a, target.properties.list()))));
+  try {
+    return await device.acquire(target, {
+      signal,
+      destination: async (info) => {
+        const item = device.root.find(info.fullItemName);
+        view.itemStarted(info.itemName, announcedSize(item));
+        const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false });
+        files.set(info.fullItemName, file);
+        // Report each item as soon as its file is complete, not when the whole acquisition ends.
+        file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path))));
+        return file;
+      },
+      onProgress: (p) => view.itemProgress(p.item.itemName, p.itemBytes, p.totalBytes),
+    });
+  } catch (err) {
+    if (err instanceof AcquireAbortedError) return err.result;
+    throw err;
+  }
+}
+
+function relative(path: string | undefined): string | undefined {
+  const cwd = process.cwd();
+  return path?.startsWith(cwd) ? path.slice(cwd.length + 1) : path;
+}
+
+function itemLine(name: string, status: string, bytes: number, file: string | undefined): string {
+  return `${name.padEnd(16)} ${status.padEnd(11)} ${String(bytes).padStart(10)} bytes${file ? `  → ${file}` : ''}`;
+}
+
+function lineFor(result: AcquireResult['items'][number], files: Map<string, ItemFile>, cwd: string): ItemLine {
+  const path = files.get(result.fullItemName)?.path;
+  return {
+    item: result.fullItemName,
+    status: result.status,
+    bytes: result.bytes,
+    file: path ? (path.startsWith(cwd) ? path.slice(cwd.length + 1) : path) : null,
+    error: result.error ? `${result.error.code}: ${result.error.message}` : null,
+  };
+}
+
+/** `openwia acquire <device> [item...]`: items to files, with progress; Ctrl-C cancels. */
+export async function acquireCommand(deviceId: string, itemSpecs: string[], options: AcquireCommandOptions): Promise<AcquireSummary> {
+  return withCatalog(options, async (catalog) => {
+    const device = catalog.device(deviceId);
+    const targets = itemSpecs.length ? itemSpecs.map((s) => findItem(device, s)) : defaultTargets(device);
+    if (!targets.length) throw new WiaError(0x80070057, `${deviceId} has nothing to acquire`);
+    await mkdir(options.out, { recursive: true });
+    const expectedItems = targets.reduce((n, t) => n + (t.isFolder ? t.children.filter((c) => c.isTransferable).length : 1), 0) || undefined;
+    const view = createProgressView({ json: options.json ?? false, ...(expectedItems ? { expectedItems } : {}) });
+    const controller = new AbortController();
+    const stopInterrupts = handleInterrupts(controller, (line) => view.note(line));
+    const files = new Map<string, ItemFile>();
+    const cwd = process.cwd();
+    const summary: AcquireSummary = { device: deviceId, outcome: 'completed', items: [], bytes: 0, seconds: 0, error: null };
+    const started = performance.now();
+    try {
+      for (const target of targets) {
+        const result = await acquireTarget(device, target, options, view, controller.signal, files);
+        for (const item of result.items) {
+          summary.items.push(lineFor(item, files, cwd));
+          if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined));
+        }
+        summary.bytes += result.items.filter((i) => i.status === 'transferred').reduce((n, i) => n + i.bytes, 0);
+        if (result.outcome !== 'completed') summary.outcome = result.outcome;
+        if (result.error) summary.error = `${hresultName(result.error.hresult)}: ${result.error.message}`;
+        if (result.outcome === 'cancelled' || result.outcome === 'failed') break;
+      }
+    } finally {
+      stopInterrupts();
+      view.stop();
+    }
+    summary.seconds = (performance.now() - started) / 1000;
+    if (options.json) printJson(summary);
+    else console.log(summaryLine(summary, resolve(options.out)));
+    return summary;
+  });
+}
+
+/** The one-line summary every acquire ends with. */
+export function summaryLine(s: AcquireSummary, out: string): string {
+  const count = (status: string): number => s.items.filter((i) => i.status === status).length;
+  const mb = s.bytes / 1e6;
+  const rate = s.seconds > 0 ? ` (${(mb / s.seconds).toFixed(1)} MB/s)` : '';
+  const kept = `${count('transferred')} item(s), ${mb.toFixed(2)} MB in ${s.seconds.toFixed(2)} s${rate} from ${s.device} into ${out}`;
+  const extras = [count('skipped') && `${count('skipped')} skipped`, count('failed') && `${count('failed')} failed`].filter(Boolean).join(', ');
+  switch (s.outcome) {
+    case 'cancelled':
+      return `cancelled: kept ${kept}${count('cancelled') ? '; the partial item was removed' : ''}`;
+    case 'failed':
+    case 'no-media':
+      return `${s.outcome === 'no-media' ? 'no media' : 'failed'}: ${s.error ?? 'unknown error'}; kept ${kept}`;
+    default:
+      return `acquired ${kept}${extras ? `; ${extras}` : ''}${s.outcome === 'completed-partial' ? ' (fewer pages than asked)' : ''}`;
+  }
+}

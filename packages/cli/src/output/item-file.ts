@@ -1,0 +1,97 @@
+import { open, link, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { WIA_ERROR_DESTINATION, WiaError } from '@openwia/core';
+import { numberedName, resolveInside, safeFileName } from './safe-file-name.js';
+
+/** Options of {@link ItemFile.create}. */
+export interface ItemFileOptions {
+  /** Replace an existing file of the same name (default: pick `name (2).ext`). */
+  overwrite?: boolean;
+}
+
+/**
+ * The destination of one acquired item: bytes go to `<name>.partial` and the
+ * file takes its final name only when the item is complete, so an existing
+ * file is never clobbered (unless asked) and a cancelled or failed item leaves
+ * nothing behind.
+ */
+export class ItemFile extends Writable {
+  private finalPath: string | undefined;
+  /** Bytes written so far. */
+  bytesWritten = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly wanted: string,
+    private readonly partialPath: string,
+    private readonly handle: FileHandle,
+    private readonly overwrite: boolean,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  /** Creates the partial file for an item named `deviceName` by the device. */
+  static async create(dir: string, deviceName: string, options: ItemFileOptions = {}): Promise<ItemFile> {
+    const wanted = safeFileName(deviceName);
+    for (let n = 1; ; n++) {
+      const partialPath = resolveInside(dir, `${n === 1 ? wanted : numberedName(wanted, n)}.partial`);
+      try {
+        const handle = await open(partialPath, 'wx');
+        return new ItemFile(dir, wanted, partialPath, handle, options.overwrite ?? false);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw WiaError.from(err, WIA_ERROR_DESTINATION, `cannot create a file for ${wanted}`);
+      }
+    }
+  }
+
+  /** Where the complete item landed (set once the stream finished). */
+  get path(): string | undefined {
+    return this.finalPath;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.handle.write(chunk).then(
+      () => {
+        this.bytesWritten += chunk.length;
+        done();
+      },
+      (err: unknown) => done(WiaError.from(err, WIA_ERROR_DESTINATION, `writing ${this.wanted} failed`)),
+    );
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.complete().then(
+      () => done(),
+      (err: unknown) => done(WiaError.from(err, WIA_ERROR_DESTINATION, `finishing ${this.wanted} failed`)),
+    );
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    if (this.finalPath) return done(error);
+    this.handle
+      .close()
+      .catch(() => undefined)
+      .then(() => unlink(this.partialPath))
+      .catch(() => undefined)
+      .then(() => done(error));
+  }
+
+  /** Closes the file and gives it its final name, without replacing an existing file unless asked. */
+  private async complete(): Promise<void> {
+    await this.handle.close();
+    for (let n = 1; ; n++) {
+      const candidate = resolveInside(this.dir, n === 1 ? this.wanted : numberedName(this.wanted, n));
+      try {
+        if (this.overwrite) await rename(this.partialPath, candidate);
+        else {
+          await link(this.partialPath, candidate);
+          await unlink(this.partialPath);
+        }
+        this.finalPath = candidate;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw err;
+      }
+    }
+  }
+}

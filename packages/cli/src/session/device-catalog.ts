@@ -1,0 +1,98 @@
+import { EventEmitter } from 'eventemitter3';
+import {
+  DeviceManager,
+  E_INVALIDARG,
+  NodeUsbBackend,
+  WIA_ERROR_OFFLINE,
+  WiaError,
+  type DeviceManagerEvents,
+  type ManagedDevice,
+  type WiaDevice,
+} from '@openwia/core';
+import '@openwia/device-plugins';
+import type { SimConfig } from './sim-config.js';
+import { startSimulatedDevices, type SimulatedDevices } from './simulated-devices.js';
+
+/** A device as the CLI lists it. */
+export interface CatalogEntry {
+  /** What to type on the command line: `sim:camera`, or `usb:04a9:1234@1-4`. */
+  id: string;
+  managed: ManagedDevice;
+}
+
+/** Options of {@link DeviceCatalog.open}. */
+export interface CatalogOptions {
+  /** Add the virtual camera and scanner. */
+  simulate: boolean;
+  simConfig: SimConfig;
+  /** Look at real USB too (default true). */
+  usb?: boolean;
+  /** Where warnings go (e.g. libusb could not be loaded). */
+  warn: (line: string) => void;
+}
+
+/**
+ * Every device the CLI can reach: real USB through the node-usb backend and,
+ * with `--simulate`, the virtual camera and scanner on a simulated bus — each
+ * behind a `DeviceManager`, so both go through the same plugin matching.
+ */
+export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event' | 'deviceConnected' | 'deviceDisconnected'>> {
+  private constructor(
+    private readonly managers: DeviceManager[],
+    private readonly simulated: SimulatedDevices | undefined,
+  ) {
+    super();
+    for (const manager of managers) {
+      manager.on('event', (event, deviceId, item) => this.emit('event', event, this.aliasOf(deviceId), item));
+      manager.on('deviceConnected', (d) => this.emit('deviceConnected', d));
+      manager.on('deviceDisconnected', (d) => this.emit('deviceDisconnected', d));
+    }
+  }
+
+  static async open(options: CatalogOptions): Promise<DeviceCatalog> {
+    const managers: DeviceManager[] = [];
+    if (options.usb !== false) {
+      try {
+        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load() }));
+      } catch (err) {
+        options.warn(`real USB is not available: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const simulated = options.simulate ? startSimulatedDevices(options.simConfig) : undefined;
+    if (simulated) managers.push(new DeviceManager({ backend: simulated.bus }));
+    const catalog = new DeviceCatalog(managers, simulated);
+    await Promise.all(managers.map((m) => m.start()));
+    return catalog;
+  }
+
+  /** Every device, usable or not. */
+  entries(): CatalogEntry[] {
+    return this.managers.flatMap((m) => m.devices()).map((managed) => ({ id: this.aliasOf(managed.deviceId), managed }));
+  }
+
+  /** The open device for an id or alias; a clear `WiaError` when it is unknown or unusable. */
+  device(id: string): WiaDevice {
+    const entries = this.entries();
+    const entry = entries.find((e) => e.id === id || e.managed.deviceId === id);
+    if (!entry) {
+      const known = entries.map((e) => e.id).join(', ') || 'none (try --simulate)';
+      throw new WiaError(E_INVALIDARG, `no device ${id}; devices: ${known}`);
+    }
+    if (entry.managed.status !== 'ready' || !entry.managed.device) {
+      throw entry.managed.error ?? new WiaError(WIA_ERROR_OFFLINE, `${id} is ${entry.managed.status}`);
+    }
+    return entry.managed.device;
+  }
+
+  async close(): Promise<void> {
+    this.simulated?.stop();
+    await Promise.all(this.managers.map((m) => m.stop()));
+  }
+
+  private aliasOf(deviceId: string): string {
+    if (this.simulated) {
+      for (const [alias, device] of this.simulated.byAlias) if (deviceId.endsWith(`@${device.descriptor.location}`)) return alias;
+    }
+    return deviceId;
+  }
+}

@@ -1,0 +1,106 @@
+import { bytesContent, syntheticContent, type CameraStore, type VirtualObject } from './camera-store.js';
+import { FMT } from './camera-wire.js';
+import { generatePhoto } from './photo-generator.js';
+
+/** Sizes of generated pictures. */
+export interface PhotoSizes {
+  photo: { width: number; height: number };
+  thumbnail: { width: number; height: number };
+}
+
+/** The two storages of a default camera. */
+export const INTERNAL_STORAGE_ID = 0x00010001;
+export const CARD_STORAGE_ID = 0x00020001;
+
+function ptpDate(day: number, second: number): string {
+  const dd = String(1 + (day % 28)).padStart(2, '0');
+  const ss = String(second % 60).padStart(2, '0');
+  return `202405${dd}T1200${ss}`;
+}
+
+/** Adds a DCIM-style folder (an association) to a storage; returns its handle. */
+export function addFolder(store: CameraStore, storageId: number, name: string): number {
+  return store.addObject({
+    storageId,
+    format: FMT.Association,
+    filename: name,
+    captureDate: '',
+    modificationDate: '',
+    width: 0,
+    height: 0,
+    thumbnail: undefined,
+    thumbWidth: 0,
+    thumbHeight: 0,
+    content: bytesContent(new Uint8Array(0)),
+  }).handle;
+}
+
+/** Adds photo number `n` (a real JPEG with "#n" on it, and its thumbnail). */
+export function addPhoto(store: CameraStore, storageId: number, parent: number, n: number, sizes: PhotoSizes): VirtualObject {
+  const label = `#${n}`;
+  const jpeg = generatePhoto({ label, ...sizes.photo });
+  const thumbnail = generatePhoto({ label, ...sizes.thumbnail, quality: 70 });
+  return store.addObject({
+    storageId,
+    parent,
+    format: FMT.ExifJpeg,
+    filename: `IMG_${String(n).padStart(4, '0')}.JPG`,
+    captureDate: ptpDate(n, n),
+    modificationDate: ptpDate(n, n),
+    width: sizes.photo.width,
+    height: sizes.photo.height,
+    thumbnail,
+    thumbWidth: sizes.thumbnail.width,
+    thumbHeight: sizes.thumbnail.height,
+    content: bytesContent(jpeg),
+  });
+}
+
+/** Adds a large synthetic object (a "video") of `size` bytes, generated on demand. */
+export function addLargeObject(store: CameraStore, storageId: number, parent: number, name: string, size: number): VirtualObject {
+  return store.addObject({
+    storageId,
+    parent,
+    format: FMT.Undefined,
+    filename: name,
+    captureDate: ptpDate(20, 0),
+    modificationDate: ptpDate(20, 0),
+    width: 0,
+    height: 0,
+    thumbnail: undefined,
+    thumbWidth: 0,
+    thumbHeight: 0,
+    content: syntheticContent(size, size & 0xff),
+  });
+}
+
+/**
+ * Objects whose metadata attacks the host: path separators and `..` in file
+ * names, control characters, an empty name, absurd sizes and dimensions, a
+ * thumbnail announced but absent, an impossible date.
+ */
+export function addHostileObjects(store: CameraStore, storageId: number): VirtualObject[] {
+  const base = { storageId, format: FMT.ExifJpeg, modificationDate: '', thumbnail: undefined, thumbWidth: 0, thumbHeight: 0 };
+  const small = (seed: number) => syntheticContent(2048 + seed, seed);
+  return [
+    store.addObject({ ...base, filename: '../../etc/passwd', captureDate: '20240501T120000', width: 10, height: 10, content: small(1) }),
+    store.addObject({ ...base, filename: 'C:\\Windows\\evil/../x.jpg', captureDate: '20240501T120000', width: 10, height: 10, content: small(2) }),
+    store.addObject({ ...base, filename: '..', captureDate: 'yesterday', width: 10, height: 10, content: small(3) }),
+    store.addObject({ ...base, filename: '', captureDate: '', width: 10, height: 10, content: small(4) }),
+    store.addObject({ ...base, filename: 'bell\u0007\u0000tail.jpg', captureDate: '20241341T256199', width: 10, height: 10, content: small(5) }),
+    store.addObject({
+      ...base,
+      filename: 'absurd.jpg',
+      captureDate: '20240501T120000',
+      announcedSize: 0xfffffffe,
+      width: 0xffffffff,
+      height: 0xffffffff,
+      bitDepth: 0xffffffff,
+      announcedThumbSize: 0xffffffff,
+      thumbWidth: 0xffffffff,
+      thumbHeight: 0xffffffff,
+      content: small(6),
+    }),
+    store.addObject({ ...base, filename: 'x'.repeat(300), captureDate: '20240501T120000', width: 1, height: 1, content: small(7) }),
+  ];
+}

@@ -1,0 +1,110 @@
+import { encode } from 'jpeg-js';
+
+/** What a generated photo shows. */
+export interface PhotoSpec {
+  /** Drawn large in the picture, and varies the scene (sun position, colours). */
+  label: string;
+  width: number;
+  height: number;
+  /** JPEG quality 1–100 (default 85). */
+  quality?: number;
+}
+
+/** 5×7 glyphs for the characters a label may use; others draw as blanks. */
+const GLYPHS: Record<string, readonly string[]> = {
+  '0': ['01110', '10001', '10011', '10101', '11001', '10001', '01110'],
+  '1': ['00100', '01100', '00100', '00100', '00100', '00100', '01110'],
+  '2': ['01110', '10001', '00001', '00010', '00100', '01000', '11111'],
+  '3': ['11110', '00001', '00001', '01110', '00001', '00001', '11110'],
+  '4': ['00010', '00110', '01010', '10010', '11111', '00010', '00010'],
+  '5': ['11111', '10000', '11110', '00001', '00001', '10001', '01110'],
+  '6': ['00110', '01000', '10000', '11110', '10001', '10001', '01110'],
+  '7': ['11111', '00001', '00010', '00100', '01000', '01000', '01000'],
+  '8': ['01110', '10001', '10001', '01110', '10001', '10001', '01110'],
+  '9': ['01110', '10001', '10001', '01111', '00001', '00010', '01100'],
+  '#': ['01010', '01010', '11111', '01010', '11111', '01010', '01010'],
+  '-': ['00000', '00000', '00000', '11111', '00000', '00000', '00000'],
+};
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/** Paints a landscape — sky, sun, hills — and the label, into RGBA pixels. */
+function paint(spec: PhotoSpec): Buffer {
+  const { width, height } = spec;
+  const pixels = Buffer.alloc(width * height * 4);
+  const seed = hash(spec.label);
+  const sunX = width * (0.2 + ((seed & 0xff) / 255) * 0.6);
+  const sunY = height * 0.3;
+  const sunR = Math.max(2, Math.min(width, height) * 0.12);
+  const hue = (seed >>> 8) & 0xff;
+  const hill = height * (0.62 + 0.06 * Math.sin(seed));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const ridge = hill + height * 0.06 * Math.sin((x / width) * Math.PI * 3 + (seed & 7));
+      let r: number, g: number, b: number;
+      if (y > ridge) {
+        const depth = (y - ridge) / (height - ridge + 1);
+        [r, g, b] = [40 + hue / 6, 120 - depth * 60, 40];
+      } else if ((x - sunX) ** 2 + (y - sunY) ** 2 < sunR ** 2) {
+        [r, g, b] = [255, 215, 80];
+      } else {
+        const t = y / height;
+        [r, g, b] = [90 + t * 80, 140 + t * 70, 235 - hue / 8];
+      }
+      pixels[i] = r;
+      pixels[i + 1] = g;
+      pixels[i + 2] = b;
+      pixels[i + 3] = 255;
+    }
+  }
+  drawLabel(pixels, spec);
+  return pixels;
+}
+
+/** Draws the label in white blocks, about a fifth of the picture high, bottom left. */
+function drawLabel(pixels: Buffer, { label, width, height }: PhotoSpec): void {
+  const scale = Math.max(1, Math.floor(height / 5 / 7));
+  const left = scale * 2;
+  const top = height - scale * 9;
+  [...label].forEach((char, n) => {
+    const glyph = GLYPHS[char];
+    if (!glyph) return;
+    glyph.forEach((row, gy) => {
+      [...row].forEach((bit, gx) => {
+        if (bit !== '1') return;
+        for (let dy = 0; dy < scale; dy++) {
+          for (let dx = 0; dx < scale; dx++) {
+            const x = left + (n * 6 + gx) * scale + dx;
+            const y = top + gy * scale + dy;
+            if (x < 0 || y < 0 || x >= width || y >= height) continue;
+            const i = (y * width + x) * 4;
+            pixels[i] = pixels[i + 1] = pixels[i + 2] = 255;
+          }
+        }
+      });
+    });
+  });
+}
+
+const cache = new Map<string, Uint8Array>();
+
+/**
+ * A real baseline JPEG (jpeg-js) of a small landscape with `label` written
+ * on it. Deterministic: the same spec gives the same bytes, and results are
+ * memoised since encoding dominates a virtual camera's start-up.
+ */
+export function generatePhoto(spec: PhotoSpec): Uint8Array {
+  const key = `${spec.label}|${spec.width}x${spec.height}|${spec.quality ?? 85}`;
+  let jpeg = cache.get(key);
+  if (!jpeg) {
+    const encoded = encode({ data: paint(spec), width: spec.width, height: spec.height }, spec.quality ?? 85);
+    jpeg = new Uint8Array(encoded.data.buffer, encoded.data.byteOffset, encoded.data.byteLength);
+    cache.set(key, jpeg);
+  }
+  return jpeg;
+}

@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { decode } from 'jpeg-js';
+import { createVirtualCamera } from './virtual-camera.js';
+
+describe('virtual PTP camera', () => {
+  it('by default holds five real JPEG photos with thumbnails over two storages', () => {
+    const { control, device } = createVirtualCamera();
+    expect(control.storages().map((s) => s.description)).to.deep.equal(['Internal Memory', 'SD Card']);
+    const photos = control.photos();
+    expect(photos.map((p) => p.filename)).to.deep.equal(['IMG_0001.JPG', 'IMG_0002.JPG', 'IMG_0003.JPG', 'IMG_0004.JPG', 'IMG_0005.JPG']);
+    expect(new Set(photos.map((p) => p.storageId)).size).to.equal(2);
+    for (const photo of photos) {
+      const picture = decode(control.objectBytes(photo.handle), { useTArray: true });
+      expect([picture.width, picture.height]).to.deep.equal([320, 240]);
+      expect([decode(photo.thumbnail!, { useTArray: true }).width, photo.thumbWidth]).to.deep.equal([160, 160]);
+    }
+    const iface = device.descriptor.configurations[0]!.interfaces[0]!;
+    expect([iface.interfaceClass, iface.interfaceSubclass, iface.interfaceProtocol]).to.deep.equal([6, 1, 1]);
+  });
+
+  it('draws different pictures for different photos', () => {
+    const { control } = createVirtualCamera({ photos: 2 });
+    const [a, b] = control.photos().map((p) => Buffer.from(control.objectBytes(p.handle)));
+    expect(a!.equals(b!)).to.equal(false);
+  });
+
+  it('serves large objects from a generator, byte-exact by range, without holding them', () => {
+    const { control } = createVirtualCamera({ photos: 0, largeObjects: [{ name: 'BIG.MOV', size: 1 << 30 }] });
+    const big = control.object('BIG.MOV');
+    expect(big.content.length).to.equal(1 << 30);
+    expect([...big.content.read((1 << 30) - 4, 100)]).to.have.length(4);
+    expect(Buffer.from(big.content.read(1000, 16)).equals(Buffer.from(big.content.read(990, 26).subarray(10)))).to.equal(true);
+  });
+});
