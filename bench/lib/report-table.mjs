@@ -39,7 +39,7 @@ function saneRows(s) {
   const o = s.openwia;
   const ow = (get) => (o.skipped ? `openwia: skipped` : get(o));
   return [
-    [`SANE vs OpenWIA, 10 pages, no delay`, `scanimage ${s.scanimage.noDelay.MBps} MB/s (${s.scanimage.noDelay.seconds} s)`, ow((x) => `openwia ${x.noDelay.MBps} MB/s (${x.noDelay.seconds} s)`)],
+    [`SANE vs OpenWIA, 10 pages, no delay (whole process)`, `scanimage ${s.scanimage.noDelay.MBps} MB/s (${s.scanimage.noDelay.seconds} s, startup ${s.scanimage.startupSeconds} s, ${s.scanimage.bytesPerPage} B/page)`, ow((x) => `openwia ${x.noDelay.MBps} MB/s (${x.noDelay.seconds} s, startup ${x.startupSeconds} s, ${x.bytesPerPage} B/page)`)],
     [`SANE vs OpenWIA, 10 pages, read delay ${s.scanimage.withReadDelay.delayPerPageMs} ms/page`, `scanimage ${s.scanimage.withReadDelay.MBps} MB/s (${s.scanimage.withReadDelay.seconds} s)`, ow((x) => `openwia ${x.withReadDelay.MBps} MB/s (${x.withReadDelay.seconds} s)`)],
     ['SIGINT mid-scan → process exit', `scanimage median ${s.scanimage.sigintToExitMs.median} ms (max ${s.scanimage.sigintToExitMs.max})`, ow((x) => `openwia median ${x.sigintToExitMs.median} ms (max ${x.sigintToExitMs.max})`)],
     ...(o.skipped ? [['OpenWIA side', o.skipped, '']] : []),

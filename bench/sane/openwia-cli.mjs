@@ -6,7 +6,8 @@
 //
 // Interface expected (docs/cli.md on the CLI branch):
 //   openwia --no-usb --sim-config CFG acquire sim:scanner --out DIR
-//   CFG = { "scanner": { "pages", "speed", "scanDelayMs", "format", "resolution" } }
+//   CFG = { "scanner": { "pages", "speed": "unlimited", "scanDelayMs", "format": "image/jpeg", "resolution": 150 } }
+//   (pages are rendered and JPEG-encoded by the virtual scanner in JavaScript: that cost is inside the figure)
 //   exit 0 when done, 130 after Ctrl-C; finished files kept, partial ones removed.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,11 +26,16 @@ export async function openWiaUnavailable() {
   return undefined;
 }
 
+/** Time of a run that starts the CLI and lists the devices: the fixed cost inside every batch. */
+export async function openWiaStartupMs() {
+  return (await timedRun(process.execPath, [CLI, '--no-usb', '--simulate', 'list'])).ms;
+}
+
 /** A work directory with the simulation config for `pages` at `scanDelayMs` per page. */
 async function prepare({ pages, scanDelayMs }) {
   const dir = await mkdtemp(join(tmpdir(), 'openwia-cli-'));
   const config = join(dir, 'sim.json');
-  await writeFile(config, JSON.stringify({ scanner: { pages, speed: 'unlimited', scanDelayMs, format: 'image/png', resolution: 300 } }));
+  await writeFile(config, JSON.stringify({ scanner: { pages, speed: 'unlimited', scanDelayMs, format: 'image/jpeg', resolution: 150 } }));
   const out = join(dir, 'out');
   return { dir, out, args: [CLI, '--no-usb', '--sim-config', config, 'acquire', 'sim:scanner', '--out', out] };
 }

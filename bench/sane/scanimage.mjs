@@ -43,6 +43,11 @@ function scanArgs(dir, pages, geometry, readDelayUs) {
   return args;
 }
 
+/** Time of a run that opens the test device without scanning: the fixed cost inside every batch. */
+export async function scanimageStartupMs() {
+  return (await timedRun('scanimage', ['-d', 'test', '--dont-scan'])).ms;
+}
+
 /** One batch scan; bytes and time of the whole process. */
 export async function scanimageBatch({ pages, geometry, readDelayUs = 0 }) {
   const dir = await mkdtemp(join(tmpdir(), 'openwia-sane-'));

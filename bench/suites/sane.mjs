@@ -3,8 +3,8 @@
 // the time from SIGINT during a long scan to the process's exit — for
 // `scanimage -d test` and for `openwia acquire sim:scanner`.
 import { median } from '../lib/stats.mjs';
-import { openWiaBatch, openWiaSigint, openWiaUnavailable } from '../sane/openwia-cli.mjs';
-import { SANE_TEST_FEEDER_SHEETS, findScanimage, pageGeometry, scanimageBatch, scanimageSigint } from '../sane/scanimage.mjs';
+import { openWiaBatch, openWiaSigint, openWiaStartupMs, openWiaUnavailable } from '../sane/openwia-cli.mjs';
+import { SANE_TEST_FEEDER_SHEETS, findScanimage, pageGeometry, scanimageBatch, scanimageSigint, scanimageStartupMs } from '../sane/scanimage.mjs';
 
 const PAGES = SANE_TEST_FEEDER_SHEETS;
 /** scanimage's pause after every buffer (~64 KiB) in the delayed runs, in µs. */
@@ -32,6 +32,7 @@ async function measureScanimage(geometry, repeats) {
   for (let i = 0; i < repeats; i++) sigint.push(await scanimageSigint({ geometry, readDelayUs: SIGINT_READ_DELAY_US, pageMs: longPageMs }));
   return {
     bytesPerPage: Math.round(plain.bytes / PAGES),
+    startupSeconds: Number(((await scanimageStartupMs()) / 1000).toFixed(3)),
     noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain) },
     withReadDelay: { readDelayUsPerBuffer: READ_DELAY_US, delayPerPageMs: Number(delayPerPageMs.toFixed(1)), seconds: Number((delayed.ms / 1000).toFixed(3)), MBps: mbps(delayed) },
     sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))] },
@@ -50,6 +51,7 @@ async function measureOpenWia({ delayPerPageMs, longPageMs }, repeats) {
   for (let i = 0; i < repeats; i++) sigint.push(await openWiaSigint({ pages: PAGES, scanDelayMs: Math.round(longPageMs), pageMs: longPageMs }));
   return {
     bytesPerPage: Math.round(plain.bytes / plain.pages),
+    startupSeconds: Number(((await openWiaStartupMs()) / 1000).toFixed(3)),
     noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain) },
     withReadDelay: { scanDelayMsPerPage: Math.round(delayPerPageMs), seconds: Number((delayed.ms / 1000).toFixed(3)), MBps: mbps(delayed) },
     sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))] },
@@ -59,14 +61,16 @@ async function measureOpenWia({ delayPerPageMs, longPageMs }, repeats) {
 /**
  * @param {{ quick?: boolean, installSane?: boolean, bytesPerPage?: number }} options
  */
-export async function measureSane({ quick = false, installSane = false, bytesPerPage = 1024 * 1024 } = {}) {
+export async function measureSane({ quick = false, installSane = false } = {}) {
   const found = await findScanimage({ install: installSane });
   if (found.skipped) return { skipped: found.skipped, openwia: { skipped: (await openWiaUnavailable()) ?? 'scanimage missing: nothing to compare with' } };
   const repeats = quick ? 1 : 3;
-  const geometry = pageGeometry(bytesPerPage);
+  // SANE's pages get the byte count of the OpenWIA scanner's pages (1 MiB when there is no OpenWIA side to ask).
+  const sample = (await openWiaUnavailable()) ? undefined : await openWiaBatch({ pages: 2 });
+  const geometry = pageGeometry(sample ? sample.bytes / sample.pages : 1024 * 1024);
   const { delayPerPageMs, longPageMs, ...scanimage } = await measureScanimage(geometry, repeats);
   return {
-    method: `${PAGES}-page feeder batch, whole process timed (startup included); scanimage -d test, Gray 8-bit 300 dpi ${geometry.widthMm}×${geometry.heightMm} mm pnm pages; read delay: scanimage --read-delay-duration=${READ_DELAY_US} µs per buffer, the OpenWIA scanner the same total per page; SIGINT half a page into page 2 of a scan delayed ${SIGINT_READ_DELAY_US} µs per buffer, ${repeats} run(s), median`,
+    method: `${PAGES}-page feeder batch, whole process timed (startup included, and given on its own as startupSeconds); scanimage -d test, Gray 8-bit 300 dpi ${geometry.widthMm}×${geometry.heightMm} mm pnm pages sized like the OpenWIA scanner's; openwia acquire sim:scanner, JPEG pages at 150 dpi rendered by the virtual scanner; read delay: scanimage --read-delay-duration=${READ_DELAY_US} µs per buffer, the OpenWIA scanner the same total per page; SIGINT half a page into page 2 of a scan delayed ${SIGINT_READ_DELAY_US} µs per buffer, ${repeats} run(s), median`,
     scanimageVersion: found.version,
     scanimage,
     openwia: await measureOpenWia({ delayPerPageMs, longPageMs }, repeats),
