@@ -1,0 +1,41 @@
+// Runs every fuzz target within a time budget and sums up the reliability
+// figures: cases tried, and contract violations, crashes, hangs and leaks.
+import { fuzzContractSchedules } from './contract-target.mjs';
+import { fuzzEsclReplies, fuzzEsclXml } from './escl-targets.mjs';
+import { fuzzPtpContainers } from './ptp-target.mjs';
+import { fuzzUnplugPoints } from './unplug-target.mjs';
+
+/** Share of the time budget per target. */
+const TARGETS = [
+  { weight: 0.3, run: fuzzContractSchedules },
+  { weight: 0.1, run: fuzzPtpContainers },
+  { weight: 0.15, run: fuzzEsclXml },
+  { weight: 0.2, run: fuzzEsclReplies },
+  { weight: 0.25, run: fuzzUnplugPoints },
+];
+
+/**
+ * @param {{ seconds: number, seed?: number, log?: (line: string) => void }} options
+ */
+export async function runFuzz({ seconds, seed, log = () => undefined }) {
+  const t0 = performance.now();
+  const targets = [];
+  for (const { weight, run } of TARGETS) {
+    const tally = await run(Math.round(seconds * 1000 * weight), seed);
+    const json = tally.toJSON();
+    log(`  ${json.target}: ${json.cases} cases, ${json.violations} violations, ${json.crashes} crashes, ${json.hangs} hangs, ${json.leaks} leaks`);
+    targets.push(json);
+  }
+  const measured = targets.filter((t) => !t.skipped);
+  const sum = (key) => measured.reduce((n, t) => n + t[key], 0);
+  return {
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+    seed: seed ?? 'random',
+    cases: sum('cases'),
+    violations: sum('violations'),
+    crashes: sum('crashes'),
+    hangs: sum('hangs'),
+    leaks: sum('leaks'),
+    targets,
+  };
+}

@@ -1,0 +1,76 @@
+// The SANE side: Debian's `scanimage` with the `test` backend, which is what a
+// Linux user would run instead of `openwia acquire`. Its feeder
+// ("Automatic Document Feeder") holds 10 sheets; --read-delay pauses after
+// every buffer it moves through its pipe.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { directoryBytes, sigintRun, timedRun } from './processes.mjs';
+
+/** Pages the test backend's feeder holds. */
+export const SANE_TEST_FEEDER_SHEETS = 10;
+const RESOLUTION = 300;
+
+/** Is scanimage here? Installs sane-utils first when asked and allowed (root, apt-get). */
+export async function findScanimage({ install = false } = {}) {
+  const probe = () => timedRun('scanimage', ['--version']).then((r) => (r.code === 0 ? r.stdout.trim() : undefined), () => undefined);
+  let version = await probe();
+  if (!version && install) {
+    if (process.getuid?.() !== 0) return { skipped: '--install-sane needs root (apt-get install -y sane-utils)' };
+    const apt = await timedRun('apt-get', ['install', '-y', 'sane-utils'], { timeoutMs: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).catch((err) => ({ code: -1, stderr: String(err) }));
+    if (apt.code !== 0) return { skipped: `apt-get install -y sane-utils failed: ${apt.stderr.trim().split('\n').at(-1)}` };
+    version = await probe();
+  }
+  if (!version) return { skipped: 'scanimage not found: install it with `sudo apt-get install sane-utils` (Debian/Ubuntu), or run `npm run bench -- --install-sane` as root' };
+  return { version };
+}
+
+/**
+ * Geometry of a gray 8-bit page of about `bytesPerPage` bytes at 300 dpi
+ * (the backend's scan area is at most 200 × 200 mm).
+ */
+export function pageGeometry(bytesPerPage) {
+  const widthMm = 80;
+  const pixelsPerLine = Math.round((widthMm / 25.4) * RESOLUTION);
+  const lines = Math.ceil(bytesPerPage / pixelsPerLine);
+  const heightMm = Math.min(200, Math.max(1, Math.round((lines / RESOLUTION) * 25.4)));
+  return { widthMm, heightMm };
+}
+
+function scanArgs(dir, pages, geometry, readDelayUs) {
+  const args = ['-d', 'test', '--source', 'Automatic Document Feeder', '--mode', 'Gray', '--depth', '8', '--resolution', String(RESOLUTION), '-x', String(geometry.widthMm), '-y', String(geometry.heightMm), `--batch=${join(dir, 'page%d.pnm')}`, `--batch-count=${pages}`, '--format=pnm'];
+  if (readDelayUs > 0) args.push('--read-delay=yes', `--read-delay-duration=${readDelayUs}`);
+  return args;
+}
+
+/** Time of a run that opens the test device without scanning: the fixed cost inside every batch. */
+export async function scanimageStartupMs() {
+  return (await timedRun('scanimage', ['-d', 'test', '--dont-scan'])).ms;
+}
+
+/** One batch scan; bytes and time of the whole process. */
+export async function scanimageBatch({ pages, geometry, readDelayUs = 0 }) {
+  const dir = await mkdtemp(join(tmpdir(), 'openwia-sane-'));
+  try {
+    const run = await timedRun('scanimage', scanArgs(dir, pages, geometry, readDelayUs));
+    const { bytes, files } = await directoryBytes(dir);
+    if (files !== pages) throw new Error(`scanimage wrote ${files} of ${pages} pages (exit ${run.code}): ${run.stderr.trim().split('\n').at(-1)}`);
+    return { ms: run.ms, bytes, pages: files };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** SIGINT in the middle of page 2 of a long, delayed batch; ms from the signal to the process's exit. */
+export async function scanimageSigint({ geometry, readDelayUs, pageMs }) {
+  const dir = await mkdtemp(join(tmpdir(), 'openwia-sane-'));
+  try {
+    const run = await sigintRun('scanimage', scanArgs(dir, SANE_TEST_FEEDER_SHEETS, geometry, readDelayUs), {
+      ready: (stderr) => stderr.includes('Scanning page 2'),
+      extraWaitMs: Math.round(pageMs / 2),
+    });
+    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: /stop scanner|cancel/i.test(run.stderr) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

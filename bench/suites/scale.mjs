@@ -1,0 +1,122 @@
+// Scale: 1, 4, 16 and 32 bench devices on one SimulatedUsbBus, each with its
+// own plugin and WiaDevice, transferring at once. Aggregate throughput,
+// per-device fairness (Jain's index over the bytes each device had when
+// half of all bytes had arrived), and the proof that cancelling one
+// transfer leaves the others' bytes (SHA-1 of every item) and timing (their
+// throughput against a run without the cancel) untouched.
+import { S_FALSE, S_OK, WIA_TRANSFER_ACQUIRE_CHILDREN } from '@openwia/core';
+import { SimulatedUsbBus } from '@openwia/testkit';
+import { countingApp } from '../lib/counting-app.mjs';
+import { expectedItemHash } from '../lib/item-stream-device.mjs';
+import { openRig } from '../lib/rig.mjs';
+import { jainFairness, mbPerSecond, median } from '../lib/stats.mjs';
+
+const MiB = 1024 * 1024;
+export const DEVICE_COUNTS = [1, 4, 16, 32];
+
+/**
+ * Runs one transfer per device, all started together.
+ * @param {number} n devices
+ * @param {object} options
+ * @param {number[]} options.itemSizes per device
+ * @param {boolean} [options.hash] hash what each item delivered
+ * @param {number} [options.cancelAtBytes] cancel device 0's transfer once it received this many bytes
+ * @param {'unlimited'|'usb2'} [options.speed]
+ */
+async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed = 'unlimited' }) {
+  const bus = new SimulatedUsbBus();
+  const rigs = [];
+  for (let i = 0; i < n; i++) rigs.push(await openRig({ itemSizes, readSize: 64 * 1024, bus, speed }));
+  const apps = [];
+  const grandTotal = n * itemSizes.reduce((a, b) => a + b, 0);
+  let delivered = 0;
+  let atHalf;
+  const t0 = performance.now();
+  const runs = rigs.map((rig, i) => {
+    const transfer = rig.wia.createTransfer(rig.folder);
+    let received = 0;
+    const cancelsHere = i === 0 && cancelAtBytes !== undefined;
+    const onBytes = (b) => {
+      received += b;
+      if (cancelsHere && received >= cancelAtBytes) transfer.Cancel();
+      // Fairness: how far every device had got when half of all bytes had arrived.
+      if ((delivered += b) >= grandTotal / 2 && !atHalf) atHalf = apps.map((a) => a.bytes);
+    };
+    const app = countingApp({ hash, onBytes });
+    apps.push(app);
+    return transfer.Download(WIA_TRANSFER_ACQUIRE_CHILDREN, app).then((hr) => ({ hr, ms: performance.now() - t0, app }));
+  });
+  const results = await Promise.all(runs);
+  const wallMs = performance.now() - t0;
+  for (const rig of rigs) await rig.close();
+  await bus.dispose();
+  return { results, wallMs, atHalf };
+}
+
+/** Items whose bytes or hash differ from what the device sent. */
+function corruptItems(app, itemSizes) {
+  const bad = [];
+  itemSizes.forEach((size, index) => {
+    const sink = app.sinks.get(`Item${String(index).padStart(3, '0')}`);
+    if (!sink || sink.bytes !== size || sink.hash.digest('hex') !== expectedItemHash(index, size)) bad.push(index);
+  });
+  return bad;
+}
+
+/** Baseline vs one cancelled transfer, both hashed, `pairs` times: the others' bytes and throughput. */
+async function cancelOneProof(n, itemSizes, speed, pairs) {
+  const perDevice = itemSizes.reduce((a, b) => a + b, 0);
+  const mbps = (rs) => median(rs.map((r) => mbPerSecond(perDevice, r.ms)));
+  const ratios = [];
+  const proof = { speed, pairs, cancelled: 0, cancelledAfterMiB: 0, othersCompleted: 0, others: 0, othersCorruptItems: 0 };
+  for (let pair = 0; pair < pairs; pair++) {
+    const baseline = await concurrentRun(n, { itemSizes, hash: true, speed });
+    const cancelled = await concurrentRun(n, { itemSizes, hash: true, speed, cancelAtBytes: Math.floor(perDevice / 4) });
+    const others = cancelled.results.slice(1);
+    const baselineOthers = baseline.results.slice(1);
+    if (cancelled.results[0].hr === S_FALSE) proof.cancelled++;
+    proof.cancelledAfterMiB = Math.max(proof.cancelledAfterMiB, Number((cancelled.results[0].app.bytes / MiB).toFixed(2)));
+    proof.othersCompleted += others.filter((r) => r.hr === S_OK).length;
+    proof.others += others.length;
+    for (const r of [...others, ...baselineOthers]) proof.othersCorruptItems += corruptItems(r.app, itemSizes).length;
+    ratios.push(mbps(others) / mbps(baselineOthers));
+  }
+  return { ...proof, othersThroughputVsBaseline: { median: Number(median(ratios).toFixed(3)), min: Number(Math.min(...ratios).toFixed(3)), max: Number(Math.max(...ratios).toFixed(3)) } };
+}
+
+/**
+ * @param {{ quick?: boolean }} options
+ */
+export async function measureScale({ quick = false } = {}) {
+  const itemSizes = Array(4).fill((quick ? 1 : 4) * MiB);
+  const perDevice = itemSizes.reduce((a, b) => a + b, 0);
+  await concurrentRun(4, { itemSizes }); // warm-up: JIT and allocator, so that n = 1 is not measured cold
+  const byDevices = [];
+  for (const n of DEVICE_COUNTS) {
+    // The median of a few runs by wall time: one run of a few hundred ms is at the mercy of the machine.
+    const samples = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) samples.push(await concurrentRun(n, { itemSizes }));
+    samples.sort((a, b) => a.wallMs - b.wallMs);
+    const { results, wallMs, atHalf } = samples[Math.floor(samples.length / 2)];
+    for (const sample of samples) {
+      if (sample.results.some((r) => r.hr !== S_OK || r.app.bytes !== perDevice)) throw new Error(`scale run with ${n} devices did not complete every transfer`);
+    }
+    const finishMs = results.map((r) => r.ms);
+    const row = {
+      devices: n,
+      aggregateMBps: mbPerSecond(perDevice * n, wallMs),
+      perDeviceMBps: median(results.map((r) => mbPerSecond(perDevice, r.ms))),
+      finishSpreadMs: Number((Math.max(...finishMs) - Math.min(...finishMs)).toFixed(1)),
+      jainFairness: Number(jainFairness(atHalf).toFixed(4)),
+      // Each device's share of its bytes when half of all bytes had arrived (0.5 = perfectly even).
+      progressAtHalf: { min: Number((Math.min(...atHalf) / perDevice).toFixed(3)), max: Number((Math.max(...atHalf) / perDevice).toFixed(3)) },
+    };
+    if (n > 1) row.cancelOne = await cancelOneProof(n, itemSizes, 'unlimited', quick ? 1 : 3);
+    byDevices.push(row);
+  }
+  return {
+    method: `${itemSizes.length} items × ${itemSizes[0] / MiB} MiB per device, 64 KiB reads, all devices on one SimulatedUsbBus; cancelOne: device 0 cancelled after 1/4 of its bytes, the others' items checked by SHA-1 and their median throughput compared with a run without the cancel`,
+    byDevices,
+    cancelOneAtUsb2: await cancelOneProof(4, Array(4).fill(MiB), 'usb2', quick ? 1 : 3),
+  };
+}

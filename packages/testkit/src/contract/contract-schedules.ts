@@ -1,0 +1,153 @@
+import fc from 'fast-check';
+import {
+  WIA_ERROR_EXCEPTION_IN_DRIVER,
+  WIA_ERROR_OFFLINE,
+  WIA_ERROR_PAPER_EMPTY,
+  WIA_STATUS_END_OF_MEDIA,
+  S_OK,
+  type TransferReport,
+} from '@openwia/core';
+import type { AppMessageAnswer, AppStreamAnswer } from '../recording/index.js';
+import type { ScriptedBehaviour, ScriptedFault } from '../scripted-driver/index.js';
+import { ManualTimers, flushAsync } from '../timing/index.js';
+import { ContractHarness } from './contract-harness.js';
+
+/**
+ * Random schedules against the cancellation contract, shared by the property
+ * test suite, the benchmark (schedules per second) and `npm run fuzz`:
+ * fast-check's scheduler decides the order in which reads complete, a slow
+ * disk drains, and an external Cancel() lands, while the generated app and
+ * driver answer, skip, cancel, throw, hang, fail, unplug and complete.
+ *
+ * Import it from `@openwia/testkit/contract-schedules` (it needs `fast-check`,
+ * which the main entry point does not load).
+ */
+
+/** The watchdog grace period of every schedule (on a {@link ManualTimers} clock: no real waiting). */
+export const CONTRACT_SCHEDULE_GRACE_MS = 500;
+
+/** Mostly cooperative answers, with each disruption likely enough to meet every other in some schedule. */
+function weighted<T>(common: T, commonWeight: number, rare: T[]): fc.Arbitrary<T> {
+  return fc.oneof({ arbitrary: fc.constant(common), weight: commonWeight }, ...rare.map((r) => ({ arbitrary: fc.constant(r), weight: 1 })));
+}
+const streamAnswer = weighted<AppStreamAnswer>('stream', 12, ['skip', 'skip', 'skip', 'cancel', 'throw', 'hang', 'no-stream']);
+const messageAnswer = weighted<AppMessageAnswer>('ok', 40, ['cancel', 'cancel-inside', 'throw', 'hang']);
+
+/** One generated schedule: the items, the driver's behaviour and fault, the app's answers, and the disruptions. */
+export interface ContractScheduleScenario {
+  /** Chunks per item (0–3), 1–4 items. */
+  items: number[];
+  behaviour: ScriptedBehaviour;
+  fault: { item: number; chunk: number; kind: ScriptedFault['kind'] } | undefined;
+  result: number;
+  singleScan: boolean;
+  streams: AppStreamAnswer[];
+  messages: AppMessageAnswer[];
+  externalCancel: boolean;
+  slowDisk: boolean;
+  failSink: { index: number; afterBytes: number } | undefined;
+}
+
+/** The generator of {@link ContractScheduleScenario}s for drivers with one of `behaviours`. */
+export function contractScenario(behaviours: readonly ScriptedBehaviour[]): fc.Arbitrary<ContractScheduleScenario> {
+  return fc.record({
+    items: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+    behaviour: fc.constantFrom(...behaviours),
+    fault: fc.option(fc.record({ item: fc.nat(3), chunk: fc.nat(2), kind: fc.constantFrom<ScriptedFault['kind']>('throw', 'offline', 'hang') }), { nil: undefined, freq: 3 }),
+    result: fc.constantFrom(S_OK, S_OK, S_OK, WIA_STATUS_END_OF_MEDIA, WIA_ERROR_PAPER_EMPTY),
+    singleScan: fc.boolean(),
+    streams: fc.array(streamAnswer, { minLength: 4, maxLength: 4 }),
+    messages: fc.array(messageAnswer, { minLength: 12, maxLength: 12 }),
+    externalCancel: weighted(false, 2, [true]),
+    slowDisk: fc.boolean(),
+    failSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
+  });
+}
+
+/** A schedule that cannot end by itself: something in it hangs until cancelled. */
+function needsCancelToEnd(s: ContractScheduleScenario): boolean {
+  return s.fault?.kind === 'hang' || s.streams.includes('hang') || s.messages.includes('hang');
+}
+
+/** A finished schedule: what the checks look at. */
+export interface ContractScheduleRun {
+  harness: ContractHarness;
+  report: TransferReport;
+  timers: ManualTimers;
+}
+
+/** Builds the harness of one scenario, its reads and disk gated by the scheduler. */
+function harnessFor(scheduler: fc.Scheduler, s: ContractScheduleScenario, timers: ManualTimers): ContractHarness {
+  return new ContractHarness({
+    driver: {
+      items: s.items.map((chunks, i) => ({ name: `item${i}`, chunks })),
+      chunkSize: 4,
+      behaviour: s.behaviour,
+      ...(s.fault ? { fault: s.fault } : {}),
+      result: s.result,
+      singleScan: s.singleScan,
+      readGate: (item, chunk) => scheduler.schedule(Promise.resolve(), `read ${item}:${chunk}`),
+    },
+    app: {
+      stream: (_name, index) => s.streams[index % s.streams.length]!,
+      message: (_params, index) => s.messages[index % s.messages.length]!,
+      ...(s.slowDisk ? { sinkGate: () => scheduler.schedule(Promise.resolve(), 'disk') } : {}),
+      ...(s.failSink ? { failSink: s.failSink } : {}),
+    },
+    timers,
+    graceMs: CONTRACT_SCHEDULE_GRACE_MS,
+  });
+}
+
+/**
+ * Runs one scenario to the end under the scheduler. Throws when the
+ * transfer never settles (a hang): the watchdog's grace period is let pass
+ * only when nothing else can happen.
+ */
+export async function runContractSchedule(scheduler: fc.Scheduler, s: ContractScheduleScenario): Promise<ContractScheduleRun> {
+  const timers = new ManualTimers();
+  const harness = harnessFor(scheduler, s, timers);
+  const run = await harness.prepare();
+  const pending = run.run();
+  let settled = false;
+  void pending.then(() => (settled = true));
+  if (s.externalCancel || needsCancelToEnd(s)) void scheduler.schedule(Promise.resolve(), 'Cancel()').then(() => harness.cancel());
+  for (let round = 0; round < 100 && !settled; round++) {
+    await scheduler.waitAll();
+    await flushAsync(2);
+    if (!settled && scheduler.count() === 0) timers.advance(CONTRACT_SCHEDULE_GRACE_MS);
+  }
+  if (!settled) throw new Error('the transfer never settled (hang)');
+  return { harness, report: await pending, timers };
+}
+
+/** Every rule the finished schedule broke: the contract checks, plus timers, locks, reports and unexplained outcomes. */
+export function checkContractSchedule(s: ContractScheduleScenario, { harness, report, timers }: ContractScheduleRun): string[] {
+  const problems = harness.check(report);
+  if (timers.pendingCount) problems.push(`${timers.pendingCount} watchdog timer(s) left running`);
+  if (harness.driver.log.locks !== harness.driver.log.unlocks) problems.push('lock and unlock are not balanced');
+  const ignored = report.violations.some((v) => v.kind === 'ignored-cancel');
+  if (s.behaviour === 'conforming' && report.violations.length) problems.push(`a conforming driver was reported: ${JSON.stringify(report.violations)}`);
+  if (ignored !== report.deviceNeedsReset) problems.push('an abandoned driver must mark the device for reset, and only then');
+  if (!harness.latchReason && !ignored) problems.push(...unexplainedOutcome(s, report));
+  return problems;
+}
+
+/** Without any cancel, an outcome other than completion must be explained by a fault or the driver's result. */
+function unexplainedOutcome(s: ContractScheduleScenario, report: TransferReport): string[] {
+  const faultHit = report.error?.hresult === WIA_ERROR_OFFLINE || report.error?.hresult === WIA_ERROR_EXCEPTION_IN_DRIVER;
+  if (report.outcome === 'cancelled') return ['cancelled without any cancel'];
+  if (report.outcome === 'failed' && !faultHit) return [`failed without a fault: ${report.error}`];
+  if (report.outcome === 'completed-partial' && s.result !== WIA_STATUS_END_OF_MEDIA) return ['partial without END_OF_MEDIA'];
+  if (report.outcome === 'no-media' && s.result !== WIA_ERROR_PAPER_EMPTY) return ['no-media without PAPER_EMPTY'];
+  return [];
+}
+
+/** The property: every generated schedule for a driver with one of `behaviours` satisfies every rule. */
+export function contractScheduleProperty(behaviours: readonly ScriptedBehaviour[]): fc.IAsyncPropertyWithHooks<[fc.Scheduler, ContractScheduleScenario]> {
+  return fc.asyncProperty(fc.scheduler(), contractScenario(behaviours), async (scheduler, s) => {
+    const run = await runContractSchedule(scheduler, s);
+    const problems = checkContractSchedule(s, run);
+    if (problems.length) throw new Error(`${problems.join('\n')}\nreport: ${JSON.stringify(run.report, null, 1)}`);
+  });
+}
