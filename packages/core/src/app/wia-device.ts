@@ -220,11 +220,17 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     this.rootItem = root;
   }
 
-  /** After a plugin was abandoned by the watchdog: end its session, reset the hardware, start afresh. */
+  /**
+   * After a plugin was abandoned by the watchdog: reset the hardware first —
+   * while the transport is still open, and so that the abandoned session's
+   * transfers fail and let go — then end the driver's session and start
+   * afresh. A hardware reset that fails is not fatal: the new session is
+   * the real test of whether the device works.
+   */
   private async reset(): Promise<void> {
     this.needsReset = false;
+    await this.options.resetHardware?.().catch(() => undefined);
     await this.driver.drvUnInitializeWia().catch(() => undefined);
-    await this.options.resetHardware?.();
     await this.initialize();
     this.emit('reset');
   }

@@ -135,9 +135,8 @@ export class ConformanceSession {
 }
 
 /**
- * `resetHardware` for `WiaDevice`: the plugin's session has just ended, and
- * a plugin that opened the transport has closed it — reopen it for the
- * reset, and leave it as it was.
+ * `resetHardware` for `WiaDevice`: resets over a transport the plugin may
+ * never have opened (or already closed), and leaves it as it was.
  */
 async function resetDevice(transport: UsbTransport): Promise<void> {
   const wasOpen = transport.opened;

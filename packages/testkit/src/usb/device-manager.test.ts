@@ -19,6 +19,7 @@ import {
   type WiaDrvItem,
   type WiaEventGuid,
 } from '@openwia/core';
+import { ManualTimers, flushAsync } from '../timing/index.js';
 import { EXAMPLE_ENDPOINTS, createExampleBulkDevice } from './example-device.js';
 import { SimulatedUsbBus } from './simulated-bus.js';
 import type { SimulatedUsbDevice } from './simulated-device.js';
@@ -61,6 +62,45 @@ class BlobReaderDriver extends AbortableMiniDriver {
   }
 }
 void BlobReaderDriver;
+
+/**
+ * The same protocol, but its reads ignore the signal: only the watchdog and a
+ * device reset end them. Like the eSCL plugin, it closes the transport when
+ * its session ends and opens it again for the next.
+ */
+@wiaPlugin({ name: 'stubborn-reader', match: [{ vendorId: 0x1d6b, productId: 0x0105 }] }, registry)
+class StubbornReaderDriver extends AbortableMiniDriver {
+  constructor(@inject(USB_TRANSPORT) private readonly usb: UsbTransport) {
+    super();
+  }
+
+  override async drvUnInitializeWia(): Promise<void> {
+    await super.drvUnInitializeWia();
+    await this.usb.close();
+  }
+
+  protected async buildItemTree(root: WiaDrvItem): Promise<void> {
+    if (!this.usb.opened) await this.usb.open();
+    await this.usb.claimInterface(0);
+    root.addChild({ name: 'Blob', flags: WiaItemType.Image | WiaItemType.File | WiaItemType.Transfer });
+  }
+
+  protected async openItem(): Promise<ItemReader> {
+    await this.usb.transferOut(bulkOut, Uint8Array.of(0x47));
+    let done = false;
+    return {
+      read: async (buffer) => {
+        if (done) return 0;
+        const data = await this.usb.transferIn(bulkIn, buffer.length);
+        buffer.set(data);
+        done = data.length < buffer.length;
+        return data.length;
+      },
+      close: async () => undefined,
+    };
+  }
+}
+void StubbornReaderDriver;
 
 /** The device side: answers "G" with the blob, 16 KiB at a time. */
 function createBlobDevice(overrides: Parameters<typeof createExampleBulkDevice>[1] = {}, inaccessibleReason?: string): SimulatedUsbDevice {
@@ -118,6 +158,34 @@ describe('DeviceManager on the simulated bus', () => {
     const report = await download(managed!);
     expect(report.bytes).to.equal(BLOB_SIZE);
     expect(events).to.deep.equal([[WIA_EVENT_DEVICE_CONNECTED, managed!.deviceId]]);
+  });
+
+  it('after the watchdog abandons a plugin, the device is reset over USB and the next transfer works', async () => {
+    const timers = new ManualTimers();
+    manager = new DeviceManager({ backend: bus, registry, deviceOptions: { graceMs: 50, timers } });
+    const device = createBlobDevice({ productId: 0x0105 });
+    let usbResets = 0;
+    device.events.on('reset', () => usbResets++);
+    device.faults.nakForever(bulkIn);
+    bus.attach(device);
+    await manager.start();
+    const [managed] = manager.devices();
+    expect(managed?.plugin).to.equal('stubborn-reader');
+    const transfer = managed!.device!.createTransfer('Root\\Blob');
+    const pending = transfer.transfer('download', 0, { TransferCallback: () => S_OK, GetNextStream: () => ({ hr: S_OK, stream: new Sink() }) });
+    await flushAsync();
+    transfer.Cancel();
+    await flushAsync();
+    timers.advance(50);
+    const abandoned = await pending;
+    expect(abandoned.deviceNeedsReset).to.equal(true);
+    const reset = new Promise<void>((resolve) => managed!.device!.once('reset', resolve));
+    device.faults.stopNak(bulkIn);
+    const next = await download(managed!);
+    await reset;
+    expect(usbResets).to.equal(1);
+    expect(next.outcome).to.equal('completed');
+    expect(next.bytes).to.equal(BLOB_SIZE);
   });
 
   it('follows hotplug: attach connects, detach disconnects and tells the driver', async () => {

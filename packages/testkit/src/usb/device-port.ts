@@ -42,7 +42,7 @@ export interface DevicePortOptions {
 const PACED_STEP_BYTES = 16 * 1024;
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!.slice();
+  if (parts.length === 1) return copyBytes(parts[0]!);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -161,7 +161,7 @@ export class DevicePort {
       if (faults.countBytes(endpointAddress, data.length).unplug) this.options.unplug();
       await t.sleep(pacer.reserve(data.length, false));
       const handler = this.outHandlers.get(endpointAddress)!;
-      const copy = data.slice();
+      const copy = copyBytes(data);
       await t.wait(this.callDevice(endpointAddress, () => handler(copy)));
       return data.length;
     });
@@ -173,7 +173,7 @@ export class DevicePort {
       const handler = this.controlHandler;
       if (!handler) throw new UsbStallError(0);
       await t.sleep(this.options.pacer.reserve(data?.length ?? length, false));
-      const reply = await t.wait(this.callDevice(0, () => handler({ ...setup }, data?.slice(), length)));
+      const reply = await t.wait(this.callDevice(0, () => handler({ ...setup }, data && copyBytes(data), length)));
       return reply ? reply.slice(0, length) : new Uint8Array(0);
     });
   }
@@ -235,4 +235,13 @@ export class DevicePort {
     if (!lane) this.lanes.set(endpointAddress, (lane = new TurnQueue()));
     return lane;
   }
+}
+
+/**
+ * A real copy of some bytes. `Buffer#slice` is a view, so `data.slice()` on a
+ * Buffer would let a device (or host) that reuses its buffer change bytes
+ * already handed over.
+ */
+export function copyBytes(data: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(data);
 }

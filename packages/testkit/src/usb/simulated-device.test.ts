@@ -55,6 +55,20 @@ describe('SimulatedUsbDevice', () => {
       await written;
     });
 
+    it('the bytes a device hands over are copied: reusing its Buffer afterwards changes nothing', async () => {
+      const scratch = Buffer.alloc(100, 1);
+      const written = device.writeIn(bulkIn, scratch);
+      scratch.fill(2);
+      expect([...(await usb.transferIn(bulkIn, 4096))].every((b) => b === 1)).to.equal(true);
+      await written;
+      const received: Uint8Array[] = [];
+      device.onOut(bulkOut, (data) => void received.push(data));
+      const out = Buffer.alloc(8, 3);
+      await usb.transferOut(bulkOut, out);
+      out.fill(4);
+      expect([...received[0]!]).to.deep.equal([3, 3, 3, 3, 3, 3, 3, 3]);
+    });
+
     it('a read of exactly the remaining bytes of a 512-multiple transfer leaves the ZLP for the next read', async () => {
       void device.writeIn(bulkIn, bytes(1024));
       expect((await usb.transferIn(bulkIn, 1024)).length).to.equal(1024);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { E_INVALIDARG, WiaError, type UsbDeviceDescriptor, type UsbTransport } from '@openwia/core';
-import { DevicePort, type ControlHandler, type EndpointInfo, type OutHandler } from './device-port.js';
+import { DevicePort, copyBytes, type ControlHandler, type EndpointInfo, type OutHandler } from './device-port.js';
 import { SimulatedFaults } from './faults.js';
 import { BusPacer, resolveSpeedProfile, type UsbSpeedProfile } from './speed.js';
 import { SimulatedUsbTransport } from './simulated-transport.js';
@@ -121,7 +121,7 @@ export class SimulatedUsbDevice {
     try {
       const queue = this.port.inQueue(endpointAddress);
       if (!this.port.connected) return Promise.reject(new WiaError(E_INVALIDARG, 'writeIn on an unplugged device'));
-      return queue.write(data.slice(), options.endOfTransfer ?? true);
+      return queue.write(copyBytes(data), options.endOfTransfer ?? true);
     } catch (err) {
       return Promise.reject(err);
     }
