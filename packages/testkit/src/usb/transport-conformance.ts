@@ -1,4 +1,5 @@
-import { expect } from 'chai';
+// node:assert, not chai: this module ships in the package and must not need a test library to load.
+import assert from 'node:assert/strict';
 import {
   E_INVALIDARG,
   WIA_ERROR_OFFLINE,
@@ -58,8 +59,8 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
     const roundTrip = async (size: number, seed: number): Promise<void> => {
       const data = pattern(size, seed);
       const read = f.transport.transferIn(f.bulkIn, size + f.maxPacketSize);
-      expect(await f.transport.transferOut(f.bulkOut, data)).to.equal(size);
-      expect(await read).to.deep.equal(data);
+      assert.equal(await f.transport.transferOut(f.bulkOut, data), size);
+      assert.deepEqual(await read, data);
     };
 
     it('carries data out and back', async () => {
@@ -72,15 +73,15 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
       const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: controller.signal });
       setImmediate(() => controller.abort());
       const err = await rejection(read);
-      expect(err).to.be.instanceOf(UsbTransferAbortedError);
-      expect(isCancelledError(err)).to.equal(true);
-      expect((err as UsbTransferAbortedError).partialData.length).to.equal(0);
+      assert.ok(err instanceof UsbTransferAbortedError);
+      assert.equal(isCancelledError(err), true);
+      assert.equal((err as UsbTransferAbortedError).partialData.length, 0);
     });
 
     it('an already aborted signal submits nothing: the data stays for the next read', async () => {
       await f.transport.transferOut(f.bulkOut, pattern(10, 3));
-      expect(await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: AbortSignal.abort() }))).to.be.instanceOf(UsbTransferAbortedError);
-      expect(await f.transport.transferIn(f.bulkIn, f.maxPacketSize)).to.deep.equal(pattern(10, 3));
+      assert.ok((await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: AbortSignal.abort() }))) instanceof UsbTransferAbortedError);
+      assert.deepEqual(await f.transport.transferIn(f.bulkIn, f.maxPacketSize), pattern(10, 3));
     });
 
     it('after an abort the endpoint is clean: the next transfer succeeds', async () => {
@@ -95,22 +96,22 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
 
     it('a timeout fails with UsbTimeoutError (WIA_ERROR_DEVICE_COMMUNICATION) and leaves the endpoint usable', async () => {
       const err = await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { timeoutMs: 5 }));
-      expect(err).to.be.instanceOf(UsbTimeoutError);
+      assert.ok(err instanceof UsbTimeoutError);
       await roundTrip(8, 5);
     });
 
     it('refuses an endpoint the device does not have with E_INVALIDARG', async () => {
       const err = await rejection(f.transport.transferIn(0x8f, 1));
-      expect(err).to.be.instanceOf(WiaError);
-      expect((err as WiaError).hresult).to.equal(E_INVALIDARG);
+      assert.ok(err instanceof WiaError);
+      assert.equal((err as WiaError).hresult, E_INVALIDARG);
     });
 
     it('unplug fails the read in flight and every later call with WIA_ERROR_OFFLINE', async function () {
       if (!f.unplug) this.skip();
       const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize);
       f.unplug!();
-      expect(await rejection(read)).to.have.property('hresult', WIA_ERROR_OFFLINE);
-      expect(await rejection(f.transport.transferOut(f.bulkOut, pattern(1, 6)))).to.have.property('hresult', WIA_ERROR_OFFLINE);
+      assert.equal(((await rejection(read)) as WiaError).hresult, WIA_ERROR_OFFLINE);
+      assert.equal(((await rejection(f.transport.transferOut(f.bulkOut, pattern(1, 6)))) as WiaError).hresult, WIA_ERROR_OFFLINE);
     });
   });
 }
