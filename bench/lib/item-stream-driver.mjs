@@ -59,18 +59,23 @@ export class ItemStreamDriver extends AbortableMiniDriver {
     const { behaviour = 'conforming', onReadStarted } = this.options;
     return {
       size,
-      async read(buffer, readSignal) {
-        if (remaining === 0) return 0;
+      // Zero-copy: the transport's bytes go to the core as they are (the plugin base's fast path).
+      async readChunk(maxBytes, readSignal) {
+        if (remaining === 0) return new Uint8Array(0);
         for (;;) {
-          const pending = transport.transferIn(ITEM_STREAM.dataIn, Math.min(buffer.length, remaining), behaviour === 'conforming' ? { signal: readSignal } : {});
+          const pending = transport.transferIn(ITEM_STREAM.dataIn, Math.min(maxBytes, remaining), behaviour === 'conforming' ? { signal: readSignal } : {});
           onReadStarted?.();
           const data = await pending;
           // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).
           if (data.length === 0) continue;
-          buffer.set(data);
           remaining -= data.length;
-          return data.length;
+          return data;
         }
+      },
+      async read(buffer, readSignal) {
+        const data = await this.readChunk(buffer.length, readSignal);
+        buffer.set(data);
+        return data.length;
       },
       async close() {},
     };

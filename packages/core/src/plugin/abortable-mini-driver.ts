@@ -38,6 +38,23 @@ import {
 import { writeChunk } from './chunk-writer.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
 
+/** The next chunk of an item: zero-copy through `readChunk` when the reader has it, else `read` into a fresh buffer. */
+async function nextChunk(reader: ItemReader, readSize: number, signal: AbortSignal): Promise<Uint8Array> {
+  if (reader.readChunk) {
+    const chunk = await reader.readChunk(readSize, signal);
+    if (!(chunk instanceof Uint8Array) || chunk.length > readSize) {
+      throw new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `readChunk returned ${chunk instanceof Uint8Array ? `${chunk.length} bytes` : String(chunk)} for at most ${readSize}`);
+    }
+    return chunk;
+  }
+  const buffer = Buffer.allocUnsafe(readSize);
+  const n = await reader.read(buffer, signal);
+  if (!Number.isInteger(n) || n < 0 || n > buffer.length) {
+    throw new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `read returned ${n} for a ${buffer.length}-byte buffer`);
+  }
+  return buffer.subarray(0, n);
+}
+
 /** Default read size of {@link AbortableMiniDriver} when the core suggests none. */
 export const DEFAULT_READ_SIZE = 64 * 1024;
 
@@ -187,19 +204,16 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
     try {
       let transferred = 0;
       for (;;) {
-        const buffer = Buffer.allocUnsafe(readSize);
-        const n = await reader.read(buffer, signal);
+        const chunk = await nextChunk(reader, readSize, signal);
         signal.throwIfAborted();
-        if (!Number.isInteger(n) || n < 0 || n > buffer.length) {
-          throw new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `read returned ${n} for a ${buffer.length}-byte buffer`);
-        }
+        const n = chunk.length;
         if (n === 0) {
           // Ending the stream tells the core the item is whole, even if the device fails before the next one.
           stream.end();
           await finished(stream, { readable: false, signal });
           return S_OK;
         }
-        await writeChunk(stream, buffer.subarray(0, n), signal);
+        await writeChunk(stream, chunk, signal);
         transferred += n;
         if (!callback) continue;
         const percent = reader.size ? Math.min(100, Math.floor((transferred * 100) / reader.size)) : 0;

@@ -9,6 +9,14 @@ export interface ItemReader {
   readonly size?: number;
   /** Reads into `buffer`; resolves with the number of bytes read, 0 at the end of the item. */
   read(buffer: Uint8Array, signal: AbortSignal): Promise<number>;
+  /**
+   * Optional zero-copy alternative to {@link read}: resolves with at most
+   * `maxBytes` new bytes (empty at the end of the item) that the plugin will
+   * not touch again — typically what `transferIn` returned. When present,
+   * the base uses it instead of `read`, saving a copy and an allocation per
+   * chunk.
+   */
+  readChunk?(maxBytes: number, signal: AbortSignal): Promise<Uint8Array>;
   /** Releases the item; called once, after the last read, whatever happened. */
   close(): Promise<void>;
 }

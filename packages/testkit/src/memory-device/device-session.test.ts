@@ -3,6 +3,7 @@ import {
   E_INVALIDARG,
   S_OK,
   WIA_ERROR_BUSY,
+  WIA_ERROR_INVALID_DRIVER_RESPONSE,
   WIA_ERROR_ITEM_DELETED,
   WIA_STATUS_END_OF_MEDIA,
   WIA_TRANSFER_ACQUIRE_CHILDREN,
@@ -32,6 +33,17 @@ describe('a device session (WiaDevice) on the plugin base (AbortableMiniDriver)'
     const percents = app.messages.filter((m) => m.lMessage === WIA_TRANSFER_MSG_STATUS).map((m) => m.lPercentComplete);
     expect(percents.slice(0, 4)).to.deep.equal([32, 65, 98, 100]);
     expect(driver.log.closed).to.deep.equal(['one', 'two', 'three']);
+  });
+
+  it('the zero-copy readChunk path delivers the same bytes, and an oversized chunk is a typed error', async () => {
+    const driver = new MemoryMiniDriver({ items, zeroCopy: true });
+    const device = await WiaDevice.open(driver, { deviceId: 'mem' });
+    const app = new RecordingTransferCallback();
+    expect(await device.createTransfer('Root\\Folder').Download(WIA_TRANSFER_ACQUIRE_CHILDREN, app)).to.equal(S_OK);
+    for (const { name } of items) expect(app.sinks.get(`Root\\Folder\\${name}`)!.data.equals(Buffer.from(driver.contentOf(name)))).to.equal(true);
+    const liar = await WiaDevice.open(new MemoryMiniDriver({ items, zeroCopy: true, oversizeChunks: 1 }), { deviceId: 'mem' });
+    const report = await liar.createTransfer('Root\\Folder').transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, new RecordingTransferCallback());
+    expect(report.error?.hresult).to.equal(WIA_ERROR_INVALID_DRIVER_RESPONSE);
   });
 
   it('a second transfer while one runs is refused at once with WIA_ERROR_BUSY', async () => {

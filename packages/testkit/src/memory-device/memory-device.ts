@@ -40,6 +40,10 @@ export interface MemoryDeviceOptions {
   hangOnItem?: string;
   /** For a feeder: stop after this many pages and report end of media. */
   pagesAvailable?: number;
+  /** Offer the zero-copy `readChunk` path as well as `read`. */
+  zeroCopy?: boolean;
+  /** With `zeroCopy`: hand over chunks this much larger than asked for (a plugin bug). */
+  oversizeChunks?: number;
 }
 
 /** Records what the driver observed, for tests. */
@@ -137,7 +141,7 @@ export class MemoryMiniDriver extends AbortableMiniDriver {
     let offset = 0;
     const options = this.options;
     const log = this.log;
-    return {
+    const reader: ItemReader = {
       size: data.length,
       read: async (buffer, signal) => {
         const readIndex = log.reads++;
@@ -154,6 +158,14 @@ export class MemoryMiniDriver extends AbortableMiniDriver {
       },
       close: async () => {
         log.closed.push(name);
+      },
+    };
+    if (!options.zeroCopy) return reader;
+    return {
+      ...reader,
+      readChunk: async (maxBytes, signal) => {
+        const buffer = new Uint8Array(maxBytes + (options.oversizeChunks ?? 0));
+        return buffer.subarray(0, await reader.read(buffer, signal));
       },
     };
   }

@@ -42,7 +42,8 @@ export interface DevicePortOptions {
 const PACED_STEP_BYTES = 16 * 1024;
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return copyBytes(parts[0]!);
+  // The queue holds its own copy of what the device wrote (writeIn copies), so one part can be handed over as is.
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
