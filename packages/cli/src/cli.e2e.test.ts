@@ -13,17 +13,18 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the real `openwia` binary; optionally sends SIGINT once stdout matches `interruptWhen`. */
-function runCli(args: string[], options: { cwd?: string; interruptWhen?: RegExp } = {}): Promise<CliRun> {
+/** Runs the real `openwia` binary; sends one SIGINT each time stdout first matches the next of `interruptWhen`. */
+function runCli(args: string[], options: { cwd?: string; interruptWhen?: RegExp[] } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--no-usb', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    let interrupted = false;
+    const pending = [...(options.interruptWhen ?? [])];
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (!interrupted && options.interruptWhen?.test(stdout)) {
-        interrupted = true;
+      // Signals are not queued: each SIGINT waits for the output that shows the previous one arrived.
+      if (pending[0]?.test(stdout)) {
+        pending.shift();
         child.kill('SIGINT');
       }
     });
@@ -91,13 +92,21 @@ describe('the openwia command (end to end, on the simulated devices)', function 
 
   it('Ctrl-C cancels: exit 130, finished pages kept, no partial file, and it says so', async () => {
     const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
-    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: /Page2 +transferred/ });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: [/Page2 +transferred/] });
     expect(run.code).to.equal(130);
     expect(run.stdout).to.match(/^cancelled: kept \d+ item\(s\)/m);
     const files = await readdir(join(dir, 'scans'));
     expect(files.some((f) => f.endsWith('.partial'))).to.equal(false);
     expect(files.length).to.be.within(2, 49);
     for (const f of files) expect((await stat(join(dir, 'scans', f))).size).to.be.greaterThan(0);
+  });
+
+  it('a second Ctrl-C quits at once (exit 130) and still leaves no partial file', async () => {
+    const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: [/Page2 +transferred/, /cancelling/] });
+    expect(run.code).to.equal(130);
+    expect(`${run.stdout}${run.stderr}`).to.match(/quitting without waiting/);
+    expect((await readdir(join(dir, 'scans'))).some((f) => f.endsWith('.partial'))).to.equal(false);
   });
 
   it('a jam at page 3 fails with the typed error and keeps pages 1-2', async () => {

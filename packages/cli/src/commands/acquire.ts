@@ -100,8 +100,12 @@ export async function acquireCommand(deviceId: string, itemSpecs: string[], opti
     const expectedItems = targets.reduce((n, t) => n + (t.isFolder ? t.children.filter((c) => c.isTransferable).length : 1), 0) || undefined;
     const view = createProgressView({ json: options.json ?? false, ...(expectedItems ? { expectedItems } : {}) });
     const controller = new AbortController();
-    const stopInterrupts = handleInterrupts(controller, (line) => view.note(line));
     const files = new Map<string, ItemFile>();
+    const stopInterrupts = handleInterrupts(
+      controller,
+      (line) => view.note(line),
+      () => files.forEach((file) => file.removePartialSync()),
+    );
     const cwd = process.cwd();
     const summary: AcquireSummary = { device: deviceId, outcome: 'completed', items: [], bytes: 0, seconds: 0, error: null };
     const started = performance.now();

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { open, link, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { WIA_ERROR_DESTINATION, WiaError } from '@openwia/core';
@@ -47,6 +48,11 @@ export class ItemFile extends Writable {
   /** Where the complete item landed (set once the stream finished). */
   get path(): string | undefined {
     return this.finalPath;
+  }
+
+  /** Removes the partial file at once (a forced quit cannot wait for streams). No-op once complete. */
+  removePartialSync(): void {
+    if (!this.finalPath) rmSync(this.partialPath, { force: true });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
