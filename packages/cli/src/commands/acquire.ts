@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   AcquireAbortedError,
+  E_INVALIDARG,
   WiaError,
   hresultName,
   type AcquireResult,
@@ -70,6 +71,7 @@ async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: Acq
   }
 }
 
+/** A path as the user would type it: relative to the current directory when inside it. */
 function relative(path: string | undefined): string | undefined {
   const cwd = process.cwd();
   return path?.startsWith(cwd) ? path.slice(cwd.length + 1) : path;
@@ -79,13 +81,12 @@ function itemLine(name: string, status: string, bytes: number, file: string | un
   return `${name.padEnd(16)} ${status.padEnd(11)} ${String(bytes).padStart(10)} bytes${file ? `  → ${file}` : ''}`;
 }
 
-function lineFor(result: AcquireResult['items'][number], files: Map<string, ItemFile>, cwd: string): ItemLine {
-  const path = files.get(result.fullItemName)?.path;
+function lineFor(result: AcquireResult['items'][number], files: Map<string, ItemFile>): ItemLine {
   return {
     item: result.fullItemName,
     status: result.status,
     bytes: result.bytes,
-    file: path ? (path.startsWith(cwd) ? path.slice(cwd.length + 1) : path) : null,
+    file: relative(files.get(result.fullItemName)?.path) ?? null,
     error: result.error ? `${result.error.code}: ${result.error.message}` : null,
   };
 }
@@ -95,7 +96,7 @@ export async function acquireCommand(deviceId: string, itemSpecs: string[], opti
   return withCatalog(options, async (catalog) => {
     const device = catalog.device(deviceId);
     const targets = itemSpecs.length ? itemSpecs.map((s) => findItem(device, s)) : defaultTargets(device);
-    if (!targets.length) throw new WiaError(0x80070057, `${deviceId} has nothing to acquire`);
+    if (!targets.length) throw new WiaError(E_INVALIDARG, `${deviceId} has nothing to acquire`);
     await mkdir(options.out, { recursive: true });
     const expectedItems = targets.reduce((n, t) => n + (t.isFolder ? t.children.filter((c) => c.isTransferable).length : 1), 0) || undefined;
     const view = createProgressView({ json: options.json ?? false, ...(expectedItems ? { expectedItems } : {}) });
@@ -106,14 +107,13 @@ export async function acquireCommand(deviceId: string, itemSpecs: string[], opti
       (line) => view.note(line),
       () => files.forEach((file) => file.removePartialSync()),
     );
-    const cwd = process.cwd();
     const summary: AcquireSummary = { device: deviceId, outcome: 'completed', items: [], bytes: 0, seconds: 0, error: null };
     const started = performance.now();
     try {
       for (const target of targets) {
         const result = await acquireTarget(device, target, options, view, controller.signal, files);
         for (const item of result.items) {
-          summary.items.push(lineFor(item, files, cwd));
+          summary.items.push(lineFor(item, files));
           if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined));
         }
         summary.bytes += result.items.filter((i) => i.status === 'transferred').reduce((n, i) => n + i.bytes, 0);
