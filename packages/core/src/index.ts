@@ -7,7 +7,6 @@
 import 'reflect-metadata';
 
 export * from './app/index.js';
-export * from './devices/index.js';
 export * from './hresult/index.js';
 export * from './minidriver/index.js';
 export * from './plugin/index.js';

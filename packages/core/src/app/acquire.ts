@@ -8,7 +8,7 @@ import {
   type WiaTransferParams,
 } from '../minidriver/index.js';
 import type { TransferItemStatus, TransferOutcome, TransferReport } from '../transfer/index.js';
-import type { IWiaTransferCallback, WiaAppNextStream } from './interfaces.js';
+import type { IWiaTransferCallback, WiaAppNextStream } from '../minidriver/index.js';
 import type { WiaTransfer } from './wia-transfer.js';
 
 /** An item as it starts arriving. */

@@ -1,4 +1,5 @@
-export * from './interfaces.js';
 export * from './wia-device.js';
 export * from './wia-transfer.js';
 export * from './acquire.js';
+export * from './device-manager.js';
+export * from './usb-driver.js';

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { E_INVALIDARG, HResult, WiaError } from '../hresult/index.js';
 import type { WiaFormatInfo } from '../minidriver/index.js';
 import type { TransferReport, TransferRun } from '../transfer/index.js';
-import type { IWiaTransfer, IWiaTransferCallback } from './interfaces.js';
+import type { IWiaTransfer, IWiaTransferCallback } from '../minidriver/index.js';
 
 /** A transfer as a device is asked to start it. */
 export interface TransferRequest {

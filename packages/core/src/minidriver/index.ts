@@ -1,4 +1,5 @@
 export * from './events.js';
+export * from './app-interfaces.js';
 export * from './interfaces.js';
 export * from './items.js';
 export * from './messages.js';

@@ -1,2 +1,1 @@
 export * from './plugin-registry.js';
-export * from './tokens.js';

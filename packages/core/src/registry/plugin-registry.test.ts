@@ -4,9 +4,11 @@ import { container, inject, type DependencyContainer } from 'tsyringe';
 import { E_INVALIDARG, E_NOTIMPL, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
 import type { WiaDrvItem } from '../minidriver/index.js';
 import { AbortableMiniDriver, type ItemReader } from '../plugin/index.js';
-import type { UsbDeviceDescriptor, UsbInterfaceDescriptor, UsbTransport } from '../usb/index.js';
+// The registry knows no transport; these tests compose it with USB the way the
+// device manager does (createUsbDriver), to show what a plugin receives.
+import { createUsbDriver } from '../app/usb-driver.js';
+import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT, type UsbDeviceDescriptor, type UsbInterfaceDescriptor, type UsbTransport } from '../usb/index.js';
 import { PluginRegistry, defaultPluginRegistry, scoreMatch, wiaPlugin, type PluginDescriptor } from './plugin-registry.js';
-import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT } from './tokens.js';
 
 // --- test devices -----------------------------------------------------------
 
@@ -270,7 +272,7 @@ describe('PluginRegistry', () => {
     });
   });
 
-  describe('createDriver with @wiaPlugin and constructor injection', () => {
+  describe('createDriver (through createUsbDriver) with @wiaPlugin and constructor injection', () => {
     it('registers a decorated class with the registry it names, and only there', () => {
       const Plugin = declarePtpPlugin(registry);
       expect(registry.list().map((p) => p.pluginClass)).to.deep.equal([Plugin]);
@@ -280,7 +282,7 @@ describe('PluginRegistry', () => {
     it('constructs the best plugin with the transport and descriptor passed for the device', () => {
       const Plugin = declarePtpPlugin(registry);
       const transport = standInTransport(CAMERA);
-      const binding = registry.createDriver(CAMERA, transport);
+      const binding = createUsbDriver(registry, CAMERA, transport);
       expect(binding.driver).to.be.instanceOf(Plugin);
       const driver = binding.driver as InstanceType<typeof Plugin>;
       expect(driver.transport).to.equal(transport);
@@ -291,7 +293,7 @@ describe('PluginRegistry', () => {
     it('resolves the device in a child container of the registry container', () => {
       declarePtpPlugin(registry);
       const transport = standInTransport(CAMERA);
-      const binding = registry.createDriver(CAMERA, transport);
+      const binding = createUsbDriver(registry, CAMERA, transport);
       expect(binding.container.resolve(USB_TRANSPORT)).to.equal(transport);
       expect(binding.container.resolve(USB_DEVICE_DESCRIPTOR)).to.equal(CAMERA);
       // The registry's own container is left untouched ...
@@ -305,8 +307,8 @@ describe('PluginRegistry', () => {
       const secondCamera: UsbDeviceDescriptor = { ...CAMERA, location: '1-3' };
       const transportA = standInTransport(CAMERA);
       const transportB = standInTransport(secondCamera);
-      const a = registry.createDriver(CAMERA, transportA);
-      const b = registry.createDriver(secondCamera, transportB);
+      const a = createUsbDriver(registry, CAMERA, transportA);
+      const b = createUsbDriver(registry, secondCamera, transportB);
       expect(a.container).not.to.equal(b.container);
       expect(a.driver).not.to.equal(b.driver);
       expect((a.driver as InstanceType<typeof Plugin>).transport).to.equal(transportA);
@@ -318,25 +320,25 @@ describe('PluginRegistry', () => {
     it('creates a new driver each time, even for the same device', () => {
       declarePtpPlugin(registry);
       const transport = standInTransport(CAMERA);
-      expect(registry.createDriver(CAMERA, transport).driver).not.to.equal(registry.createDriver(CAMERA, transport).driver);
+      expect(createUsbDriver(registry, CAMERA, transport).driver).not.to.equal(createUsbDriver(registry, CAMERA, transport).driver);
     });
 
     it('picks the best match when several plugins match', () => {
       declarePtpPlugin(registry);
       registry.register(PlainDriver, CANON_MODEL);
-      expect(registry.createDriver(CAMERA, standInTransport(CAMERA)).driver).to.be.instanceOf(PlainDriver);
+      expect(createUsbDriver(registry, CAMERA, standInTransport(CAMERA)).driver).to.be.instanceOf(PlainDriver);
     });
 
     it('refuses a device no plugin matches with WIA_ERROR_INCORRECT_HARDWARE_SETTING', () => {
       declarePtpPlugin(registry);
-      const err = expectWiaError(() => registry.createDriver(MASS_STORAGE, standInTransport(MASS_STORAGE)), WIA_ERROR_INCORRECT_HARDWARE_SETTING);
+      const err = expectWiaError(() => createUsbDriver(registry, MASS_STORAGE, standInTransport(MASS_STORAGE)), WIA_ERROR_INCORRECT_HARDWARE_SETTING);
       expect(err.code).to.equal('WIA_ERROR_INCORRECT_HARDWARE_SETTING');
       expect(err.message).to.equal('no plugin drives 0781:5567 (unknown product)');
       expect(log).to.deep.equal([]);
     });
 
     it('names the product in the error when the device reports one', () => {
-      const err = expectWiaError(() => registry.createDriver(CAMERA, standInTransport(CAMERA)), WIA_ERROR_INCORRECT_HARDWARE_SETTING);
+      const err = expectWiaError(() => createUsbDriver(registry, CAMERA, standInTransport(CAMERA)), WIA_ERROR_INCORRECT_HARDWARE_SETTING);
       expect(err.message).to.equal('no plugin drives 04a9:3218 (Test Camera)');
     });
   });

@@ -1,9 +1,27 @@
 import 'reflect-metadata';
-import { container as rootContainer, injectable, type DependencyContainer } from 'tsyringe';
+import { container as rootContainer, injectable, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { E_INVALIDARG, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
 import type { IWiaMiniDrv } from '../minidriver/index.js';
-import { formatVidPid, type UsbDeviceDescriptor, type UsbTransport } from '../usb/index.js';
-import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT } from './tokens.js';
+
+/**
+ * What the registry needs to know of a device to pick its plugin. A USB
+ * `UsbDeviceDescriptor` is one; the registry does not depend on the transport
+ * layer, so any bus whose devices can describe themselves this way can use it.
+ */
+export interface MatchableDevice {
+  vendorId: number;
+  productId: number;
+  product?: string;
+  configurations: ReadonlyArray<{
+    interfaces: ReadonlyArray<{ interfaceClass: number; interfaceSubclass: number; interfaceProtocol: number }>;
+  }>;
+}
+
+/** A value a plugin receives by constructor injection (`@inject(token)`), e.g. its transport. */
+export interface PluginDependency<T = unknown> {
+  token: InjectionToken<T>;
+  value: T;
+}
 
 /** What a plugin says it drives. Every field given must match; absent fields match anything. */
 export interface UsbMatch {
@@ -47,7 +65,7 @@ export interface DeviceDriverBinding {
  * How specific a match is: a product beats a vendor, which beats an interface
  * class; each interface field adds to it. `-1` when it does not match.
  */
-export function scoreMatch(match: UsbMatch, device: UsbDeviceDescriptor): number {
+export function scoreMatch(match: UsbMatch, device: MatchableDevice): number {
   if (match.vendorId !== undefined && match.vendorId !== device.vendorId) return -1;
   if (match.productId !== undefined && match.productId !== device.productId) return -1;
   let score = (match.vendorId !== undefined ? 100 : 0) + (match.productId !== undefined ? 200 : 0);
@@ -67,8 +85,9 @@ export function scoreMatch(match: UsbMatch, device: UsbDeviceDescriptor): number
 
 /**
  * The plugins known to a process. Each device gets a child container of the
- * registry's container holding its transport and descriptor, so a plugin
- * receives them by constructor injection (`@inject(USB_TRANSPORT)`).
+ * registry's container holding the dependencies its opener provides (for USB:
+ * its transport and descriptor, see `createUsbDriver`), so a plugin receives
+ * them by constructor injection (`@inject(USB_TRANSPORT)`).
  */
 export class PluginRegistry {
   private readonly plugins: RegisteredPlugin[] = [];
@@ -98,7 +117,7 @@ export class PluginRegistry {
   }
 
   /** Plugins matching the device, best first (ties: first registered first). */
-  matches(device: UsbDeviceDescriptor): PluginMatch[] {
+  matches(device: MatchableDevice): PluginMatch[] {
     const found: PluginMatch[] = [];
     for (const plugin of this.plugins) {
       const score = Math.max(-1, ...plugin.descriptor.match.map((m) => scoreMatch(m, device)));
@@ -108,22 +127,31 @@ export class PluginRegistry {
   }
 
   /** The best plugin for a device, or `undefined`. */
-  bestMatch(device: UsbDeviceDescriptor): PluginMatch | undefined {
+  bestMatch(device: MatchableDevice): PluginMatch | undefined {
     return this.matches(device)[0];
   }
 
-  /** Creates the best plugin's driver for a device in a new child container. Throws when none matches. */
-  createDriver(device: UsbDeviceDescriptor, transport: UsbTransport): DeviceDriverBinding {
+  /**
+   * Creates the best plugin's driver for a device in a new child container
+   * holding `dependencies`. Throws `WIA_ERROR_INCORRECT_HARDWARE_SETTING` when
+   * no plugin matches.
+   */
+  createDriver(device: MatchableDevice, dependencies: readonly PluginDependency[]): DeviceDriverBinding {
     const plugin = this.bestMatch(device);
     if (!plugin) {
-      throw new WiaError(WIA_ERROR_INCORRECT_HARDWARE_SETTING, `no plugin drives ${formatVidPid(device)} (${device.product ?? 'unknown product'})`);
+      throw new WiaError(WIA_ERROR_INCORRECT_HARDWARE_SETTING, `no plugin drives ${describeDevice(device)}`);
     }
     const child = this.container.createChildContainer();
-    child.register(USB_TRANSPORT, { useValue: transport });
-    child.register(USB_DEVICE_DESCRIPTOR, { useValue: device });
+    for (const { token, value } of dependencies) child.register(token, { useValue: value });
     const driver = child.resolve<IWiaMiniDrv>(plugin.pluginClass as unknown as new () => IWiaMiniDrv);
     return { plugin: { descriptor: plugin.descriptor, pluginClass: plugin.pluginClass }, driver, container: child };
   }
+}
+
+/** `04a9:1234 (EOS R5)`, the way lsusb names a device. */
+export function describeDevice(device: Pick<MatchableDevice, 'vendorId' | 'productId' | 'product'>): string {
+  const hex = (n: number): string => n.toString(16).padStart(4, '0');
+  return `${hex(device.vendorId)}:${hex(device.productId)} (${device.product ?? 'unknown product'})`;
 }
 
 /** The registry plugins declared with {@link wiaPlugin} join unless told otherwise. */

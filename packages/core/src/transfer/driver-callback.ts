@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { IWiaTransferCallback, WiaAppNextStream } from '../app/interfaces.js';
+import type { IWiaTransferCallback, WiaAppNextStream } from '../minidriver/index.js';
 import {
   E_FAIL,
   E_POINTER,

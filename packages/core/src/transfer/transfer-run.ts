@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
-import type { IWiaTransferCallback } from '../app/interfaces.js';
+import type { IWiaTransferCallback } from '../minidriver/index.js';
 import {
   HResult,
   S_FALSE,

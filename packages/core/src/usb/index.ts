@@ -9,3 +9,4 @@ export * from './libusb-transfer.js';
 export * from './node-usb-backend.js';
 export * from './node-usb-descriptors.js';
 export * from './node-usb-transport.js';
+export * from './tokens.js';

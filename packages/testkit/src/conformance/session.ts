@@ -3,6 +3,7 @@ import {
   WIA_ERROR_ITEM_DELETED,
   WiaDevice,
   WiaError,
+  createUsbDriver,
   defaultPluginRegistry,
   type DeviceDriverBinding,
   type RegisteredPlugin,
@@ -83,7 +84,7 @@ export class ConformanceSession {
       const registry = new PluginRegistry();
       const entry = registryEntry(target, dut.descriptor);
       registry.register(entry.pluginClass, entry.descriptor);
-      binding = registry.createDriver(dut.descriptor, transport);
+      binding = createUsbDriver(registry, dut.descriptor, transport);
       const driver = binding.driver;
       device = await withDeadline(WiaDevice.open(driver, { deviceId: `conformance:${dut.descriptor.location}`, graceMs: target.graceMs, resetHardware: () => resetDevice(dut.transport) }), SESSION_CALL_DEADLINE_MS, 'drvInitializeWia');
       const item = pickItem(device, target.item);

@@ -24,23 +24,8 @@ export interface SimulatedUsbDeviceOptions {
   inaccessibleReason?: string;
 }
 
-/** Events of a {@link SimulatedUsbDevice}, seen from the device side. */
-export interface SimulatedUsbDeviceEvents {
-  open: () => void;
-  close: () => void;
-  /** The host reset the device; queues were flushed. */
-  reset: () => void;
-  /** The host cleared a halt on this endpoint. */
-  clearHalt: (endpointAddress: number) => void;
-  claimInterface: (interfaceNumber: number) => void;
-  releaseInterface: (interfaceNumber: number) => void;
-  /** The device side entered a named phase ({@link SimulatedUsbDevice.markPhase}). */
-  phase: (name: string) => void;
-  /** The device left the bus. */
-  unplug: () => void;
-  /** The device (re-)joined a bus. */
-  plug: () => void;
-}
+import type { SimulatedUsbDeviceEvents } from './device-events.js';
+export type { SimulatedUsbDeviceEvents };
 
 /** What a bus does with its devices; lets a device unplug itself from the bus it is on. */
 export interface SimulatedBusMembership {

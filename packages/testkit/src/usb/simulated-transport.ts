@@ -11,15 +11,29 @@ import {
   type UsbTransport,
 } from '@openwia/core';
 import type { HostTransfer } from './host-transfer.js';
-import type { EndpointInfo } from './device-port.js';
-import type { SimulatedUsbDevice } from './simulated-device.js';
+import type { EventEmitter } from 'eventemitter3';
+import type { DevicePort, EndpointInfo } from './device-port.js';
+import type { SimulatedUsbDeviceEvents } from './device-events.js';
+
+/**
+ * What a transport needs of its `SimulatedUsbDevice`. Declared here, not
+ * imported, so that the device (which creates transports) and its transport
+ * do not import each other.
+ */
+export interface SimulatedTransportTarget {
+  readonly descriptor: UsbDeviceDescriptor;
+  readonly port: DevicePort;
+  readonly endpoints: ReadonlyMap<number, EndpointInfo>;
+  readonly inaccessibleReason: string | undefined;
+  readonly events: EventEmitter<SimulatedUsbDeviceEvents>;
+}
 
 function checkLength(length: number): void {
   if (!Number.isInteger(length) || length < 0) throw new WiaError(E_INVALIDARG, `"length" must be an integer >= 0, got ${length}`);
 }
 
 /**
- * The host's handle to a {@link SimulatedUsbDevice}: the same `UsbTransport`
+ * The host's handle to a `SimulatedUsbDevice`: the same `UsbTransport`
  * a plugin gets from the node-usb backend, with the same rules (open first,
  * claim the interface before its endpoints, one claim per interface).
  */
@@ -29,7 +43,7 @@ export class SimulatedUsbTransport implements UsbTransport {
   private readonly claimed = new Set<number>();
   private readonly inFlight = new Set<HostTransfer>();
 
-  constructor(private readonly device: SimulatedUsbDevice) {}
+  constructor(private readonly device: SimulatedTransportTarget) {}
 
   get descriptor(): UsbDeviceDescriptor {
     return this.device.descriptor;

@@ -17,6 +17,7 @@ import {
   WiaError,
   WiaImgFmt_JPEG,
   WiaItemType,
+  createUsbDriver,
   defaultPluginRegistry,
 } from '@openwia/core';
 import { createVirtualCamera } from '@openwia/testkit';
@@ -34,7 +35,7 @@ describe('PTP camera: items and properties (end to end on the virtual camera)', 
     expect(match?.pluginClass).to.equal(PtpCameraDriver);
     const registry = new PluginRegistry();
     registry.register(PtpCameraDriver, match!.descriptor);
-    const binding = registry.createDriver(camera.device.descriptor, camera.device.createTransport());
+    const binding = createUsbDriver(registry, camera.device.descriptor, camera.device.createTransport());
     expect(binding.driver).to.be.instanceOf(PtpCameraDriver);
     const device = await WiaDevice.open(binding.driver, { deviceId: 'sim:registry' });
     expect(device.items().map((i) => i.name)).to.include('IMG_0001.JPG');

@@ -1,6 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
 import type { HResult } from '../hresult/index.js';
-import type { WiaFormatInfo, WiaTransferParams } from '../minidriver/index.js';
+import type { WiaFormatInfo } from './interfaces.js';
+import type { WiaTransferParams } from './messages.js';
+
+/*
+ * The app's side of the contract (WIA's IWiaTransferCallback and IWiaTransfer). It
+ * lives with the driver's side because the engine, which sits between them,
+ * may use the contract and nothing above it.
+ */
 
 /** What an app's `GetNextStream` answers. */
 export interface WiaAppNextStream {

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import type { DependencyContainer } from 'tsyringe';
 import { WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
-import { WiaDevice, type WiaDeviceOptions } from '../app/index.js';
+import { createUsbDriver } from './usb-driver.js';
+import { WiaDevice, type WiaDeviceOptions } from './wia-device.js';
 import { WIA_EVENT_DEVICE_CONNECTED, WIA_EVENT_DEVICE_DISCONNECTED, type WiaEventGuid } from '../minidriver/index.js';
 import { defaultPluginRegistry, type PluginRegistry } from '../registry/index.js';
 import { UsbAccessError, formatVidPid, type UsbBackend, type UsbDeviceInfo, type UsbTransport } from '../usb/index.js';
@@ -160,7 +161,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     }
     const transport = await this.options.backend.open(info);
     session.transport = transport;
-    const binding = this.registry.createDriver(info.descriptor, transport);
+    const binding = createUsbDriver(this.registry, info.descriptor, transport);
     session.container = binding.container;
     managed.plugin = binding.plugin.descriptor.name;
     const device = await WiaDevice.open(binding.driver, { ...this.options.deviceOptions, deviceId: managed.deviceId, resetHardware: () => transport.reset() });

@@ -1,5 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
-import type { UsbDeviceDescriptor, UsbTransport } from '../usb/index.js';
+import type { UsbDeviceDescriptor } from './descriptors.js';
+import type { UsbTransport } from './transport.js';
 
 /** Injection token of the device's {@link UsbTransport} in its child container. */
 export const USB_TRANSPORT: InjectionToken<UsbTransport> = Symbol.for('openwia.UsbTransport');
