@@ -26,12 +26,12 @@ try {
   writeFileSync(
     join(app, 'example.mjs'),
     `import { DeviceManager } from '@openwia/core';
-import '@openwia/device-plugins';
+import { esclPlugin } from '@openwia/device-plugins/escl';
 import { SimulatedUsbBus, createVirtualScanner } from '@openwia/testkit';
 
 const bus = new SimulatedUsbBus();
 bus.attach(createVirtualScanner({ feederSheets: 2 }).device);
-const devices = new DeviceManager({ backend: bus });
+const devices = new DeviceManager({ backend: bus, plugins: [esclPlugin] });
 await devices.start();
 const scanner = devices.devices().find((d) => d.plugin === 'escl')?.device;
 const result = await scanner.acquire('Root\\\\Feeder', { signal: AbortSignal.timeout(60_000) });

@@ -3,7 +3,8 @@
 // hostile (open the device, scan a feeder page, close).
 import fc from 'fast-check';
 import { S_OK, WIA_ERROR_DEVICE_COMMUNICATION, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, WiaError } from '@openwia/core';
-import { EsclScannerDriver, EsclXmlError, parseCapabilities, parseStatus } from '@openwia/device-plugins';
+import { EsclScannerDriver } from '@openwia/device-plugins/escl';
+import { EsclXmlError, parseCapabilities, parseStatus } from '@openwia/device-plugins/escl/codec';
 import { createVirtualScanner } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
 import { FuzzTally, activeResources, guardedCase, leakedSince } from './case-guard.mjs';

@@ -6,7 +6,7 @@
 // PtpProtocolError, quickly. (Malformed containers from a virtual camera
 // through a whole session are not wired yet: see bench/README.md.)
 import fc from 'fast-check';
-import { PtpContainerCodec, PtpProtocolError, parseDeviceInfo, parseObjectInfo, parseStorageInfo, parseU32ArrayDataset } from '@openwia/device-plugins';
+import { PtpContainerCodec, PtpProtocolError, parseDeviceInfo, parseObjectInfo, parseStorageInfo, parseU32ArrayDataset } from '@openwia/device-plugins/ptp/codec';
 import { FuzzTally, activeResources, leakedSince } from './case-guard.mjs';
 
 const u16 = fc.integer({ min: 0, max: 0xffff });

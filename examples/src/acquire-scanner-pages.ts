@@ -10,13 +10,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeviceManager, type AcquireResult } from '@openwia/core';
-import '@openwia/device-plugins'; // registers the PTP and eSCL plugins
+import { esclPlugin } from '@openwia/device-plugins/escl';
 import { SimulatedUsbBus, createVirtualScanner } from '@openwia/testkit';
 
 export async function acquireScannerPages(outDir: string, show: (text: string) => void = (text) => process.stdout.write(text)): Promise<AcquireResult> {
   const bus = new SimulatedUsbBus();
   bus.attach(createVirtualScanner({ feederSheets: 3 }).device);
-  const devices = new DeviceManager({ backend: bus });
+  const devices = new DeviceManager({ backend: bus, plugins: [esclPlugin] });
   await devices.start();
   try {
     const scanner = devices.devices().find((d) => d.plugin === 'escl')?.device;

@@ -6,7 +6,7 @@
  * Run: node examples/dist/cancel-with-abort-signal.js
  */
 import { AcquireAbortedError, DeviceManager } from '@openwia/core';
-import '@openwia/device-plugins';
+import { devicePlugins } from '@openwia/device-plugins';
 import { SimulatedUsbBus, createVirtualCamera } from '@openwia/testkit';
 
 export interface CancelExampleResult {
@@ -19,7 +19,7 @@ export interface CancelExampleResult {
 export async function cancelWithAbortSignal(): Promise<CancelExampleResult> {
   const bus = new SimulatedUsbBus();
   bus.attach(createVirtualCamera({ largeObjects: [{ name: 'MVI_0001.MOV', size: 64 << 20 }] }).device);
-  const devices = new DeviceManager({ backend: bus });
+  const devices = new DeviceManager({ backend: bus, plugins: devicePlugins });
   await devices.start();
   try {
     const camera = devices.devices()[0]!.device!;

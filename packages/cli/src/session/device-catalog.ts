@@ -9,7 +9,7 @@ import {
   type ManagedDevice,
   type WiaDevice,
 } from '@openwia/core';
-import '@openwia/device-plugins';
+import { devicePlugins } from '@openwia/device-plugins';
 import type { SimConfig } from './sim-config.js';
 import { startSimulatedDevices, type SimulatedDevices } from './simulated-devices.js';
 
@@ -53,13 +53,13 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
     const managers: DeviceManager[] = [];
     if (options.usb !== false) {
       try {
-        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load() }));
+        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load(), plugins: devicePlugins }));
       } catch (err) {
         options.warn(`real USB is not available: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const simulated = options.simulate ? startSimulatedDevices(options.simConfig) : undefined;
-    if (simulated) managers.push(new DeviceManager({ backend: simulated.bus }));
+    if (simulated) managers.push(new DeviceManager({ backend: simulated.bus, plugins: devicePlugins }));
     const catalog = new DeviceCatalog(managers, simulated);
     await Promise.all(managers.map((m) => m.start()));
     return catalog;

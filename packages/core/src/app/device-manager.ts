@@ -4,7 +4,7 @@ import { WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index
 import { createUsbDriver } from './usb-driver.js';
 import { WiaDevice, type WiaDeviceOptions } from './wia-device.js';
 import { WIA_EVENT_DEVICE_CONNECTED, WIA_EVENT_DEVICE_DISCONNECTED, type WiaEventGuid } from '../minidriver/index.js';
-import { defaultPluginRegistry, type PluginRegistry } from '../registry/index.js';
+import { PluginRegistry, defaultPluginRegistry, type PluginDefinition } from '../registry/index.js';
 import { UsbAccessError, formatVidPid, type UsbBackend, type UsbDeviceInfo, type UsbTransport } from '../usb/index.js';
 
 /** Where a device stands with the manager. */
@@ -46,6 +46,9 @@ export interface DeviceManagerEvents {
 /** Options of a {@link DeviceManager}. */
 export interface DeviceManagerOptions {
   backend: UsbBackend;
+  /** The plugins to match devices against, e.g. `[ptpPlugin, esclPlugin]` (see `definePlugin`). */
+  plugins?: readonly PluginDefinition[];
+  /** A registry to use instead of `plugins`. Given neither, the default registry `@wiaPlugin` fills. */
   registry?: PluginRegistry;
   /** Passed to each `WiaDevice.open` (watchdog grace, timers). */
   deviceOptions?: Omit<WiaDeviceOptions, 'deviceId' | 'resetHardware'>;
@@ -82,7 +85,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
 
   constructor(private readonly options: DeviceManagerOptions) {
     super();
-    this.registry = options.registry ?? defaultPluginRegistry;
+    this.registry = options.registry ?? (options.plugins ? PluginRegistry.of(options.plugins) : defaultPluginRegistry);
   }
 
   /** Connects the devices present now and follows hotplug from then on. */

@@ -49,6 +49,44 @@ export interface RegisteredPlugin {
   pluginClass: PluginClass;
 }
 
+/**
+ * A plugin as a value: what it matches and the class that drives it. Each
+ * plugin folder exports one (`ptpPlugin`, `esclPlugin`); an app hands the
+ * list it wants to a `DeviceManager` or to {@link PluginRegistry.of}.
+ */
+export type PluginDefinition = Readonly<RegisteredPlugin>;
+
+/** Throws `E_INVALIDARG` for a nameless, match-nothing or match-everything declaration. */
+function checkDescriptor(descriptor: PluginDescriptor): void {
+  if (!descriptor.name) throw new WiaError(E_INVALIDARG, 'a plugin needs a name');
+  if (!descriptor.match.length) throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name} matches no device: give it at least one match`);
+  for (const match of descriptor.match) {
+    if (match.productId !== undefined && match.vendorId === undefined) {
+      throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a productId means nothing without its vendorId`);
+    }
+    if (match.vendorId === undefined && match.interfaceClass === undefined) {
+      throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a match needs a vendorId or an interfaceClass, or it would claim every device`);
+    }
+  }
+}
+
+/**
+ * Defines a plugin without registering it anywhere: makes the class
+ * injectable (its constructor receives `USB_TRANSPORT` and the like) and
+ * checks the declaration. Throws `E_INVALIDARG` as {@link PluginRegistry.register} does.
+ *
+ * @example
+ * ```ts
+ * export const acmePlugin = definePlugin({ name: 'acme', match: [{ vendorId: 0x1234 }] }, AcmeDriver);
+ * const devices = new DeviceManager({ backend, plugins: [acmePlugin] });
+ * ```
+ */
+export function definePlugin(descriptor: PluginDescriptor, pluginClass: PluginClass): PluginDefinition {
+  checkDescriptor(descriptor);
+  injectable()(pluginClass as unknown as new (...args: unknown[]) => IWiaMiniDrv);
+  return Object.freeze({ descriptor, pluginClass });
+}
+
 /** A plugin that matches a device, and how well. */
 export interface PluginMatch extends RegisteredPlugin {
   score: number;
@@ -94,18 +132,21 @@ export class PluginRegistry {
 
   constructor(private readonly container: DependencyContainer = rootContainer) {}
 
+  /**
+   * A registry holding exactly `plugins`, in a fresh child of tsyringe's root
+   * container (so nothing registered for one registry's devices leaks into
+   * another's). This is how an app picks its plugins:
+   * `PluginRegistry.of([ptpPlugin])`.
+   */
+  static of(plugins: readonly PluginDefinition[], container: DependencyContainer = rootContainer.createChildContainer()): PluginRegistry {
+    const registry = new PluginRegistry(container);
+    for (const plugin of plugins) registry.register(plugin.pluginClass, plugin.descriptor);
+    return registry;
+  }
+
   /** Registers a plugin; throws `E_INVALIDARG` for a nameless, duplicate or match-anything declaration. */
   register(pluginClass: PluginClass, descriptor: PluginDescriptor): void {
-    if (!descriptor.name) throw new WiaError(E_INVALIDARG, 'a plugin needs a name');
-    if (!descriptor.match.length) throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name} matches no device: give it at least one match`);
-    for (const match of descriptor.match) {
-      if (match.productId !== undefined && match.vendorId === undefined) {
-        throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a productId means nothing without its vendorId`);
-      }
-      if (match.vendorId === undefined && match.interfaceClass === undefined) {
-        throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a match needs a vendorId or an interfaceClass, or it would claim every device`);
-      }
-    }
+    checkDescriptor(descriptor);
     if (this.plugins.some((p) => p.descriptor.name === descriptor.name)) {
       throw new WiaError(E_INVALIDARG, `a plugin named ${descriptor.name} is already registered`);
     }
@@ -154,7 +195,12 @@ export function describeDevice(device: Pick<MatchableDevice, 'vendorId' | 'produ
   return `${hex(device.vendorId)}:${hex(device.productId)} (${device.product ?? 'unknown product'})`;
 }
 
-/** The registry plugins declared with {@link wiaPlugin} join unless told otherwise. */
+/**
+ * The registry plugins declared with {@link wiaPlugin} join unless told
+ * otherwise, and the one a `DeviceManager` given no plugins uses. Prefer an
+ * explicit list ({@link definePlugin}, {@link PluginRegistry.of}): a registry
+ * filled by import side effects is shared by everything in the process.
+ */
 export const defaultPluginRegistry = new PluginRegistry();
 
 /**

@@ -12,18 +12,19 @@ import {
   WIA_IPS_XRES,
   WIA_IPS_YRES,
   WiaDevice,
+  PluginRegistry,
   WiaError,
   WiaImgFmt_PNG,
-  defaultPluginRegistry,
 } from '@openwia/core';
 import { createVirtualScanner } from '@openwia/testkit';
+import { devicePlugins } from '../index.js';
 import { EsclScannerDriver } from './escl-scanner-driver.js';
 import { openScanner, recordingApp } from './escl-test-support.js';
 
 describe('eSCL plugin: session, items and properties', () => {
   it('is the plugin the registry picks for an IPP-USB (7/1/4) device', () => {
     const { device } = createVirtualScanner();
-    expect(defaultPluginRegistry.bestMatch(device.descriptor)?.descriptor.name).to.equal('escl');
+    expect(PluginRegistry.of(devicePlugins).bestMatch(device.descriptor)?.descriptor.name).to.equal('escl');
   });
 
   it('builds Flatbed and Feeder items from ScannerCapabilities', async () => {

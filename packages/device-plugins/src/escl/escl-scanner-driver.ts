@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { inject } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
 import {
   AbortableMiniDriver,
   E_INVALIDARG,
@@ -17,7 +17,6 @@ import {
   WiaDrvItem,
   WiaError,
   WiaItemType,
-  wiaPlugin,
   type HResult,
   type IWiaMiniDrvTransferCallback,
   type ItemReader,
@@ -29,7 +28,7 @@ import { adfStateError } from './escl-errors.js';
 import { EsclClient } from './escl-client.js';
 import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
 import { EsclScanJob } from './escl-scan-job.js';
-import { IPP_USB_CLASS, findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
+import { findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
 import { IppUsbClient } from './ipp-usb/ipp-usb-client.js';
 import type { EsclCapabilities } from './xml/capabilities.js';
 
@@ -45,7 +44,7 @@ const PAGE_FLAGS = WiaItemType.Image | WiaItemType.File | WiaItemType.Generated;
  * transfer is one eSCL job; each `NextDocument` is one page item. A cancel
  * aborts the USB read in flight, deletes the job and leaves the scanner idle.
  */
-@wiaPlugin({ name: 'escl', description: 'eSCL scanners over IPP-USB', match: [{ ...IPP_USB_CLASS }] })
+@injectable()
 export class EsclScannerDriver extends AbortableMiniDriver {
   /** The scanner's capabilities, once the session started. */
   capabilities: EsclCapabilities | undefined;

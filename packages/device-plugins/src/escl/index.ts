@@ -1,14 +1,8 @@
-export * from './escl-client.js';
-export * from './escl-errors.js';
-export * from './escl-properties.js';
-export * from './escl-scan-job.js';
-export * from './escl-scanner-driver.js';
-export * from './ipp-usb/http-exchange.js';
-export * from './ipp-usb/ipp-usb-agent.js';
-export * from './ipp-usb/ipp-usb-client.js';
-export * from './ipp-usb/ipp-usb-interfaces.js';
-export * from './ipp-usb/usb-pipe-connection.js';
-export * from './xml/capabilities.js';
-export * from './xml/safe-xml.js';
-export * from './xml/scan-settings.js';
-export * from './xml/status.js';
+/**
+ * `@openwia/device-plugins/escl`: the eSCL scanner plugin — its definition,
+ * its driver and the errors it raises. The XML codec is at
+ * `@openwia/device-plugins/escl/codec`.
+ */
+export { esclPlugin } from './escl-plugin.js';
+export { EsclScannerDriver } from './escl-scanner-driver.js';
+export { EsclXmlError } from './xml/safe-xml.js';

@@ -1,18 +1,8 @@
-export * from './ptp-codes.js';
+/**
+ * `@openwia/device-plugins/ptp`: the PTP camera plugin — its definition, its
+ * driver, the options it takes by injection, and the errors it raises. The
+ * protocol codec is at `@openwia/device-plugins/ptp/codec`.
+ */
+export { ptpPlugin } from './ptp-plugin.js';
+export { PtpCameraDriver, PTP_DRIVER_OPTIONS, type PtpDriverOptions } from './ptp-camera-driver.js';
 export * from './ptp-errors.js';
-export * from './ptp-container.js';
-export * from './ptp-data-reader.js';
-export * from './ptp-datasets.js';
-export * from './ptp-endpoints.js';
-export * from './ptp-bulk-in.js';
-export * from './ptp-data-in.js';
-export * from './ptp-recovery.js';
-export * from './ptp-session.js';
-export * from './ptp-camera.js';
-export * from './ptp-object-reader.js';
-export * from './ptp-names.js';
-export * from './ptp-item-view.js';
-export * from './ptp-item-tree.js';
-export * from './ptp-event-reader.js';
-export * from './ptp-event-pump.js';
-export * from './ptp-camera-driver.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import createDebug from 'debug';
-import { inject } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
 import {
   AbortableMiniDriver,
   E_INVALIDARG,
@@ -16,7 +16,6 @@ import {
   WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN,
   WIA_PROP_READ,
   WiaError,
-  wiaPlugin,
   type HResult,
   type ItemReader,
   type TransferSource,
@@ -27,7 +26,7 @@ import {
 } from '@openwia/core';
 import type { InjectionToken } from 'tsyringe';
 import { PtpCamera, type PtpCameraOptions } from './ptp-camera.js';
-import { STILL_IMAGE_INTERFACE, findPtpEndpoints, type PtpEndpoints } from './ptp-endpoints.js';
+import { findPtpEndpoints, type PtpEndpoints } from './ptp-endpoints.js';
 import { PtpEventPump } from './ptp-event-pump.js';
 import { PtpEventReader } from './ptp-event-reader.js';
 import { PtpItemTree } from './ptp-item-tree.js';
@@ -63,7 +62,7 @@ interface PtpDriverSession {
  * cancelled on the device the class-specification way (see `PtpRecovery`),
  * so the next transfer works.
  */
-@wiaPlugin({ name: 'ptp', description: 'PTP still-image cameras and phones (USB class 6/1/1)', match: [{ ...STILL_IMAGE_INTERFACE }] })
+@injectable()
 export class PtpCameraDriver extends AbortableMiniDriver {
   private current: PtpDriverSession | undefined;
   private readonly deletedByUs = new Set<number>();

@@ -18,10 +18,10 @@ import {
   WiaImgFmt_JPEG,
   WiaItemType,
   createUsbDriver,
-  defaultPluginRegistry,
 } from '@openwia/core';
 import { createVirtualCamera } from '@openwia/testkit';
 import { PTP_IPA_ORIGINAL_FILENAME, PTP_IPA_THUMBNAIL_AVAILABLE } from '../ptp-item-view.js';
+import { devicePlugins } from '../../index.js';
 import { PtpCameraDriver } from '../ptp-camera-driver.js';
 import { openCameraRig, type CameraRig } from './camera-rig.js';
 
@@ -31,7 +31,7 @@ describe('PTP camera: items and properties (end to end on the virtual camera)', 
 
   it('is the plugin the registry picks for a still-image interface (6/1/1)', async () => {
     const camera = createVirtualCamera({ photos: 1 });
-    const match = defaultPluginRegistry.bestMatch(camera.device.descriptor);
+    const match = PluginRegistry.of(devicePlugins).bestMatch(camera.device.descriptor);
     expect(match?.pluginClass).to.equal(PtpCameraDriver);
     const registry = new PluginRegistry();
     registry.register(PtpCameraDriver, match!.descriptor);
