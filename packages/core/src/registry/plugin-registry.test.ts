@@ -8,7 +8,7 @@ import { AbortableMiniDriver, type ItemReader } from '../plugin/index.js';
 // device manager does (createUsbDriver), to show what a plugin receives.
 import { createUsbDriver } from '../app/usb-driver.js';
 import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT, type UsbDeviceDescriptor, type UsbInterfaceDescriptor, type UsbTransport } from '../usb/index.js';
-import { PluginRegistry, defaultPluginRegistry, scoreMatch, wiaPlugin, type PluginDescriptor } from './plugin-registry.js';
+import { PluginRegistry, defaultPluginRegistry, definePlugin, scoreMatch, wiaPlugin, type PluginDescriptor } from './plugin-registry.js';
 
 // --- test devices -----------------------------------------------------------
 
@@ -197,6 +197,39 @@ describe('PluginRegistry', () => {
     log = [];
     registryContainer.register(LOG_TOKEN, { useValue: log });
     registry = new PluginRegistry(registryContainer);
+  });
+
+  describe('definePlugin / PluginRegistry.of', () => {
+    it('defines a plugin as a value without registering it anywhere', () => {
+      class Defined extends IdleDriver {}
+      const plugin = definePlugin(PTP_CLASS, Defined);
+      expect(plugin).to.deep.equal({ descriptor: PTP_CLASS, pluginClass: Defined });
+      expect(defaultPluginRegistry.list().some((p) => p.pluginClass === Defined)).to.equal(false);
+    });
+
+    it('checks the declaration as register does', () => {
+      expectWiaError(() => definePlugin({ name: 'any', match: [{}] }, PlainDriver), E_INVALIDARG);
+      expectWiaError(() => definePlugin({ name: '', match: PTP_CLASS.match }, PlainDriver), E_INVALIDARG);
+    });
+
+    it('builds a registry holding exactly the listed plugins, in order, and refuses duplicates', () => {
+      const ptp = definePlugin(PTP_CLASS, PlainDriver);
+      const escl = definePlugin(ESCL_CLASS, PlainDriver);
+      expect(PluginRegistry.of([escl, ptp]).list().map((p) => p.descriptor.name)).to.deep.equal(['escl', 'ptp']);
+      expect(PluginRegistry.of([ptp]).bestMatch(PRINTER)).to.equal(undefined);
+      expectWiaError(() => PluginRegistry.of([ptp, ptp]), E_INVALIDARG);
+    });
+
+    it('creates a defined plugin with constructor injection, in a container of its own registry', () => {
+      class Injected extends IdleDriver {
+        constructor(@inject(USB_TRANSPORT) readonly transport: UsbTransport) {
+          super();
+        }
+      }
+      const transport = standInTransport(CAMERA);
+      const binding = createUsbDriver(PluginRegistry.of([definePlugin(PTP_CLASS, Injected)]), CAMERA, transport);
+      expect((binding.driver as Injected).transport).to.equal(transport);
+    });
   });
 
   describe('register / list', () => {
