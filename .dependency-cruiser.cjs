@@ -5,6 +5,7 @@
  */
 const core = 'packages/core/src';
 const contract = `^${core}/(hresult|minidriver)/`;
+const abortKit = `^${core}/abort/`;
 const engine = `^${core}/transfer/`;
 const pluginBase = `^${core}/(plugin|registry)/`;
 const devices = `^${core}/(usb|devices)/`;
@@ -38,8 +39,10 @@ module.exports = {
       {}, { circular: true }),
     layer('contract-is-the-bottom', 'The contract (hresult, minidriver) is types and constants only: it imports no other part.',
       contract, { path: `^${core}/`, pathNot: contract }),
+    layer('abort-toolkit-uses-only-hresult', 'The abort toolkit (abort/) sits on the contract so every part can wait the same way.',
+      abortKit, { path: `^${core}/`, pathNot: `^${core}/(hresult|abort)/` }),
     layer('engine-uses-only-the-contract', 'The engine (transfer/) knows cancellation, not USB, plugins or the app API.',
-      engine, { path: `^${core}/`, pathNot: `${contract}|${engine}` }),
+      engine, { path: `^${core}/`, pathNot: `${contract}|${abortKit}|${engine}` }),
     layer('plugin-base-is-below-devices-and-app', 'The plugin base and registry use the engine and the contract only; they describe what a plugin matches with types of their own.',
       pluginBase, { path: `^${core}/(usb|devices|app)/` }),
     layer('devices-use-only-the-contract', 'The transport and hotplug (usb/, devices/) know nothing of plugins, the engine or the app API; composition lives in app/.',

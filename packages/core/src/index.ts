@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 
+export * from './abort/index.js';
 export * from './app/index.js';
 export * from './hresult/index.js';
 export * from './minidriver/index.js';

@@ -1,0 +1,82 @@
+import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CancelledError, WiaError } from '../hresult/index.js';
+
+/**
+ * The one way an aborted wait rejects, everywhere in OpenWIA: with the
+ * signal's reason when it is a `WiaError` (so `WIA_ERROR_OFFLINE` from an
+ * unplug, or a transport timeout, survives the wait), else with a
+ * `CancelledError` (`E_ABORT`) whose `cause` is the reason.
+ */
+export function abortError(signal: AbortSignal): WiaError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof WiaError) return reason;
+  return new CancelledError('the operation was cancelled', { cause: reason });
+}
+
+/** Throws {@link abortError} when `signal` is already aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+/**
+ * Waits `ms` milliseconds, or rejects with {@link abortError} as soon as
+ * `signal` aborts. Leaves no timer and no listener behind either way. The
+ * timer keeps the process alive: a wait on a device is real work.
+ */
+export async function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  throwIfAborted(signal);
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (err) {
+    if (signal?.aborted) throw abortError(signal);
+    throw err;
+  }
+}
+
+/**
+ * Settles like `work`, unless `signal` aborts first: then rejects with
+ * {@link abortError} at once (`work` goes on unobserved; its rejection is
+ * handled, so it cannot crash the process). The abort listener is removed
+ * when either settles.
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      work.catch(() => undefined);
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Waits for `event` on a Node `EventEmitter`, or rejects with
+ * {@link abortError} when `signal` aborts (an `'error'` event rejects, as
+ * `events.once` does). Resolves to the event's arguments.
+ */
+export async function onceAbortable(emitter: EventEmitter, event: string, signal?: AbortSignal): Promise<unknown[]> {
+  throwIfAborted(signal);
+  try {
+    return await once(emitter, event, signal ? { signal } : undefined);
+  } catch (err) {
+    if (signal?.aborted) throw abortError(signal);
+    throw err;
+  }
+}
