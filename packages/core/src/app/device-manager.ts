@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import type { DependencyContainer } from 'tsyringe';
 import { WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
@@ -6,6 +7,9 @@ import { WiaDevice, type WiaDeviceOptions } from './wia-device.js';
 import { WIA_EVENT_DEVICE_CONNECTED, WIA_EVENT_DEVICE_DISCONNECTED, type WiaEventGuid } from '../minidriver/index.js';
 import { PluginRegistry, defaultPluginRegistry, type PluginDefinition } from '../registry/index.js';
 import { UsbAccessError, formatVidPid, type UsbBackend, type UsbDeviceInfo, type UsbTransport } from '../usb/index.js';
+
+/** `DEBUG=openwia:core` shows what a person debugging a device needs: matching, opening, detaching. */
+const debug = createDebug('openwia:core');
 
 /** Where a device stands with the manager. */
 export type ManagedDeviceStatus =
@@ -142,10 +146,12 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     } catch (err) {
       managed.error = WiaError.from(err, WIA_ERROR_INCORRECT_HARDWARE_SETTING, `cannot use ${managed.deviceId}`);
       managed.status = err instanceof UsbAccessError ? 'inaccessible' : managed.status;
+      debug('%s is %s: %s', managed.deviceId, managed.status, managed.error.message);
       await this.teardown(session);
       this.emit('deviceUnavailable', managed);
       return;
     }
+    debug('%s is ready, driven by plugin %s', managed.deviceId, managed.plugin);
     this.emit('deviceConnected', managed);
     this.emit('event', WIA_EVENT_DEVICE_CONNECTED, managed.deviceId, undefined);
   }
@@ -164,6 +170,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     }
     const transport = await this.options.backend.open(info);
     session.transport = transport;
+    debug('%s: plugins matching: %o', managed.deviceId, this.registry.matches(info.descriptor).map((m) => `${m.descriptor.name} (${m.score})`));
     const binding = createUsbDriver(this.registry, info.descriptor, transport);
     session.container = binding.container;
     managed.plugin = binding.plugin.descriptor.name;
@@ -178,6 +185,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     if (!session) return;
     const { managed } = session;
     const wasReady = managed.status === 'ready';
+    debug('%s detached (was %s)', managed.deviceId, managed.status);
     if (managed.device) {
       await managed.device.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, managed.deviceId).catch(() => undefined);
       await this.settleTransfer(managed.device);
