@@ -5,6 +5,7 @@ import {
   WIA_ERROR_COVER_OPEN,
   WIA_ERROR_PAPER_EMPTY,
   WIA_ERROR_PAPER_JAM,
+  WIA_STATUS_END_OF_MEDIA,
   WiaError,
   type AcquireResult,
   type WiaDevice,
@@ -36,12 +37,18 @@ function endingOf(result: AcquireResult | undefined, error: unknown): JobEnding 
     return { state: 'Aborted', reason: 'AbortedBySystem', error: wiaError };
   }
   if (!result) return { state: 'Aborted', reason: 'AbortedBySystem' };
+  // A feeder that reports end of media before its first page was empty.
+  if (result.items.length === 0 && result.hresult === WIA_STATUS_END_OF_MEDIA) {
+    return { state: 'Aborted', reason: 'AbortedBySystem', error: new WiaError(WIA_ERROR_PAPER_EMPTY, 'the feeder is empty') };
+  }
   switch (result.outcome) {
     case 'completed':
     case 'completed-partial':
       return { state: 'Completed', reason: 'JobCompletedSuccessfully' };
     case 'cancelled':
       return { state: 'Canceled', reason: 'JobCanceledByUser' };
+    case 'no-media':
+      return { state: 'Aborted', reason: 'AbortedBySystem', error: result.error ?? new WiaError(WIA_ERROR_PAPER_EMPTY, 'the feeder is empty') };
     default:
       return { state: 'Aborted', reason: 'AbortedBySystem', ...(result.error ? { error: result.error } : {}) };
   }

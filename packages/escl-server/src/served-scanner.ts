@@ -5,7 +5,7 @@ import { E_INVALIDARG, WIA_ERROR_BUSY, WiaError, WIA_IPA_FORMAT, type WiaDevice 
 import { capabilitiesXml, parseScanSettings, statusXml, type ScannerIdentity } from './escl-documents.js';
 import { readBoundedBody, sendStatus, sendXml } from './http-replies.js';
 import { refusalOf, ServedJob, type JobEnding } from './served-job.js';
-import { mimeOfFormat, propertyWritesFor, sourcesOf, type SourceCapabilities } from './source-capabilities.js';
+import { mimeOfFormat, propertyWritesFor, sourcesOf, type RequestedScan, type SourceCapabilities } from './source-capabilities.js';
 
 const debug = createDebug('openwia:escl-server');
 
@@ -108,9 +108,14 @@ export class ServedScanner {
     const body = await readBoundedBody(req);
     if (body === undefined) return sendStatus(res, 413);
     if (this.activeJob || this.device.busy) return sendStatus(res, 503, { 'Retry-After': '2' });
+    let scan: RequestedScan;
+    try {
+      scan = parseScanSettings(body);
+    } catch (err) {
+      return sendStatus(res, 400, {}, WiaError.from(err).message);
+    }
     let job: ServedJob;
     try {
-      const scan = parseScanSettings(body);
       const caps = this.sources().find((s) => s.source === scan.inputSource);
       if (!caps) throw new WiaError(E_INVALIDARG, `this scanner has no ${scan.inputSource}`);
       for (const writes of propertyWritesFor(caps, scan)) await this.device.writeProperties(caps.item, writes);
