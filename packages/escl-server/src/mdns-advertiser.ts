@@ -19,8 +19,7 @@ export function uscanTxtRecord(scanner: ServedScanner): Record<string, string> {
     cs: colorSpaces.join(','),
     is: inputs.join(','),
     duplex: sources.some((s) => s.duplex) ? 'T' : 'F',
-    representation: '',
-    note: '',
+    // `representation` (an icon URL) and `adminurl` are left out: the server has neither page.
   };
 }
 

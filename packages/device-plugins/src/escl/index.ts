@@ -12,3 +12,4 @@ export * from './xml/capabilities.js';
 export * from './xml/safe-xml.js';
 export * from './xml/scan-settings.js';
 export * from './xml/status.js';
+export * from './network/index.js';
