@@ -17,12 +17,23 @@ const testCode = '(\\.test\\.ts$|/test-support/|/e2e/|-test-support\\.ts$)';
  */
 const exceptions = {
   shippedImportsTestkit: [
-    // The CLI builds simulated devices for --simulate and demo; it is to load the
-    // testkit lazily (dynamic import, which the rule allows) — issue 14.
-    '^packages/cli/src/session/simulated-devices\\.ts$',
+    // The demo command runs only on in-memory devices; it is to move behind a
+    // dynamic import like the other simulation modules — issue 14.
     '^packages/cli/src/commands/demo\\.ts$',
   ],
+  simulationLoadedEagerly: [
+    // The device catalog still imports the simulated devices statically, so every
+    // command loads the testkit; it is to import() them for --simulate only — issue 14.
+    '^packages/cli/src/session/device-catalog\\.ts$',
+  ],
 };
+
+/**
+ * The CLI's simulation modules (`*simulat*.ts`): the only shipped code that may
+ * import the testkit, because nothing imports them but by `import()`, for
+ * `--simulate`.
+ */
+const cliSimulation = '^packages/cli/src/[^.]*simulat[^/.]*\\.ts$';
 
 /** A rule that forbids `from` to import `to`, with the reason a reader sees. */
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
@@ -54,8 +65,11 @@ module.exports = {
     forbid('outside-core-uses-its-public-api', 'Packages outside core import @openwia/core, never its internals.',
       { path: '^(packages/(testkit|device-plugins|cli|escl-server)|examples|bench)/' }, { path: `^${core}/`, pathNot: `^${core}/index\\.ts$` }),
     forbid('shipped-code-imports-no-test-code', 'Core, plugins, the eSCL server and the CLI never import test code or the testkit (the CLI loads it lazily for --simulate only).',
-      { path: '^packages/(core|device-plugins|escl-server|cli)/src/', pathNot: [testCode, ...exceptions.shippedImportsTestkit] },
+      { path: '^packages/(core|device-plugins|escl-server|cli)/src/', pathNot: [testCode, cliSimulation, ...exceptions.shippedImportsTestkit] },
       { path: `${testCode}|^packages/testkit/`, dependencyTypesNot: ['dynamic-import'] }),
+    forbid('cli-simulation-is-loaded-lazily', 'A command that needs simulated devices loads them with import(), so no other command pays for the testkit.',
+      { path: '^packages/cli/src/', pathNot: [testCode, cliSimulation, ...exceptions.simulationLoadedEagerly] },
+      { path: cliSimulation, dependencyTypesNot: ['dynamic-import', 'type-only'] }),
     forbid('plugins-do-not-know-each-other', 'Each plugin folder stands alone; shared code belongs in core.',
       { path: '^packages/device-plugins/src/([^/]+)/' }, { path: '^packages/device-plugins/src/([^/]+)/', pathNot: '^packages/device-plugins/src/$1/' }),
   ],

@@ -6,6 +6,7 @@ import { itemsCommand } from './commands/items.js';
 import { listCommand } from './commands/list.js';
 import { propsCommand } from './commands/props.js';
 import { watchCommand } from './commands/watch.js';
+import { registerServeCommand } from './commands/serve.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -94,5 +95,6 @@ export function createProgram(): Command {
       process.exitCode = problems === 0 ? 0 : 1;
     });
 
+  registerServeCommand(program, globals);
   return program;
 }

@@ -5,7 +5,8 @@ import {
   WiaError,
 } from '@openwia/core';
 import type { HttpExchange } from './ipp-usb/http-exchange.js';
-import type { IppUsbClient, IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
+import type { IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
+import type { EsclHttpClient } from './network/escl-http-client.js';
 import { statusError } from './escl-errors.js';
 import { parseCapabilities, type EsclCapabilities } from './xml/capabilities.js';
 import { MAX_ESCL_XML_BYTES } from './xml/safe-xml.js';
@@ -50,7 +51,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export class EsclClient {
   constructor(
-    private readonly http: IppUsbClient,
+    private readonly http: EsclHttpClient,
     private readonly retry: EsclRetryPolicy = DEFAULT_RETRY,
   ) {}
 

@@ -30,6 +30,7 @@ import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceP
 import { EsclScanJob } from './escl-scan-job.js';
 import { findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
 import { IppUsbClient } from './ipp-usb/ipp-usb-client.js';
+import type { EsclHttpClient } from './network/escl-http-client.js';
 import type { EsclCapabilities } from './xml/capabilities.js';
 
 const SCAN_SOURCE_FLAGS = WiaItemType.Image | WiaItemType.Transfer | WiaItemType.ProgrammableDataSource;
@@ -48,22 +49,25 @@ const PAGE_FLAGS = WiaItemType.Image | WiaItemType.File | WiaItemType.Generated;
 export class EsclScannerDriver extends AbortableMiniDriver {
   /** The scanner's capabilities, once the session started. */
   capabilities: EsclCapabilities | undefined;
-  private http: IppUsbClient | undefined;
+  private http: EsclHttpClient | undefined;
   private escl: EsclClient | undefined;
   private claimed: number[] = [];
   private activeJob: EsclScanJob | undefined;
   private transferCallback: IWiaMiniDrvTransferCallback | undefined;
 
-  constructor(@inject(USB_TRANSPORT) private readonly usb: UsbTransport) {
+  /** `usb` is absent only for a network scanner, whose subclass overrides {@link openHttp} and {@link closeTransport}. */
+  constructor(@inject(USB_TRANSPORT) private readonly usb: UsbTransport | undefined) {
     super();
   }
 
   /** IPP-USB interfaces taken out of service because a connection broke mid-response (empty when healthy). */
   get retiredInterfaces(): readonly number[] {
-    return this.http?.agent.retiredInterfaces ?? [];
+    return this.http instanceof IppUsbClient ? this.http.agent.retiredInterfaces : [];
   }
 
-  protected async buildItemTree(root: WiaDrvItem, signal: AbortSignal): Promise<void> {
+  /** Opens the HTTP path to the scanner: IPP-USB interfaces here; the network plugin opens TCP. */
+  protected async openHttp(): Promise<EsclHttpClient> {
+    if (!this.usb) throw new WiaError(E_INVALIDARG, 'the eSCL plugin needs a USB transport or a network subclass');
     const layout = findIppUsbInterfaces(this.usb.descriptor);
     if (!this.usb.opened) await this.usb.open();
     await this.usb.selectConfiguration(layout.configurationValue);
@@ -71,7 +75,18 @@ export class EsclScannerDriver extends AbortableMiniDriver {
       await this.usb.claimInterface(pipes.interfaceNumber);
       this.claimed.push(pipes.interfaceNumber);
     }
-    this.http = new IppUsbClient(this.usb, layout.pipes);
+    return new IppUsbClient(this.usb, layout.pipes);
+  }
+
+  /** Lets go of the USB device at the end of the session. */
+  protected async closeTransport(): Promise<void> {
+    if (!this.usb) return;
+    for (const n of this.claimed.splice(0)) await this.usb.releaseInterface(n).catch(() => undefined);
+    await this.usb.close().catch(() => undefined);
+  }
+
+  protected async buildItemTree(root: WiaDrvItem, signal: AbortSignal): Promise<void> {
+    this.http = await this.openHttp();
     this.escl = new EsclClient(this.http);
     const caps = await this.escl.capabilities(signal);
     this.capabilities = caps;
@@ -89,8 +104,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
     await super.drvUnInitializeWia();
     this.http?.close();
     this.http = undefined;
-    for (const n of this.claimed.splice(0)) await this.usb.releaseInterface(n).catch(() => undefined);
-    await this.usb.close().catch(() => undefined);
+    await this.closeTransport();
   }
 
   protected override async initItemProperties(item: WiaDrvItem): Promise<void> {
@@ -193,7 +207,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
     return page;
   }
 
-  private session(): { http: IppUsbClient; escl: EsclClient } {
+  private session(): { http: EsclHttpClient; escl: EsclClient } {
     if (!this.http || !this.escl) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner session is not open');
     return { http: this.http, escl: this.escl };
   }

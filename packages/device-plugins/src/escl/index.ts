@@ -1,8 +1,9 @@
 /**
  * `@openwia/device-plugins/escl`: the eSCL scanner plugin — its definition,
- * its driver and the errors it raises. The XML codec is at
- * `@openwia/device-plugins/escl/codec`.
+ * its driver, network scanners (`escl:http://…` and DNS-SD discovery) and the
+ * errors it raises. The XML codec is at `@openwia/device-plugins/escl/codec`.
  */
 export { esclPlugin } from './escl-plugin.js';
 export { EsclScannerDriver } from './escl-scanner-driver.js';
 export { EsclXmlError } from './xml/safe-xml.js';
+export * from './network/index.js';

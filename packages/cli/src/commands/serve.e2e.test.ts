@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { AirscanConfig, airscanMissing, pnmGeometry } from '../../../escl-server/dist/e2e/sane-airscan-test-support.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'openwia.js');
+const missing = airscanMissing();
+
+/** `openwia serve` as a user runs it, with its output collected. */
+class ServeProcess {
+  output = '';
+  private constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+  }
+
+  static async start(args: string[]): Promise<{ serve: ServeProcess; origin: string }> {
+    const serve = new ServeProcess(spawn(process.execPath, [BIN, '--no-usb', 'serve', '--port', '0', '--no-mdns', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const origin = await serve.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
+    await serve.waitFor(/try it:/);
+    return { serve, origin: origin[1]! };
+  }
+
+  /** Resolves with the first match in the output (bounded by the test timeout). */
+  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
+    for (;;) {
+      const match = pattern.exec(this.output);
+      if (match) return match;
+      if (this.child.exitCode !== null) throw new Error(`openwia serve exited: ${this.output}`);
+      await once(this.child.stdout!, 'data');
+    }
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    this.child.kill('SIGTERM');
+    const [code] = (await once(this.child, 'exit')) as [number | null];
+    return code;
+  }
+}
+
+(missing ? describe.skip : describe)(`openwia serve --simulate with sane-airscan${missing ? ` (skipped: ${missing})` : ''}`, function () {
+  this.timeout(120_000);
+  let serve: ServeProcess;
+  let sane: AirscanConfig;
+  let dir: string;
+  let origin: string;
+  const SCANNER = 'OpenWIA sim scanner';
+  const FEEDER = 'OpenWIA sim feeder';
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'openwia-serve-'));
+    const config = join(dir, 'sim.json');
+    // A slow USB 1 bus so that a page is still arriving when Ctrl-C lands; duplex for the duplex batch.
+    await writeFile(config, JSON.stringify({ scanner: { pages: 50, duplex: true, speed: 'usb1', format: 'image/png' } }));
+    const started = await ServeProcess.start(['--sim-config', config]);
+    serve = started.serve;
+    origin = started.origin;
+    sane = new AirscanConfig([
+      { name: SCANNER, url: `${origin}/sim-scanner/eSCL` },
+      { name: FEEDER, url: `${origin}/sim-feeder/eSCL` },
+    ]);
+  });
+
+  after(async () => {
+    sane?.remove();
+    expect(await serve?.stop()).to.equal(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the virtual eSCL scanner and the non-eSCL feeder: scanimage -L and -A', async () => {
+    const list = await sane.run(['-L']);
+    expect(list.stdout).to.contain(`\`${sane.deviceName(0, SCANNER)}' is a eSCL ${SCANNER}`).and.contain(`\`${sane.deviceName(1, FEEDER)}'`);
+    const options = await sane.run(['-d', sane.deviceName(0, SCANNER), '-A']);
+    expect(options.stdout).to.match(/--source Flatbed\|ADF\|ADF Duplex \[Flatbed\]/);
+    expect(options.stdout).to.match(/--resolution 150dpi/);
+  });
+
+  it('a flatbed scan is one valid image of the requested size', async () => {
+    // 100 mm x 50 mm at 150 dpi.
+    const result = await sane.run(['-d', sane.deviceName(0, SCANNER), '--source', 'Flatbed', '-x', '100', '-y', '50', '--format=pnm', '-o', 'flat.pnm']);
+    expect(result.code, result.stderr).to.equal(0);
+    const { width, height } = pnmGeometry(sane.file('flat.pnm'));
+    expect([width, height]).to.deep.equal([Math.round((100 / 25.4) * 150), Math.round((50 / 25.4) * 150)]);
+  });
+
+  it('a feeder batch on the non-eSCL sim:feeder gives its three pages', async () => {
+    const result = await sane.run(['-d', sane.deviceName(1, FEEDER), '--source', 'ADF', '--format=pnm', '--batch=feeder%d.pnm']);
+    expect(result.stderr).to.contain('Batch terminated, 3 pages scanned');
+    for (const n of [1, 2, 3]) expect(pnmGeometry(sane.file(`feeder${n}.pnm`))).to.deep.include({ width: 850, height: 1100 });
+  });
+
+  it('a simplex and a duplex batch of the scanner count pages per side', async () => {
+    const simplex = await sane.run(['-d', sane.deviceName(0, SCANNER), '--source', 'ADF', '--batch-count=2', '-x', '50', '-y', '50', '--format=pnm', '--batch=simplex%d.pnm']);
+    expect(simplex.stderr).to.contain('2 pages scanned');
+    const duplex = await sane.run(['-d', sane.deviceName(0, SCANNER), '--source', 'ADF Duplex', '--batch-count=4', '-x', '50', '-y', '50', '--format=pnm', '--batch=duplex%d.pnm']);
+    expect(duplex.stderr).to.contain('4 pages scanned');
+    for (const n of [1, 2, 3, 4]) expect(pnmGeometry(sane.file(`duplex${n}.pnm`)).width).to.equal(Math.round((50 / 25.4) * 150));
+  });
+
+  it('SIGINT mid-job: CANCEL_IO at the driver, the job ends Canceled, and the next scan works', async () => {
+    const before = serve.output.length;
+    const scan = sane.start(['-d', sane.deviceName(0, SCANNER), '--source', 'ADF', '--format=pnm', '--batch=cut%d.pnm']);
+    // Interrupt once the first page has been delivered: 49 sheets are still in the feeder, so the job surely runs.
+    for (;;) {
+      const status = await (await fetch(`${origin}/sim-scanner/eSCL/ScannerStatus`)).text();
+      if (/<pwg:State>Processing<\/pwg:State>/.test(status) && /<pwg:ImagesCompleted>[1-9]/.test(status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    scan.kill('SIGINT');
+    await once(scan, 'exit');
+    await serve.waitFor(/sim:scanner: job \S+ Canceled/);
+    const log = serve.output.slice(before);
+    expect(log.match(/driver received WIA_EVENT_CANCEL_IO/g)).to.have.length(1);
+    const next = await sane.run(['-d', sane.deviceName(0, SCANNER), '--source', 'Flatbed', '-x', '20', '-y', '20', '--format=pnm', '-o', 'after.pnm']);
+    expect(next.code, next.stderr).to.equal(0);
+    expect(pnmGeometry(sane.file('after.pnm')).width).to.equal(Math.round((20 / 25.4) * 150));
+  });
+});

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { E_INVALIDARG, WiaError, hresultName, type WiaDevice } from '@openwia/core';
+import { EsclServer, MdnsAdvertiser, isServable, type EsclTlsOptions, type ServedScanner } from '@openwia/escl-server';
+import { withCatalog, type GlobalOptions } from './context.js';
+
+/** Options of `openwia serve`. */
+export interface ServeCommandOptions extends GlobalOptions {
+  host: string;
+  port: number;
+  /** `false` with `--no-mdns`. */
+  mdns: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+async function loadTls(options: ServeCommandOptions): Promise<EsclTlsOptions | undefined> {
+  if (!options.tlsCert && !options.tlsKey) return undefined;
+  if (!options.tlsCert || !options.tlsKey) throw new WiaError(E_INVALIDARG, '--tls-cert and --tls-key go together');
+  const read = (path: string): Promise<Buffer> => readFile(path).catch((err: unknown) => Promise.reject(WiaError.from(err, E_INVALIDARG, `cannot read ${path}`)));
+  return { cert: await read(options.tlsCert), key: await read(options.tlsKey) };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilInterrupted(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+function describe(server: EsclServer, scanner: ServedScanner, first: boolean): string {
+  const sources = scanner.sources().map((s) => (s.source === 'Feeder' && s.duplex ? 'Feeder (duplex)' : s.source)).join(', ');
+  return `  ${scanner.options.id.padEnd(12)} ${server.urlOf(scanner)}${first ? '  (also /eSCL)' : ''}  ${sources}`;
+}
+
+/** Logs each job's end and the CANCEL_IO its driver received. */
+function logJobs(scanner: ServedScanner): void {
+  const id = scanner.options.id;
+  scanner.observer = {
+    jobCancelled: (uuid, why) => console.log(`${id}: job ${uuid} cancel requested (${why})`),
+    jobSettled: (uuid, ending, pages) =>
+      console.log(`${id}: job ${uuid} ${ending.state}, ${pages} page(s) delivered${ending.error ? ` (${hresultName(ending.error.hresult)}: ${ending.error.message})` : ''}`),
+  };
+  scanner.device.on('cancelIo', (item) => console.log(`${id}: driver received WIA_EVENT_CANCEL_IO on ${item}`));
+}
+
+async function pickDevices(available: WiaDevice[], wanted: string[]): Promise<WiaDevice[]> {
+  if (wanted.length === 0) return available.filter(isServable);
+  return wanted.map((id) => {
+    const device = available.find((d) => d.deviceId === id);
+    if (!device) throw new WiaError(E_INVALIDARG, `no device ${id} to serve; devices: ${available.map((d) => d.deviceId).join(', ') || 'none (try --simulate)'}`);
+    if (!isServable(device)) throw new WiaError(E_INVALIDARG, `${id} has no flatbed or feeder with imaging properties; it cannot be served as a scanner`);
+    return device;
+  });
+}
+
+/**
+ * `openwia serve [device…]`: serves every device with a flatbed or feeder (or
+ * the ones named) as eSCL scanners until Ctrl-C; with `--simulate` also the
+ * non-eSCL image feeder `sim:feeder`.
+ */
+export async function serveCommand(deviceIds: string[], options: ServeCommandOptions): Promise<void> {
+  const tls = await loadTls(options);
+  await withCatalog(options, async (catalog) => {
+    const simulate = options.simulate === true || options.simConfig !== undefined;
+    const extra = simulate ? [await (await import('./serve-simulation.js')).openImageFeeder({ pages: 3 })] : [];
+    try {
+      const available = [
+        ...catalog.entries().flatMap((e) => (e.managed.status === 'ready' && e.managed.device ? [catalog.device(e.id)] : [])),
+        ...extra,
+      ];
+      const aliases = new Map(catalog.entries().map((e) => [e.managed.deviceId, e.id]));
+      const devices = await pickDevices(available, deviceIds);
+      if (devices.length === 0) throw new WiaError(E_INVALIDARG, 'no device with a flatbed or feeder to serve (try --simulate)');
+      const server = await EsclServer.start(
+        devices.map((device) => ({ device, id: aliases.get(device.deviceId) ?? device.deviceId })),
+        { host: options.host, port: options.port, ...(tls ? { tls } : {}) },
+      );
+      const mdns = options.mdns ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
+      const { address, port } = server.address;
+      console.log(`listening on ${tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}${mdns ? ` (advertised as _uscan${tls ? 's' : ''}._tcp)` : ''}`);
+      server.scanners.forEach((scanner, n) => {
+        console.log(describe(server, scanner, n === 0));
+        logJobs(scanner);
+      });
+      console.log(`try it: add  "OpenWIA" = ${server.urlOf(server.scanners[0]!)}  under [devices] in /etc/sane.d/airscan.conf, then run  scanimage -L`);
+      const signal = await untilInterrupted();
+      console.log(`${signal}: stopping (running jobs are cancelled)`);
+      await mdns?.stop();
+      await server.close();
+    } finally {
+      await Promise.all(extra.map((d) => d.close()));
+    }
+  });
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+}
+
+/** Adds `openwia serve` to the program. */
+export function registerServeCommand(program: Command, globals: (command: Command) => GlobalOptions): void {
+  program
+    .command('serve')
+    .argument('[devices...]', 'device ids to serve (default: every device with a flatbed or feeder)')
+    .option('--host <address>', 'address to listen on; anything but loopback exposes the devices to the network', '127.0.0.1')
+    .option('--port <n>', 'TCP port (0 = any free port)', port, 8090)
+    .option('--no-mdns', 'do not advertise the scanners over DNS-SD (_uscan._tcp)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key; advertised as _uscans._tcp)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .description('serve devices with a flatbed or feeder to the network as eSCL (AirScan) scanners until Ctrl-C')
+    .action(async (devices: string[], opts: Omit<ServeCommandOptions, keyof GlobalOptions>, command: Command) => serveCommand(devices, { ...globals(command), ...opts }));
+}

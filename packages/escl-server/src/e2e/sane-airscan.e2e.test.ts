@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import { expect } from 'chai';
+import type { WiaDevice } from '@openwia/core';
+import { EsclServer } from '../escl-http-server.js';
+import { until } from '../escl-test-client-test-support.js';
+import { openImageFeeder, TEST_PAGE } from '../image-feeder-test-support.js';
+import { AirscanConfig, airscanMissing, pnmGeometry } from './sane-airscan-test-support.js';
+
+const missing = airscanMissing();
+const NAME = 'OpenWIA test feeder';
+
+/**
+ * Debian's sane-airscan, through scanimage, against the server in front of a
+ * non-eSCL device (the in-memory feeder with PNG pages): listing, options, a
+ * feeder batch, and Ctrl-C while a page's read is in flight at the driver.
+ */
+(missing ? describe.skip : describe)(`sane-airscan against the eSCL server${missing ? ` (skipped: ${missing})` : ''}`, function () {
+  this.timeout(60_000);
+  let server: EsclServer;
+  let device: WiaDevice;
+  let sane: AirscanConfig;
+  let cancelIo: number;
+  let hold: { item: string; blocked: boolean; released: boolean };
+
+  beforeEach(async () => {
+    hold = { item: '', blocked: false, released: false };
+    const opened = await openImageFeeder({
+      chunkSize: 4096,
+      readDelay: (item, offset, signal) => {
+        if (item !== hold.item || offset === 0 || hold.released) return Promise.resolve();
+        hold.blocked = true;
+        // The read stays in flight until the transfer is cancelled: the cancel is then surely mid-page.
+        return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      },
+    });
+    device = opened.device;
+    cancelIo = 0;
+    device.on('cancelIo', () => cancelIo++);
+    server = await EsclServer.start([{ device, id: 'test:feeder', name: NAME }]);
+    sane = new AirscanConfig([{ name: NAME, url: server.urlOf(server.scanners[0]!) }]);
+  });
+
+  afterEach(async () => {
+    sane.remove();
+    await server.close();
+    await device.close();
+  });
+
+  const deviceName = (): string => sane.deviceName(0, NAME);
+
+  it('scanimage -L lists the served scanner and -A shows options generated from WIA properties', async () => {
+    const list = await sane.run(['-L']);
+    expect(list.stdout).to.contain(`device \`${deviceName()}' is a eSCL ${NAME}`);
+    const options = await sane.run(['-d', deviceName(), '-A']);
+    expect(options.code).to.equal(0);
+    expect(options.stdout).to.match(/--resolution 100dpi \[100\]/);
+    expect(options.stdout).to.match(/--mode Color\|Gray \[Color\]/);
+    expect(options.stdout).to.match(/--source ADF \[ADF\]/);
+  });
+
+  it('a feeder batch gives every page as a valid image of the page size', async () => {
+    const result = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=page%d.pnm']);
+    expect(result.stderr).to.contain('Batch terminated, 3 pages scanned');
+    for (const n of [1, 2, 3]) expect(pnmGeometry(sane.file(`page${n}.pnm`))).to.deep.equal({ width: TEST_PAGE.widthPx, height: TEST_PAGE.heightPx, channels: 3 });
+  });
+
+  it('SIGINT mid-page: the driver sees CANCEL_IO once, the job ends Canceled, and the next scan works', async () => {
+    hold.item = 'Page2';
+    const scan = sane.start(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=cut%d.pnm']);
+    await until(() => hold.blocked);
+    scan.kill('SIGINT');
+    await once(scan, 'exit');
+    await until(() => !device.busy);
+    expect(cancelIo).to.equal(1);
+    const job = server.scanners[0]!;
+    expect(job.activeJob).to.equal(undefined);
+    const status = await (await fetch(`${server.urlOf(job)}/ScannerStatus`)).text();
+    expect(status).to.contain('<pwg:JobState>Canceled</pwg:JobState>');
+    expect(sane.exists('cut2.pnm') && sane.file('cut2.pnm').length > 0 ? 'partial page 2 kept' : 'no page 2').to.equal('no page 2');
+
+    hold.released = true;
+    const next = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=next%d.pnm']);
+    expect(next.stderr).to.contain('Batch terminated, 3 pages scanned');
+    expect(pnmGeometry(sane.file('next3.pnm')).width).to.equal(TEST_PAGE.widthPx);
+  });
+});

@@ -1,0 +1,193 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import createDebug from 'debug';
+import { E_INVALIDARG, WIA_ERROR_BUSY, WiaError, WIA_IPA_FORMAT, type WiaDevice } from '@openwia/core';
+import { capabilitiesXml, parseScanSettings, statusXml, type ScannerIdentity } from './escl-documents.js';
+import { readBoundedBody, sendStatus, sendXml } from './http-replies.js';
+import { refusalOf, ServedJob, type JobEnding } from './served-job.js';
+import { mimeOfFormat, propertyWritesFor, sourcesOf, type RequestedScan, type SourceCapabilities } from './source-capabilities.js';
+
+const debug = createDebug('openwia:escl-server');
+
+/** Options of a {@link ServedScanner}. */
+export interface ServedScannerOptions {
+  /** The id the user knows the device by. */
+  id: string;
+  /** Resource path of this scanner, e.g. `/eSCL` or `/sim-scanner/eSCL` (no trailing slash). */
+  basePath: string;
+  identity: ScannerIdentity;
+  /** Jobs kept in `ScannerStatus` (default 16). */
+  historyLength?: number;
+  /** A job whose pages nobody asks for is cancelled after this long (default 60 s). */
+  abandonedJobMs?: number;
+}
+
+/** Events a test or benchmark may watch. */
+export interface ServedScannerObserver {
+  jobCancelled?(uuid: string, why: 'delete' | 'disconnect' | 'abandoned'): void;
+  /** A job settled: its final eSCL state and the pages clients received in full. */
+  jobSettled?(uuid: string, ending: JobEnding, pagesDelivered: number): void;
+}
+
+const JOB_PATH = /^\/ScanJobs\/([0-9a-f-]{36})(\/NextDocument)?$/;
+
+/**
+ * One device served as an eSCL scanner. It uses the app API only: the
+ * device's items and properties for the capabilities, `writeProperties` for
+ * the scan settings, `acquire` for the job. One job at a time; a second one
+ * gets `503` with `Retry-After`.
+ */
+export class ServedScanner {
+  private current: ServedJob | undefined;
+  private readonly history: ServedJob[] = [];
+  private readonly served = new Map<ServedJob, { mime: string; base: string }>();
+  private adfState: string | undefined;
+  observer: ServedScannerObserver = {};
+
+  constructor(
+    readonly device: WiaDevice,
+    readonly options: ServedScannerOptions,
+  ) {}
+
+  /** The device's eSCL sources right now. */
+  sources(): SourceCapabilities[] {
+    return sourcesOf(this.device);
+  }
+
+  /** The job that runs now, if any. */
+  get activeJob(): ServedJob | undefined {
+    return this.current?.isActive ? this.current : undefined;
+  }
+
+  /** Answers one request whose path is below {@link ServedScannerOptions.basePath}. */
+  async handle(req: IncomingMessage, res: ServerResponse, subPath: string, base = this.options.basePath): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (subPath === '/ScannerCapabilities' && method === 'GET') return sendXml(res, 200, capabilitiesXml(this.options.identity, this.sources()));
+    if (subPath === '/ScannerStatus' && method === 'GET') return sendXml(res, 200, this.statusDocument());
+    if (subPath === '/ScanJobs' && method === 'POST') return this.createJob(req, res, base);
+    const match = JOB_PATH.exec(subPath);
+    const job = match ? this.history.find((j) => j.uuid === match[1]) : undefined;
+    if (match && !job) return sendStatus(res, 404);
+    if (job && match?.[2] && method === 'GET') return this.nextDocument(job, req, res);
+    if (job && !match?.[2] && method === 'DELETE') {
+      this.cancel(job, 'delete');
+      await job.settled;
+      return sendStatus(res, 200);
+    }
+    return sendStatus(res, subPath.startsWith('/ScanJobs') || subPath.startsWith('/Scanner') ? 405 : 404);
+  }
+
+  /** Cancels the running job, if any, and waits for it to settle. */
+  async stop(): Promise<void> {
+    const job = this.activeJob;
+    if (!job) return;
+    job.cancel();
+    await job.settled;
+  }
+
+  private statusDocument(): string {
+    const now = Date.now();
+    const hasFeeder = this.sources().some((s) => s.source === 'Feeder');
+    const jobs = [...this.history].reverse().map((j) => ({
+      uri: this.jobUri(j),
+      uuid: j.uuid,
+      ageSeconds: Math.floor((now - j.createdAt) / 1000),
+      imagesCompleted: j.pagesDelivered,
+      state: j.state,
+      reason: j.reason,
+    }));
+    const adf = hasFeeder ? (this.adfState ?? 'ScannerAdfLoaded') : undefined;
+    return statusXml(this.activeJob ? 'Processing' : 'Idle', adf, jobs);
+  }
+
+  private jobUri(job: ServedJob): string {
+    return `${this.served.get(job)?.base ?? this.options.basePath}/ScanJobs/${job.uuid}`;
+  }
+
+  private async createJob(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
+    const body = await readBoundedBody(req);
+    if (body === undefined) return sendStatus(res, 413);
+    if (this.activeJob || this.device.busy) return sendStatus(res, 503, { 'Retry-After': '2' });
+    let scan: RequestedScan;
+    try {
+      scan = parseScanSettings(body);
+    } catch (err) {
+      return sendStatus(res, 400, {}, WiaError.from(err).message);
+    }
+    let job: ServedJob;
+    try {
+      const caps = this.sources().find((s) => s.source === scan.inputSource);
+      if (!caps) throw new WiaError(E_INVALIDARG, `this scanner has no ${scan.inputSource}`);
+      for (const writes of propertyWritesFor(caps, scan)) await this.device.writeProperties(caps.item, writes);
+      job = new ServedJob(this.device, caps.item);
+      this.served.set(job, { mime: mimeOfFormat(caps.item.properties.value(WIA_IPA_FORMAT)) ?? 'application/octet-stream', base });
+    } catch (err) {
+      const error = WiaError.from(err);
+      debug('ScanJobs refused: %s', error.message);
+      if (error.hresult === WIA_ERROR_BUSY) return sendStatus(res, 503, { 'Retry-After': '2' });
+      return sendStatus(res, error.hresult === E_INVALIDARG ? 409 : 500, {}, error.message);
+    }
+    this.remember(job);
+    void job.settled.then((ending) => this.observer.jobSettled?.(job.uuid, ending, job.pagesDelivered));
+    const refused = await job.started();
+    if (refused) {
+      const refusal = refusalOf(refused.error);
+      if (refusal.adfState) this.adfState = refusal.adfState;
+      return sendStatus(res, refusal.status, refusal.retryAfter ? { 'Retry-After': String(refusal.retryAfter) } : {}, refused.error?.message);
+    }
+    this.adfState = undefined;
+    this.watchAbandonment(job);
+    res.writeHead(201, { Location: this.jobUri(job), 'Content-Length': '0' }).end();
+  }
+
+  private async nextDocument(job: ServedJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    res.once('close', onClose);
+    const page = await job.nextPage(gone.signal);
+    if (!page) {
+      res.off('close', onClose);
+      if (!gone.signal.aborted) sendStatus(res, 404);
+      return;
+    }
+    res.off('close', onClose);
+    res.writeHead(200, { 'Content-Type': this.served.get(job)?.mime ?? 'application/octet-stream', 'Content-Location': `${this.jobUri(job)}/${page.number}` });
+    // The client closing mid-page (the page stream still open) is a cancel; the transfer ending the page early is not.
+    res.once('close', () => {
+      if (!res.writableFinished && !page.stream.destroyed) this.cancel(job, 'disconnect');
+    });
+    try {
+      await pipeline(page.stream, res);
+      job.pagesDelivered++;
+      this.watchAbandonment(job);
+    } catch {
+      // Cancelled, failed, or the client went away: the job's outcome says which.
+    }
+  }
+
+  private cancel(job: ServedJob, why: 'delete' | 'disconnect' | 'abandoned'): void {
+    if (!job.isActive) return;
+    debug('job %s cancelled (%s)', job.uuid, why);
+    this.observer.jobCancelled?.(job.uuid, why);
+    job.cancel();
+  }
+
+  /** Cancels a job whose next page nobody asks for in time (a client that vanished between pages). */
+  private watchAbandonment(job: ServedJob): void {
+    const delivered = job.pagesDelivered;
+    const timer = setTimeout(() => {
+      if (job.pagesDelivered === delivered) this.cancel(job, 'abandoned');
+    }, this.options.abandonedJobMs ?? 60_000);
+    timer.unref();
+    void job.settled.then(() => clearTimeout(timer));
+  }
+
+  private remember(job: ServedJob): void {
+    this.current = job;
+    this.history.push(job);
+    while (this.history.length > (this.options.historyLength ?? 16)) {
+      const old = this.history.shift()!;
+      this.served.delete(old);
+    }
+  }
+}
