@@ -52,6 +52,8 @@ export class EsclClient {
   constructor(
     private readonly http: IppUsbClient,
     private readonly retry: EsclRetryPolicy = DEFAULT_RETRY,
+    /** Hosts a job `Location` may name (see {@link jobPath}); a network transport passes the scanner's. */
+    private readonly locationHosts: readonly string[] = LOCAL_HOSTS,
   ) {}
 
   async capabilities(signal: AbortSignal): Promise<EsclCapabilities> {
@@ -72,7 +74,7 @@ export class EsclClient {
     const { exchange, status } = await this.sendWithRetry(request, signal, { busyIsFinal: false });
     const location = (await exchange.head(signal)).headers.location;
     await exchange.readAll(64 * 1024, signal);
-    if (status === 201 && typeof location === 'string') return jobPath(location);
+    if (status === 201 && typeof location === 'string') return jobPath(location, this.locationHosts);
     if (status === 201) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner created a job without a Location');
     throw statusError(await this.status(signal), status === 503 ? WIA_ERROR_BUSY : WIA_ERROR_DEVICE_COMMUNICATION);
   }
@@ -126,14 +128,36 @@ export class EsclClient {
   }
 }
 
-/** The path of a job from a `Location` header (absolute URL or path). */
-export function jobPath(location: string): string {
-  let path: string;
+/** Hosts a `Location` over IPP-USB may name: the device answers for `localhost`. */
+export const LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+/** One job id segment: what devices use (numbers, UUIDs, HP's dashed ids). */
+const JOB_ID = /^[A-Za-z0-9._~%-]{1,200}$/;
+
+/**
+ * The path of a job from a `Location` header (absolute URL or path). Only
+ * `/eSCL/ScanJobs/<id>` on the device itself is accepted: another host, a
+ * `..` segment or a path outside the jobs collection is a protocol error
+ * (`WIA_ERROR_DEVICE_COMMUNICATION`) that says which rule it broke.
+ *
+ * @param hosts hosts the device may name besides itself (a network path passes its own)
+ */
+export function jobPath(location: string, hosts: readonly string[] = LOCAL_HOSTS): string {
+  const shown = JSON.stringify(location.slice(0, 120));
+  const refuse = (why: string, cause?: unknown): WiaError =>
+    new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `eSCL protocol error: the job Location ${shown} ${why}`, cause === undefined ? {} : { cause });
+  let url: URL;
   try {
-    path = new URL(location, 'http://localhost').pathname;
+    url = new URL(location, 'http://localhost');
   } catch (err) {
-    throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the scanner gave an unusable job Location ${JSON.stringify(location.slice(0, 80))}`, { cause: err });
+    throw refuse('is not a URL', err);
   }
-  if (!path.startsWith('/') || path.length > 512) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the scanner gave an unusable job Location ${JSON.stringify(location.slice(0, 80))}`);
-  return path.replace(/\/+$/, '');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`uses the scheme ${url.protocol}`);
+  if (!hosts.includes(url.hostname.toLowerCase())) throw refuse(`points to another host (${url.hostname})`);
+  const raw = location.replace(/^[a-z]+:\/\/[^/]*/i, '').split(/[?#]/)[0]!;
+  if (raw.split('/').some((segment) => segment === '..' || segment === '.' || /^%2e/i.test(segment))) throw refuse('climbs out with a "." or ".." segment');
+  const prefix = `${ESCL_BASE}/ScanJobs/`;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.startsWith(prefix)) throw refuse(`is outside ${prefix}`);
+  if (!JOB_ID.test(path.slice(prefix.length))) throw refuse('does not name one job');
+  return path;
 }

@@ -115,7 +115,7 @@ export class EsclServer {
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
-    res.writeHead(201, { Location: `http://localhost${job.uri}`, 'Content-Length': 0 });
+    res.writeHead(201, { Location: this.control.locationOverride ?? `http://localhost${job.uri}`, 'Content-Length': 0 });
     res.end();
   }
 

@@ -48,6 +48,8 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   readonly jobs: VirtualScanJob[] = [];
   /** Bodies served instead of the real document for a path (malformed-XML tests): path → body. */
   readonly bodyOverrides = new Map<string, string>();
+  /** When set, the `Location` a created job is announced with (hostile-device tests); the job is still created. */
+  locationOverride: string | undefined;
   private jamAt: number | undefined;
   private jammed = false;
   private coverOpen = false;
