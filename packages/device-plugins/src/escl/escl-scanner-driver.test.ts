@@ -74,7 +74,7 @@ describe('eSCL plugin: session, items and properties', () => {
 
   it('a malformed ScannerStatus during a feeder job fails it with a typed error', async () => {
     const { device, scanner } = await openScanner({ feederSheets: 0 });
-    scanner.control.bodyOverrides.set('/eSCL/ScannerStatus', '<scan:ScannerStatus><pwg:State>Sideways</pwg:State></scan:ScannerStatus>');
+    scanner.control.bodyOverrides.set('/eSCL/ScannerStatus', '<scan:ScannerStatus><pwg:State>Idle</pwg:State><scan:Jobs></scan:ScannerStatus>');
     const report = await device.createTransfer('Root\\Feeder').transfer('download', 1, recordingApp().app);
     expect(report.error?.hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
     await device.close();

@@ -30,7 +30,7 @@ import { EsclClient } from './escl-client.js';
 import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
 import { EsclScanJob } from './escl-scan-job.js';
 import { IPP_USB_CLASS, findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
-import { IppUsbClient } from './ipp-usb/ipp-usb-client.js';
+import { IppUsbClient, type IppUsbClientOptions } from './ipp-usb/ipp-usb-client.js';
 import type { EsclCapabilities } from './xml/capabilities.js';
 
 const SCAN_SOURCE_FLAGS = WiaItemType.Image | WiaItemType.Transfer | WiaItemType.ProgrammableDataSource;
@@ -49,6 +49,8 @@ const PAGE_FLAGS = WiaItemType.Image | WiaItemType.File | WiaItemType.Generated;
 export class EsclScannerDriver extends AbortableMiniDriver {
   /** The scanner's capabilities, once the session started. */
   capabilities: EsclCapabilities | undefined;
+  /** IPP-USB timing (idle timeout, drain deadline); read when the session opens. */
+  ioOptions: IppUsbClientOptions = {};
   private http: IppUsbClient | undefined;
   private escl: EsclClient | undefined;
   private claimed: number[] = [];
@@ -72,7 +74,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
       await this.usb.claimInterface(pipes.interfaceNumber);
       this.claimed.push(pipes.interfaceNumber);
     }
-    this.http = new IppUsbClient(this.usb, layout.pipes);
+    this.http = new IppUsbClient(this.usb, layout.pipes, this.ioOptions);
     this.escl = new EsclClient(this.http);
     const caps = await this.escl.capabilities(signal);
     this.capabilities = caps;

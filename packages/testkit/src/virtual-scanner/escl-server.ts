@@ -144,6 +144,9 @@ export class EsclServer {
     const stop = AbortSignal.any([job.stop.signal, closed.signal]);
     if (!(await delay(this.control.scanDelayMs, stop))) return this.endEarly(res);
     const image = this.render(job, page);
+    const fault = this.control.pageFault;
+    this.control.pageFault = undefined;
+    if (fault) return this.lie(fault, res, job, image);
     res.writeHead(200, { 'Content-Type': job.settings.format });
     this.control.emit('pageStarted', job, page);
     for (let offset = 0; offset < image.length; offset += this.config.chunkSize) {
@@ -152,6 +155,19 @@ export class EsclServer {
     res.end();
     job.imagesCompleted++;
     this.control.emit('pageSent', job, page, image);
+  }
+
+  /** Sends a response that announces more than it delivers, then stays silent (the connection is never released). */
+  private lie(fault: 'short-body' | 'huge-chunk', res: ServerResponse, job: VirtualScanJob, image: Buffer): void {
+    this.control.emit('pageStarted', job, job.pagesStarted);
+    if (fault === 'short-body') {
+      res.writeHead(200, { 'Content-Type': job.settings.format, 'Content-Length': image.length + 4096 });
+      res.write(image);
+      return;
+    }
+    const part = image.subarray(0, Math.min(image.length, 1024));
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: ${job.settings.format}\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n`;
+    res.socket?.write(Buffer.concat([Buffer.from(head, 'latin1'), part]));
   }
 
   /** A page cut short (job deleted, connection gone): end the chunked body so the connection stays in step. */

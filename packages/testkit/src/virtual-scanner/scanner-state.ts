@@ -48,6 +48,12 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   readonly jobs: VirtualScanJob[] = [];
   /** Bodies served instead of the real document for a path (malformed-XML tests): path → body. */
   readonly bodyOverrides = new Map<string, string>();
+  /**
+   * A lie the next page's response tells (then the device goes silent, keeping the connection):
+   * `short-body` announces a `Content-Length` longer than the image; `huge-chunk` opens a chunk of
+   * 4 GiB and sends only part of it. Cleared once used.
+   */
+  pageFault: 'short-body' | 'huge-chunk' | undefined;
   /** When set, the `Location` a created job is announced with (hostile-device tests); the job is still created. */
   locationOverride: string | undefined;
   private jamAt: number | undefined;

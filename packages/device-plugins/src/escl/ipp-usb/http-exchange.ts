@@ -20,6 +20,9 @@ function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: 
   });
 }
 
+/** Default {@link HttpExchange} idle timeout: a real scanner may think for a while before a page's first byte. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
 /**
  * One HTTP request/response over an IPP-USB connection, abortable without
  * losing the connection: {@link interrupt} stops the USB read in flight (the
@@ -36,7 +39,15 @@ export class HttpExchange {
   /** Resolves when the request has been written out completely (or failed). */
   private readonly requestDone: Promise<void>;
 
-  constructor(readonly request: ClientRequest) {
+  /**
+   * @param idleTimeoutMs longest wait for the device's next byte (head or body) before the exchange
+   *   fails with `WIA_ERROR_DEVICE_COMMUNICATION` and its connection is closed: a reply that announced
+   *   more than it sends (Content-Length, chunk size) must not hold a read forever.
+   */
+  constructor(
+    readonly request: ClientRequest,
+    private readonly idleTimeoutMs: number = DEFAULT_IDLE_TIMEOUT_MS,
+  ) {
     // Node frees a keep-alive socket only once the request is finished as well as the response; over a
     // slow bus the device may answer before our last write completes, and a next request started in that
     // window would share the socket with the old one's clean-up.
@@ -169,24 +180,40 @@ export class HttpExchange {
     if (outcome === 'timeout' && !this.ended) connection.destroy();
   }
 
+  /** Awaits `promise` unless `signal` aborts (the exchange is interrupted) or the device stays silent too long. */
   private async abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) {
       this.interrupt();
       throw new CancelledError();
     }
     let onAbort: (() => void) | undefined;
+    // A ref'd timer on purpose: when the device is all that is pending, the process must wait for the verdict.
+    let timer: NodeJS.Timeout | undefined;
     const aborted = new Promise<never>((_resolve, reject) => {
       onAbort = () => {
         this.interrupt();
         reject(new CancelledError());
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      timer = setTimeout(() => reject(this.silenceFailure()), this.idleTimeoutMs);
     });
     try {
       return await Promise.race([promise, aborted]);
     } finally {
+      clearTimeout(timer);
       signal.removeEventListener('abort', onAbort!);
     }
+  }
+
+  /** The device went silent mid-exchange: the connection cannot be trusted again; close it and say why. */
+  private silenceFailure(): WiaError {
+    const what = this.responseMessage ? 'the rest of the response (it announced more than it sent)' : 'a response';
+    const error = new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `${this.request.method} ${this.request.path}: the device sent nothing for ${this.idleTimeoutMs} ms while ${what} was due`);
+    this.failed = true;
+    const connection = this.connection;
+    if (connection && !connection.destroyed) connection.destroy(error);
+    else this.request.destroy();
+    return error;
   }
 
   private describe(err: unknown): WiaError {
