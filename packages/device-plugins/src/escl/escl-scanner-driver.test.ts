@@ -13,6 +13,8 @@ import {
   WIA_IPS_YRES,
   WiaDevice,
   WiaError,
+  WiaImgFmt_JPEG,
+  WiaImgFmt_PDFA,
   WiaImgFmt_PNG,
   defaultPluginRegistry,
 } from '@openwia/core';
@@ -36,7 +38,7 @@ describe('eSCL plugin: session, items and properties', () => {
   });
 
   it('scans the flatbed with the properties the app set (PNG, grayscale, 150 dpi)', async () => {
-    const { device, scanner } = await openScanner();
+    const { device, scanner } = await openScanner({ formats: ['image/jpeg', 'image/png'] });
     const flatbed = device.item('Root\\Flatbed');
     await device.writeProperties(flatbed, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PNG], [WIA_IPA_DATATYPE, WIA_DATA_GRAYSCALE], [WIA_IPS_XRES, 150]]));
     expect(flatbed.properties.value(WIA_IPS_YRES)).to.equal(150);
@@ -54,6 +56,21 @@ describe('eSCL plugin: session, items and properties', () => {
     expect(job.settings).to.include({ inputSource: 'Platen', colorMode: 'Grayscale8', xResolution: 150, format: 'image/png', width: 300 });
     expect(job.state).to.equal('Completed');
     expect(job.deleted).to.equal(false);
+    await device.close();
+  });
+
+  it('offers JPEG and PDF like real scanners, and scans a PDF page through the plugin', async () => {
+    const { device, scanner } = await openScanner();
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPA_FORMAT).valid).to.deep.include({ values: [WiaImgFmt_JPEG, WiaImgFmt_PDFA] });
+    await device.writeProperties(flatbed, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PDFA]]));
+    expect(flatbed.properties.value(WIA_IPA_FILENAME_EXTENSION)).to.equal('pdf');
+    const { app, recorded } = recordingApp();
+    expect(await device.createTransfer(flatbed).Download(0, app)).to.equal(S_OK);
+    const pdf = recorded.pages.get('Flatbed')!.bytes;
+    expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect(pdf.toString('latin1')).to.match(/\/Subtype \/Image/).and.match(/\/Filter \/DCTDecode/).and.match(/%%EOF\s*$/);
+    expect(scanner.control.jobs[0]!.settings.format).to.equal('application/pdf');
     await device.close();
   });
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { renderPage } from './page-renderer.js';
+import { PageCache, type VirtualPageFormat } from './page-renderer.js';
 import { ScanSettingsError, capabilitiesXml, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
 import type { VirtualScanJob, VirtualScannerControl } from './scanner-state.js';
 
@@ -70,6 +70,8 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
  */
 export class EsclServer {
   readonly server: Server;
+  /** Pages already rendered, reused when asked again (rendering is lazy: nothing up front). */
+  readonly pages = new PageCache();
 
   constructor(
     private readonly control: VirtualScannerControl,
@@ -143,7 +145,8 @@ export class EsclServer {
     res.once('close', () => closed.abort());
     const stop = AbortSignal.any([job.stop.signal, closed.signal]);
     if (!(await delay(this.control.scanDelayMs, stop))) return this.endEarly(res);
-    const image = this.render(job, page);
+    const image = await this.render(job, page);
+    if (stop.aborted) return this.endEarly(res);
     const fault = this.control.pageFault;
     this.control.pageFault = undefined;
     if (fault) return this.lie(fault, res, job, image);
@@ -177,15 +180,21 @@ export class EsclServer {
     res.end();
   }
 
-  private render(job: VirtualScanJob, page: number): Buffer {
+  private render(job: VirtualScanJob, page: number): Promise<Buffer> {
     const { settings } = job;
-    return renderPage({
+    const px = (units: number, dpi: number): number => Math.floor((units * dpi) / 300);
+    return this.pages.get({
       pageNumber: page,
-      widthPx: (settings.width * settings.xResolution) / 300,
-      heightPx: (settings.height * settings.yResolution) / 300,
+      widthPx: px(settings.width, settings.xResolution),
+      heightPx: px(settings.height, settings.yResolution),
+      offsetXPx: px(settings.xOffset, settings.xResolution),
+      offsetYPx: px(settings.yOffset, settings.yResolution),
+      sheetWidthPx: px(this.config.caps.maxWidth, settings.xResolution),
+      sheetHeightPx: px(this.config.caps.maxHeight, settings.yResolution),
       colorMode: settings.colorMode === 'Grayscale8' || settings.colorMode === 'BlackAndWhite1' ? settings.colorMode : 'RGB24',
-      format: settings.format === 'image/png' ? 'image/png' : 'image/jpeg',
+      format: settings.format as VirtualPageFormat,
       quality: this.config.jpegQuality,
+      dpi: settings.xResolution,
     });
   }
 
