@@ -58,7 +58,12 @@ export class HttpExchange {
     this.response = new Promise<IncomingMessage>((resolve, reject) => {
       request.once('response', (res: IncomingMessage) => {
         this.responseMessage = res;
-        res.once('end', () => (this.ended = true));
+        res.once('end', () => {
+          this.ended = true;
+          // The response ended while held (its last bytes were already in): Node now hands the connection
+          // to the next request, so it must read again, or that request would wait on a stopped pipe.
+          if (this.interrupted) this.connection?.release();
+        });
         // A connection error during the body is reported by read(); keep the stream from throwing.
         res.on('error', () => undefined);
         resolve(res);
