@@ -153,6 +153,17 @@ describe('eSCL feeder transfers', () => {
     expect(partial.recorded.asked).to.deep.equal(['Page1', 'Page2']);
   });
 
+  it('a scanner with a job history past 256 entries still scans, and its status names our job', async () => {
+    fixture = await openScanner({ feederSheets: 2, jobHistory: 1000 });
+    const { control } = fixture.scanner;
+    for (let i = 0; i < 300; i++) control.endJob(control.createJob(control.jobs[0]?.settings ?? ({ inputSource: 'Feeder' } as never)), 'Aborted', 'DeviceDisconnected');
+    expect(control.jobs).to.have.length(300);
+    const report = await fixture.device.createTransfer(FEEDER).transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, recordingApp().app);
+    expect(report.outcome).to.equal('completed');
+    expect(report.items.map((i) => i.status)).to.deep.equal(['transferred', 'transferred']);
+    expect(control.jobs.at(-1)!.state).to.equal('Completed');
+  });
+
   it('retries 503 busy answers with backoff', async () => {
     fixture = await openScanner({ feederSheets: 2 });
     const statuses: number[] = [];

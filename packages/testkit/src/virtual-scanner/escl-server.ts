@@ -70,13 +70,15 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
  */
 export class EsclServer {
   readonly server: Server;
-  /** Pages already rendered, reused when asked again (rendering is lazy: nothing up front). */
-  readonly pages = new PageCache();
+  /** Pages already rendered, reused when asked again (rendering is lazy: nothing up front); shared by default. */
+  readonly pages: PageCache;
 
   constructor(
     private readonly control: VirtualScannerControl,
     private readonly config: EsclServerConfig,
+    pages: PageCache = PageCache.shared,
   ) {
+    this.pages = pages;
     this.server = createServer({ keepAlive: true }, (req, res) => {
       this.route(req, res).catch(() => res.destroy());
     });

@@ -154,6 +154,8 @@ export async function renderDocument(spec: PageRenderSpec): Promise<Buffer> {
  * so building a scanner costs nothing up front.
  */
 export class PageCache {
+  /** The cache virtual scanners share by default: the scanners of one process draw the same pages. */
+  static readonly shared = new PageCache();
   private readonly pages = new Map<string, Promise<Buffer>>();
   private bytes = 0;
   private readonly sizes = new Map<string, number>();
