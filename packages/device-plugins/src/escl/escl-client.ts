@@ -1,10 +1,9 @@
 import {
-  CancelledError,
   WIA_ERROR_BUSY,
   WIA_ERROR_DEVICE_COMMUNICATION,
   WiaError,
 } from '@openwia/core';
-import type { HttpExchange } from './ipp-usb/http-exchange.js';
+import { abortReason, type HttpExchange } from './ipp-usb/http-exchange.js';
 import type { IppUsbClient, IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
 import { statusError } from './escl-errors.js';
 import { parseCapabilities, type EsclCapabilities } from './xml/capabilities.js';
@@ -30,10 +29,10 @@ export const ESCL_BASE = '/eSCL';
 /** Waits `ms`, abortably; the timer is cleared on abort. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new CancelledError());
+    if (signal.aborted) return reject(abortReason(signal));
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new CancelledError());
+      reject(abortReason(signal));
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
