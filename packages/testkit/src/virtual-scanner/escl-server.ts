@@ -163,8 +163,9 @@ export class EsclServer {
   }
 
   /** Sends a response that announces more than it delivers, then stays silent (the connection is never released). */
-  private lie(fault: 'short-body' | 'huge-chunk', res: ServerResponse, job: VirtualScanJob, image: Buffer): void {
+  private async lie(fault: 'short-body' | 'huge-chunk' | 'endless', res: ServerResponse, job: VirtualScanJob, image: Buffer): Promise<void> {
     this.control.emit('pageStarted', job, job.pagesStarted);
+    if (fault === 'endless') return this.endless(res);
     if (fault === 'short-body') {
       res.writeHead(200, { 'Content-Type': job.settings.format, 'Content-Length': image.length + 4096 });
       res.write(image);
@@ -173,6 +174,18 @@ export class EsclServer {
     const part = image.subarray(0, Math.min(image.length, 1024));
     const head = `HTTP/1.1 200 OK\r\nContent-Type: ${job.settings.format}\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n`;
     res.socket?.write(Buffer.concat([Buffer.from(head, 'latin1'), part]));
+  }
+
+  /** A 4 GiB page of filler that ignores DELETE: it stops only when the connection goes. */
+  private async endless(res: ServerResponse): Promise<void> {
+    res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': 4 * 1024 ** 3 });
+    const filler = Buffer.alloc(this.config.chunkSize, 0x5a);
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
+    for (let sent = 0; sent < 4 * 1024 ** 3; sent += filler.length) {
+      if (!(await writeOrStop(res, filler, closed.signal))) return;
+      this.control.endlessBytes += filler.length;
+    }
   }
 
   /** A page cut short (job deleted, connection gone): end the chunked body so the connection stays in step. */

@@ -54,9 +54,12 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   /**
    * A lie the next page's response tells (then the device goes silent, keeping the connection):
    * `short-body` announces a `Content-Length` longer than the image; `huge-chunk` opens a chunk of
-   * 4 GiB and sends only part of it. Cleared once used.
+   * 4 GiB and sends only part of it; `endless` announces a 4 GiB page and keeps sending filler, even
+   * after its job is deleted, for as long as the host reads. Cleared once used.
    */
-  pageFault: 'short-body' | 'huge-chunk' | undefined;
+  pageFault: 'short-body' | 'huge-chunk' | 'endless' | undefined;
+  /** Bytes an `endless` page has put on the wire so far. */
+  endlessBytes = 0;
   /** When set, the `Location` a created job is announced with (hostile-device tests); the job is still created. */
   locationOverride: string | undefined;
   private jamAt: number | undefined;

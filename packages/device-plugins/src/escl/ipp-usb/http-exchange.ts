@@ -30,6 +30,9 @@ function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: 
   });
 }
 
+/** Default most bytes {@link HttpExchange.settle} discards before it closes the connection instead. */
+export const DEFAULT_DRAIN_BUDGET_BYTES = 16 * 1024 * 1024;
+
 /** Default {@link HttpExchange} idle timeout: a real scanner may think for a while before a page's first byte. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
@@ -172,17 +175,26 @@ export class HttpExchange {
 
   /**
    * Brings the connection back to a clean state after an interrupt: resumes
-   * reading and discards the rest of the response. Gives up after
-   * `deadlineMs` and closes the connection (its interface is then retired).
+   * reading and discards the rest of the response. Gives up — closes the
+   * connection, whose interface is then retired — after `deadlineMs`, or as
+   * soon as more than `budgetBytes` would have to be discarded (a device that
+   * keeps sending a 4 GiB page after its job was deleted is not drained).
    */
-  async settle(deadlineMs: number): Promise<void> {
+  async settle(deadlineMs: number, budgetBytes: number = DEFAULT_DRAIN_BUDGET_BYTES): Promise<void> {
     if (this.ended) return;
     const connection = this.connection;
     if (!connection || connection.destroyed) return;
+    const announced = Number(this.responseMessage?.headers['content-length'] ?? NaN);
+    if (Number.isFinite(announced) && announced > budgetBytes) return void connection.destroy();
     let timer: NodeJS.Timeout | undefined;
+    let discarded = 0;
     const drained = (async () => {
       connection.release();
       const res = await this.response;
+      res.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > budgetBytes && !connection.destroyed) connection.destroy();
+      });
       res.resume();
       if (!this.ended && !res.destroyed) await new Promise<void>((resolve) => {
         res.once('end', resolve);

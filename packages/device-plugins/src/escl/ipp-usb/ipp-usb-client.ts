@@ -16,6 +16,8 @@ export interface IppUsbRequest {
 export interface IppUsbClientOptions extends UsbPipeConnectionOptions {
   /** How long {@link IppUsbClient.recover} waits for an interrupted response to end before giving up on its interface (ms). */
   drainDeadlineMs?: number;
+  /** Most bytes of an interrupted response {@link IppUsbClient.recover} discards before it gives up on the interface (default 16 MiB). */
+  drainBudgetBytes?: number;
   /** Longest silence of the device in the middle of an exchange before it fails (ms; default {@link DEFAULT_IDLE_TIMEOUT_MS}). */
   idleTimeoutMs?: number;
 }
@@ -32,11 +34,13 @@ export class IppUsbClient {
   private readonly exchanges = new Set<HttpExchange>();
   private readonly drainDeadlineMs: number;
   private readonly idleTimeoutMs: number;
+  private readonly drainBudgetBytes: number | undefined;
 
   constructor(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}) {
     this.agent = new IppUsbAgent(transport, pipes, options);
     this.drainDeadlineMs = options.drainDeadlineMs ?? 1500;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.drainBudgetBytes = options.drainBudgetBytes;
   }
 
   /** Sends a request; the returned exchange is read (or interrupted) by the caller. */
@@ -67,7 +71,7 @@ export class IppUsbClient {
       if (exchange.finished) this.exchanges.delete(exchange);
       else if (exchange.wasInterrupted) {
         this.exchanges.delete(exchange);
-        work.push(exchange.settle(this.drainDeadlineMs));
+        work.push(exchange.settle(this.drainDeadlineMs, this.drainBudgetBytes));
       }
     }
     await Promise.all(work);
