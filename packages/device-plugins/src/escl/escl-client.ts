@@ -1,10 +1,9 @@
 import {
-  CancelledError,
   WIA_ERROR_BUSY,
   WIA_ERROR_DEVICE_COMMUNICATION,
   WiaError,
 } from '@openwia/core';
-import type { HttpExchange } from './ipp-usb/http-exchange.js';
+import { abortReason, type HttpExchange } from './ipp-usb/http-exchange.js';
 import type { IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
 import { statusError } from './escl-errors.js';
@@ -31,10 +30,10 @@ export const ESCL_BASE = '/eSCL';
 /** Waits `ms`, abortably; the timer is cleared on abort. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new CancelledError());
+    if (signal.aborted) return reject(abortReason(signal));
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new CancelledError());
+      reject(abortReason(signal));
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
@@ -53,6 +52,8 @@ export class EsclClient {
   constructor(
     private readonly http: EsclHttpClient,
     private readonly retry: EsclRetryPolicy = DEFAULT_RETRY,
+    /** Hosts a job `Location` may name (see {@link jobPath}); a network transport passes the scanner's. */
+    private readonly locationHosts: readonly string[] = [...LOCAL_HOSTS, ...(http.locationHosts ?? [])],
   ) {}
 
   async capabilities(signal: AbortSignal): Promise<EsclCapabilities> {
@@ -73,7 +74,7 @@ export class EsclClient {
     const { exchange, status } = await this.sendWithRetry(request, signal, { busyIsFinal: false });
     const location = (await exchange.head(signal)).headers.location;
     await exchange.readAll(64 * 1024, signal);
-    if (status === 201 && typeof location === 'string') return jobPath(location);
+    if (status === 201 && typeof location === 'string') return jobPath(location, this.locationHosts, this.http.basePath);
     if (status === 201) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner created a job without a Location');
     throw statusError(await this.status(signal), status === 503 ? WIA_ERROR_BUSY : WIA_ERROR_DEVICE_COMMUNICATION);
   }
@@ -127,14 +128,40 @@ export class EsclClient {
   }
 }
 
-/** The path of a job from a `Location` header (absolute URL or path). */
-export function jobPath(location: string): string {
-  let path: string;
+/** Hosts a `Location` over IPP-USB may name: the device answers for `localhost`. */
+export const LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+/** One job id segment: what devices use (numbers, UUIDs, HP's dashed ids). */
+const JOB_ID = /^[A-Za-z0-9._~%-]{1,200}$/;
+
+/**
+ * The path of a job from a `Location` header (absolute URL or path). Only
+ * `/eSCL/ScanJobs/<id>` on the device itself is accepted: another host, a
+ * `..` segment or a path outside the jobs collection is a protocol error
+ * (`WIA_ERROR_DEVICE_COMMUNICATION`) that says which rule it broke.
+ *
+ * @param hosts hosts the device may name besides itself (a network path passes its own)
+ * @param base where `/eSCL` lives on the device (a scanner served under a prefix,
+ *   e.g. `/office/eSCL`); the job path returned is always under `/eSCL`, the
+ *   path the client's requests use.
+ */
+export function jobPath(location: string, hosts: readonly string[] = LOCAL_HOSTS, base: string = ESCL_BASE): string {
+  const shown = JSON.stringify(location.slice(0, 120));
+  const refuse = (why: string, cause?: unknown): WiaError =>
+    new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `eSCL protocol error: the job Location ${shown} ${why}`, cause === undefined ? {} : { cause });
+  let url: URL;
   try {
-    path = new URL(location, 'http://localhost').pathname;
+    url = new URL(location, 'http://localhost');
   } catch (err) {
-    throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the scanner gave an unusable job Location ${JSON.stringify(location.slice(0, 80))}`, { cause: err });
+    throw refuse('is not a URL', err);
   }
-  if (!path.startsWith('/') || path.length > 512) throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `the scanner gave an unusable job Location ${JSON.stringify(location.slice(0, 80))}`);
-  return path.replace(/\/+$/, '');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`uses the scheme ${url.protocol}`);
+  if (!hosts.includes(url.hostname.toLowerCase())) throw refuse(`points to another host (${url.hostname})`);
+  const raw = location.replace(/^[a-z]+:\/\/[^/]*/i, '').split(/[?#]/)[0]!;
+  if (raw.split('/').some((segment) => segment === '..' || segment === '.' || /^%2e/i.test(segment))) throw refuse('climbs out with a "." or ".." segment');
+  const prefix = `${base}/ScanJobs/`;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.startsWith(prefix)) throw refuse(`is outside ${prefix}`);
+  const id = path.slice(prefix.length);
+  if (!JOB_ID.test(id)) throw refuse('does not name one job');
+  return `${ESCL_BASE}/ScanJobs/${id}`;
 }

@@ -6,6 +6,7 @@ import {
   WIA_ERROR_OFFLINE,
   WIA_ERROR_PAPER_EMPTY,
   WIA_ERROR_PAPER_JAM,
+  WIA_EVENT_DEVICE_DISCONNECTED,
   WIA_IPS_PAGES,
   WIA_STATUS_END_OF_MEDIA,
   WIA_STATUS_SKIP_ITEM,
@@ -153,6 +154,17 @@ describe('eSCL feeder transfers', () => {
     expect(partial.recorded.asked).to.deep.equal(['Page1', 'Page2']);
   });
 
+  it('a scanner with a job history past 256 entries still scans, and its status names our job', async () => {
+    fixture = await openScanner({ feederSheets: 2, jobHistory: 1000 });
+    const { control } = fixture.scanner;
+    for (let i = 0; i < 300; i++) control.endJob(control.createJob(control.jobs[0]?.settings ?? ({ inputSource: 'Feeder' } as never)), 'Aborted', 'DeviceDisconnected');
+    expect(control.jobs).to.have.length(300);
+    const report = await fixture.device.createTransfer(FEEDER).transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, recordingApp().app);
+    expect(report.outcome).to.equal('completed');
+    expect(report.items.map((i) => i.status)).to.deep.equal(['transferred', 'transferred']);
+    expect(control.jobs.at(-1)!.state).to.equal('Completed');
+  });
+
   it('retries 503 busy answers with backoff', async () => {
     fixture = await openScanner({ feederSheets: 2 });
     const statuses: number[] = [];
@@ -185,5 +197,36 @@ describe('eSCL feeder transfers', () => {
     const error = await fixture.device.createTransfer(FEEDER).Download(WIA_TRANSFER_ACQUIRE_CHILDREN, app).then(() => undefined, (err: unknown) => err);
     expect((error as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
     expect(recorded.pages.get('Page1')!.bytes.length).to.be.greaterThan(0);
+  });
+
+  it('an unplug the device manager reports first (DEVICE_DISCONNECTED, then the bus) is WIA_ERROR_OFFLINE, not E_ABORT, wherever it lands', async () => {
+    // The order DeviceManager uses on detach; each point of a page and of the job's requests in turn.
+    for (const afterChunks of [0, 1, 2, 3]) {
+      fixture = await openScanner({ feederSheets: 3, chunkSize: 512 });
+      let chunks = 0;
+      const unplugNow = (): void => {
+        void fixture.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, 'sim:escl').then(() => fixture.scanner.device.unplug());
+      };
+      fixture.scanner.control.on('pageStarted', () => {
+        if (afterChunks === 0) unplugNow();
+      });
+      const { app } = recordingApp();
+      const transfer = fixture.device.createTransfer(FEEDER);
+      const write = app.GetNextStream;
+      app.GetNextStream = async (flags, name, full) => {
+        const answer = await write(flags, name, full);
+        const stream = answer.stream!;
+        const original = stream.write.bind(stream);
+        stream.write = ((chunk: Buffer, ...rest: never[]) => {
+          if (++chunks === afterChunks) unplugNow();
+          return original(chunk, ...rest);
+        }) as typeof stream.write;
+        return answer;
+      };
+      const report = await transfer.transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, app);
+      expect(report.outcome, `after ${afterChunks} chunks`).to.equal('failed');
+      expect(report.error?.hresult, `after ${afterChunks} chunks: ${report.error?.message}`).to.equal(WIA_ERROR_OFFLINE);
+      await fixture.device.close();
+    }
   });
 });

@@ -73,7 +73,7 @@ export class EsclScanJob {
   /** What the scanner says about this job, when it lists it. */
   async info(signal: AbortSignal): Promise<{ job: EsclJobInfo | undefined; adfState: string | undefined }> {
     const status = await this.escl.status(signal);
-    return { job: status.jobs.find((j) => j.uri === this.uri || this.uri?.endsWith(j.uri)), adfState: status.adfState };
+    return { job: status.jobs.find((j) => j.uri === this.uri), adfState: status.adfState };
   }
 
   /** Stops the job unless it completed: cancel in flight, DELETE, drain, wait for idle. Never throws. */

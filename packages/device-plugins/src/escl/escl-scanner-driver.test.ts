@@ -14,6 +14,8 @@ import {
   WiaDevice,
   PluginRegistry,
   WiaError,
+  WiaImgFmt_JPEG,
+  WiaImgFmt_PDFA,
   WiaImgFmt_PNG,
 } from '@openwia/core';
 import { createVirtualScanner } from '@openwia/testkit';
@@ -37,7 +39,7 @@ describe('eSCL plugin: session, items and properties', () => {
   });
 
   it('scans the flatbed with the properties the app set (PNG, grayscale, 150 dpi)', async () => {
-    const { device, scanner } = await openScanner();
+    const { device, scanner } = await openScanner({ formats: ['image/jpeg', 'image/png'] });
     const flatbed = device.item('Root\\Flatbed');
     await device.writeProperties(flatbed, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PNG], [WIA_IPA_DATATYPE, WIA_DATA_GRAYSCALE], [WIA_IPS_XRES, 150]]));
     expect(flatbed.properties.value(WIA_IPS_YRES)).to.equal(150);
@@ -58,6 +60,21 @@ describe('eSCL plugin: session, items and properties', () => {
     await device.close();
   });
 
+  it('offers JPEG and PDF like real scanners, and scans a PDF page through the plugin', async () => {
+    const { device, scanner } = await openScanner();
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPA_FORMAT).valid).to.deep.include({ values: [WiaImgFmt_JPEG, WiaImgFmt_PDFA] });
+    await device.writeProperties(flatbed, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PDFA]]));
+    expect(flatbed.properties.value(WIA_IPA_FILENAME_EXTENSION)).to.equal('pdf');
+    const { app, recorded } = recordingApp();
+    expect(await device.createTransfer(flatbed).Download(0, app)).to.equal(S_OK);
+    const pdf = recorded.pages.get('Flatbed')!.bytes;
+    expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect(pdf.toString('latin1')).to.match(/\/Subtype \/Image/).and.match(/\/Filter \/DCTDecode/).and.match(/%%EOF\s*$/);
+    expect(scanner.control.jobs[0]!.settings.format).to.equal('application/pdf');
+    await device.close();
+  });
+
   it('refuses a value outside the scanner capabilities', async () => {
     const { device } = await openScanner();
     const error = await device.writeProperties(device.item('Root\\Flatbed'), new Map([[WIA_IPS_XRES, 1200]])).catch((err: unknown) => err);
@@ -75,7 +92,7 @@ describe('eSCL plugin: session, items and properties', () => {
 
   it('a malformed ScannerStatus during a feeder job fails it with a typed error', async () => {
     const { device, scanner } = await openScanner({ feederSheets: 0 });
-    scanner.control.bodyOverrides.set('/eSCL/ScannerStatus', '<scan:ScannerStatus><pwg:State>Sideways</pwg:State></scan:ScannerStatus>');
+    scanner.control.bodyOverrides.set('/eSCL/ScannerStatus', '<scan:ScannerStatus><pwg:State>Idle</pwg:State><scan:Jobs></scan:ScannerStatus>');
     const report = await device.createTransfer('Root\\Feeder').transfer('download', 1, recordingApp().app);
     expect(report.error?.hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
     await device.close();

@@ -29,7 +29,7 @@ import { EsclClient } from './escl-client.js';
 import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
 import { EsclScanJob } from './escl-scan-job.js';
 import { findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
-import { IppUsbClient } from './ipp-usb/ipp-usb-client.js';
+import { IppUsbClient, type IppUsbClientOptions } from './ipp-usb/ipp-usb-client.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
 import type { EsclCapabilities } from './xml/capabilities.js';
 
@@ -49,6 +49,8 @@ const PAGE_FLAGS = WiaItemType.Image | WiaItemType.File | WiaItemType.Generated;
 export class EsclScannerDriver extends AbortableMiniDriver {
   /** The scanner's capabilities, once the session started. */
   capabilities: EsclCapabilities | undefined;
+  /** IPP-USB timing (idle timeout, drain deadline); read when the session opens. */
+  ioOptions: IppUsbClientOptions = {};
   private http: EsclHttpClient | undefined;
   private escl: EsclClient | undefined;
   private claimed: number[] = [];
@@ -75,7 +77,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
       await this.usb.claimInterface(pipes.interfaceNumber);
       this.claimed.push(pipes.interfaceNumber);
     }
-    return new IppUsbClient(this.usb, layout.pipes);
+    return new IppUsbClient(this.usb, layout.pipes, this.ioOptions);
   }
 
   /** Lets go of the USB device at the end of the session. */

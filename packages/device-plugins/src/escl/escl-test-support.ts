@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { S_OK, WIA_STATUS_SKIP_ITEM, WiaDevice, type HResult, type IWiaTransferCallback, type WiaTransferParams } from '@openwia/core';
 import { createVirtualScanner, type VirtualScanner, type VirtualScannerOptions } from '@openwia/testkit';
 import { EsclScannerDriver } from './escl-scanner-driver.js';
+import type { IppUsbClientOptions } from './ipp-usb/ipp-usb-client.js';
 
 /** Collects what an app received per item. */
 export class PageSink extends Writable {
@@ -23,9 +24,10 @@ export interface ScannerFixture {
 }
 
 /** Opens a virtual scanner through the plugin (small pages, unlimited speed unless told). */
-export async function openScanner(options: VirtualScannerOptions = {}): Promise<ScannerFixture> {
+export async function openScanner(options: VirtualScannerOptions = {}, ioOptions: IppUsbClientOptions = {}): Promise<ScannerFixture> {
   const scanner = createVirtualScanner({ maxWidth: 300, maxHeight: 400, resolutions: [75, 150, 300], ...options });
   const driver = new EsclScannerDriver(scanner.device.createTransport());
+  driver.ioOptions = ioOptions;
   const device = await WiaDevice.open(driver, { deviceId: 'sim:escl' });
   return { scanner, driver, device };
 }

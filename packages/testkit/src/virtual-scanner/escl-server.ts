@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { renderPage } from './page-renderer.js';
+import { PageCache, type VirtualPageFormat } from './page-renderer.js';
 import { ScanSettingsError, capabilitiesXml, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
 import type { VirtualScanJob, VirtualScannerControl } from './scanner-state.js';
 
@@ -70,11 +70,15 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
  */
 export class EsclServer {
   readonly server: Server;
+  /** Pages already rendered, reused when asked again (rendering is lazy: nothing up front); shared by default. */
+  readonly pages: PageCache;
 
   constructor(
     private readonly control: VirtualScannerControl,
     private readonly config: EsclServerConfig,
+    pages: PageCache = PageCache.shared,
   ) {
+    this.pages = pages;
     this.server = createServer({ keepAlive: true }, (req, res) => {
       this.route(req, res).catch(() => res.destroy());
     });
@@ -115,7 +119,7 @@ export class EsclServer {
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
-    res.writeHead(201, { Location: `http://localhost${job.uri}`, 'Content-Length': 0 });
+    res.writeHead(201, { Location: this.control.locationOverride ?? `http://localhost${job.uri}`, 'Content-Length': 0 });
     res.end();
   }
 
@@ -143,7 +147,11 @@ export class EsclServer {
     res.once('close', () => closed.abort());
     const stop = AbortSignal.any([job.stop.signal, closed.signal]);
     if (!(await delay(this.control.scanDelayMs, stop))) return this.endEarly(res);
-    const image = this.render(job, page);
+    const image = await this.render(job, page);
+    if (stop.aborted) return this.endEarly(res);
+    const fault = this.control.pageFault;
+    this.control.pageFault = undefined;
+    if (fault) return this.lie(fault, res, job, image);
     res.writeHead(200, { 'Content-Type': job.settings.format });
     this.control.emit('pageStarted', job, page);
     for (let offset = 0; offset < image.length; offset += this.config.chunkSize) {
@@ -154,6 +162,32 @@ export class EsclServer {
     this.control.emit('pageSent', job, page, image);
   }
 
+  /** Sends a response that announces more than it delivers, then stays silent (the connection is never released). */
+  private async lie(fault: 'short-body' | 'huge-chunk' | 'endless', res: ServerResponse, job: VirtualScanJob, image: Buffer): Promise<void> {
+    this.control.emit('pageStarted', job, job.pagesStarted);
+    if (fault === 'endless') return this.endless(res);
+    if (fault === 'short-body') {
+      res.writeHead(200, { 'Content-Type': job.settings.format, 'Content-Length': image.length + 4096 });
+      res.write(image);
+      return;
+    }
+    const part = image.subarray(0, Math.min(image.length, 1024));
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: ${job.settings.format}\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n`;
+    res.socket?.write(Buffer.concat([Buffer.from(head, 'latin1'), part]));
+  }
+
+  /** A 4 GiB page of filler that ignores DELETE: it stops only when the connection goes. */
+  private async endless(res: ServerResponse): Promise<void> {
+    res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': 4 * 1024 ** 3 });
+    const filler = Buffer.alloc(this.config.chunkSize, 0x5a);
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
+    for (let sent = 0; sent < 4 * 1024 ** 3; sent += filler.length) {
+      if (!(await writeOrStop(res, filler, closed.signal))) return;
+      this.control.endlessBytes += filler.length;
+    }
+  }
+
   /** A page cut short (job deleted, connection gone): end the chunked body so the connection stays in step. */
   private endEarly(res: ServerResponse): void {
     if (res.destroyed) return;
@@ -161,15 +195,21 @@ export class EsclServer {
     res.end();
   }
 
-  private render(job: VirtualScanJob, page: number): Buffer {
+  private render(job: VirtualScanJob, page: number): Promise<Buffer> {
     const { settings } = job;
-    return renderPage({
+    const px = (units: number, dpi: number): number => Math.floor((units * dpi) / 300);
+    return this.pages.get({
       pageNumber: page,
-      widthPx: (settings.width * settings.xResolution) / 300,
-      heightPx: (settings.height * settings.yResolution) / 300,
+      widthPx: px(settings.width, settings.xResolution),
+      heightPx: px(settings.height, settings.yResolution),
+      offsetXPx: px(settings.xOffset, settings.xResolution),
+      offsetYPx: px(settings.yOffset, settings.yResolution),
+      sheetWidthPx: px(this.config.caps.maxWidth, settings.xResolution),
+      sheetHeightPx: px(this.config.caps.maxHeight, settings.yResolution),
       colorMode: settings.colorMode === 'Grayscale8' || settings.colorMode === 'BlackAndWhite1' ? settings.colorMode : 'RGB24',
-      format: settings.format === 'image/png' ? 'image/png' : 'image/jpeg',
+      format: settings.format as VirtualPageFormat,
       quality: this.config.jpegQuality,
+      dpi: settings.xResolution,
     });
   }
 

@@ -35,6 +35,9 @@ export interface VirtualScannerEvents {
   pageSent: (job: VirtualScanJob, page: number, bytes: Buffer) => void;
 }
 
+/** Ended jobs a virtual scanner remembers by default. */
+export const DEFAULT_JOB_HISTORY = 64;
+
 /**
  * The scanner's state and the control a test has over it: paper in the
  * feeder, faults to inject (jam, cover open, busy), scan timing, and the jobs
@@ -48,16 +51,31 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   readonly jobs: VirtualScanJob[] = [];
   /** Bodies served instead of the real document for a path (malformed-XML tests): path → body. */
   readonly bodyOverrides = new Map<string, string>();
+  /**
+   * A lie the next page's response tells (then the device goes silent, keeping the connection):
+   * `short-body` announces a `Content-Length` longer than the image; `huge-chunk` opens a chunk of
+   * 4 GiB and sends only part of it; `endless` announces a 4 GiB page and keeps sending filler, even
+   * after its job is deleted, for as long as the host reads. Cleared once used.
+   */
+  pageFault: 'short-body' | 'huge-chunk' | 'endless' | undefined;
+  /** Bytes an `endless` page has put on the wire so far. */
+  endlessBytes = 0;
+  /** When set, the `Location` a created job is announced with (hostile-device tests); the job is still created. */
+  locationOverride: string | undefined;
   private jamAt: number | undefined;
   private jammed = false;
   private coverOpen = false;
   private busyAnswers = 0;
   private nextJobId = 1;
 
-  constructor(options: { feederSheets: number; scanDelayMs: number }) {
+  /** Ended jobs kept in the history `ScannerStatus` lists, as firmware does (oldest dropped first). */
+  jobHistory: number;
+
+  constructor(options: { feederSheets: number; scanDelayMs: number; jobHistory?: number }) {
     super();
     this.feederSheets = options.feederSheets;
     this.scanDelayMs = options.scanDelayMs;
+    this.jobHistory = options.jobHistory ?? DEFAULT_JOB_HISTORY;
   }
 
   /** Puts `sheets` sheets in the feeder (replacing what was there) and clears a jam. */
@@ -159,6 +177,19 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     job.state = state;
     job.reason = reason;
     job.stop.abort();
+    this.forgetOldJobs();
     this.emit('jobEnded', job);
+  }
+
+  /** Drops the oldest ended jobs beyond {@link jobHistory}. */
+  private forgetOldJobs(): void {
+    let ended = this.jobs.filter((j) => j.state === 'Completed' || j.state === 'Canceled' || j.state === 'Aborted').length;
+    for (let i = 0; i < this.jobs.length && ended > this.jobHistory; ) {
+      const state = this.jobs[i]!.state;
+      if (state === 'Completed' || state === 'Canceled' || state === 'Aborted') {
+        this.jobs.splice(i, 1);
+        ended--;
+      } else i++;
+    }
   }
 }

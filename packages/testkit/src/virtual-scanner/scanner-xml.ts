@@ -91,6 +91,9 @@ export interface ReceivedScanSettings {
   /** In 1/300 inch. */
   width: number;
   height: number;
+  /** Where the region starts, in 1/300 inch (0 when not given). */
+  xOffset: number;
+  yOffset: number;
 }
 
 /** Thrown for a ScanSettings body the scanner cannot use; the server answers 400. */
@@ -121,6 +124,12 @@ export function parseScanSettings(body: string): ReceivedScanSettings {
     if (!Number.isInteger(n) || n <= 0) throw new ScanSettingsError(`${name} is missing or not a positive integer`);
     return n;
   };
+  const offset = (value: string | undefined, name: string): number => {
+    if (value === undefined) return 0;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new ScanSettingsError(`${name} is not a non-negative integer`);
+    return n;
+  };
   const format = first(root, PWG_NS, 'DocumentFormat') ?? first(root, SCAN_NS, 'DocumentFormatExt') ?? 'image/jpeg';
   return {
     inputSource: first(root, PWG_NS, 'InputSource') ?? 'Platen',
@@ -131,5 +140,7 @@ export function parseScanSettings(body: string): ReceivedScanSettings {
     format,
     width: number(first(root, PWG_NS, 'Width'), 'Width'),
     height: number(first(root, PWG_NS, 'Height'), 'Height'),
+    xOffset: offset(first(root, PWG_NS, 'XOffset'), 'XOffset'),
+    yOffset: offset(first(root, PWG_NS, 'YOffset'), 'YOffset'),
   };
 }

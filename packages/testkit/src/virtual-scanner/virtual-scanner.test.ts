@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { renderPage } from './page-renderer.js';
+import { PageCache, renderDocument, renderPage } from './page-renderer.js';
 import { ScanSettingsError, parseScanSettings } from './scanner-xml.js';
 import { createVirtualScanner } from './virtual-scanner.js';
 
@@ -14,6 +14,38 @@ describe('virtual scanner', () => {
     const a = renderPage({ pageNumber: 1, widthPx: 90, heightPx: 100, colorMode: 'RGB24', format: 'image/png' });
     const b = renderPage({ pageNumber: 2, widthPx: 90, heightPx: 100, colorMode: 'RGB24', format: 'image/png' });
     expect(a.equals(b), 'pages differ by their number').to.equal(false);
+  });
+
+  it('draws the sheet and cuts the region out of it, honouring X/Y offsets', () => {
+    const sheet = { widthPx: 200, heightPx: 260, colorMode: 'Grayscale8', format: 'image/png', pageNumber: 8 } as const;
+    const whole = PNG.sync.read(renderPage(sheet));
+    const region = PNG.sync.read(renderPage({ ...sheet, widthPx: 60, heightPx: 50, offsetXPx: 70, offsetYPx: 90, sheetWidthPx: 200, sheetHeightPx: 260 }));
+    expect([region.width, region.height]).to.deep.equal([60, 50]);
+    // Each pixel of the region is the sheet's pixel at the offset (grey PNG: one byte per pixel after decode → RGBA).
+    for (const [x, y] of [[0, 0], [10, 10], [59, 49], [30, 25], [5, 40]] as const) {
+      const at = (png: PNG, px: number, py: number): number => png.data[(py * png.width + px) * 4]!;
+      expect(at(region, x, y), `${x},${y}`).to.equal(at(whole, x + 70, y + 90));
+    }
+    const origin = PNG.sync.read(renderPage({ ...sheet, widthPx: 60, heightPx: 50, sheetWidthPx: 200, sheetHeightPx: 260 }));
+    expect(origin.data.equals(region.data), 'an offset region differs from the origin one').to.equal(false);
+  });
+
+  it('wraps a page in a PDF (pdfkit) whose page has the scan size in points', async () => {
+    const pdf = (await renderDocument({ pageNumber: 2, widthPx: 150, heightPx: 300, colorMode: 'RGB24', format: 'application/pdf', dpi: 150 })).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).to.equal(true);
+    expect(pdf).to.match(/\/MediaBox \[0 0 72 144\]/).and.match(/\/DCTDecode/);
+  });
+
+  it('renders a page once and reuses it; building a scanner renders nothing', async () => {
+    const cache = new PageCache();
+    const spec = { pageNumber: 1, widthPx: 80, heightPx: 90, colorMode: 'RGB24', format: 'image/jpeg' } as const;
+    const first = cache.get(spec);
+    expect(cache.get({ ...spec })).to.equal(first);
+    expect(cache.get({ ...spec, pageNumber: 2 })).to.not.equal(first);
+    const before = PageCache.shared.size;
+    createVirtualScanner();
+    expect(PageCache.shared.size, 'building a scanner renders nothing').to.equal(before);
+    await first;
   });
 
   it('exposes IPP-USB interfaces (7/1/4) with a bulk pair each', () => {

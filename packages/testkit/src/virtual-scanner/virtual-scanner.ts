@@ -2,6 +2,7 @@ import type { UsbInterfaceDescriptor } from '@openwia/core';
 import { SimulatedUsbDevice, type SimulatedDeviceDescriptor, type SimulatedUsbDeviceOptions } from '../usb/index.js';
 import { DeviceConnection, type DevicePipePair } from './device-connection.js';
 import { EsclServer } from './escl-server.js';
+import type { VirtualPageFormat } from './page-renderer.js';
 import { VirtualScannerControl } from './scanner-state.js';
 
 /** Options of {@link createVirtualScanner}. */
@@ -18,9 +19,11 @@ export interface VirtualScannerOptions {
   maxHeight?: number;
   /** Offered resolutions in dpi (default 75, 150, 300, 600). */
   resolutions?: number[];
-  /** Offered formats (default JPEG and PNG). */
-  formats?: Array<'image/jpeg' | 'image/png'>;
+  /** Offered formats (default JPEG and PDF, what real scanners offer; PNG on request). */
+  formats?: VirtualPageFormat[];
   colorModes?: Array<'BlackAndWhite1' | 'Grayscale8' | 'RGB24'>;
+  /** Ended jobs kept in `ScannerStatus`, oldest dropped first (default 64). */
+  jobHistory?: number;
   /** Bytes per chunk of a page's response (default 16 KiB). */
   chunkSize?: number;
   jpegQuality?: number;
@@ -72,7 +75,7 @@ export function virtualScannerDescriptor(count: number, model: string): Simulate
 /**
  * Creates a virtual eSCL scanner on a simulated IPP-USB device: a real Node
  * `http` server whose connections run over the device's bulk endpoints, with
- * a flatbed and a feeder of generated, visibly numbered pages (JPEG or PNG),
+ * a flatbed and a feeder of generated, visibly numbered pages (JPEG, PDF or PNG),
  * scan delays and fault injection through `control`.
  */
 export function createVirtualScanner(options: VirtualScannerOptions = {}): VirtualScanner {
@@ -80,7 +83,7 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
   const model = options.model ?? 'OpenWIA Virtual Scanner';
   const device = new SimulatedUsbDevice(virtualScannerDescriptor(count, model), options.usb);
   const feeder = options.feederSheets !== false;
-  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0 });
+  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, ...(options.jobHistory !== undefined ? { jobHistory: options.jobHistory } : {}) });
   const server = new EsclServer(control, {
     model,
     serial: 'VSCAN0001',
@@ -89,7 +92,7 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
       maxHeight: options.maxHeight ?? 3300,
       resolutions: options.resolutions ?? [75, 150, 300, 600],
       colorModes: options.colorModes ?? ['BlackAndWhite1', 'Grayscale8', 'RGB24'],
-      formats: options.formats ?? ['image/jpeg', 'image/png'],
+      formats: options.formats ?? ['image/jpeg', 'application/pdf'],
     },
     feeder: feeder ? { duplex: options.duplex ?? false, capacity: 50 } : undefined,
     chunkSize: options.chunkSize ?? 16 * 1024,

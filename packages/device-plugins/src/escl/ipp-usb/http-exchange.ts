@@ -2,10 +2,20 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { CancelledError, WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
 import { UsbPipeConnection } from './usb-pipe-connection.js';
 
+/**
+ * The error an aborted wait ends with: the signal's own reason when it is a
+ * typed error other than a cancel (the plugin base aborts with
+ * `WIA_ERROR_OFFLINE` when the device is unplugged), else a `CancelledError`.
+ */
+export function abortReason(signal: AbortSignal): WiaError {
+  const reason: unknown = signal.reason;
+  return reason instanceof WiaError && !(reason instanceof CancelledError) ? reason : new CancelledError();
+}
+
 /** Waits for one of `events` on `emitter`, or rejects when `signal` aborts. */
 function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new CancelledError());
+    if (signal.aborted) return reject(abortReason(signal));
     const done = (): void => {
       for (const e of events) emitter.off(e, done);
       signal.removeEventListener('abort', onAbort);
@@ -13,12 +23,18 @@ function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: 
     };
     const onAbort = (): void => {
       for (const e of events) emitter.off(e, done);
-      reject(new CancelledError());
+      reject(abortReason(signal));
     };
     for (const e of events) emitter.on(e, done);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Default most bytes {@link HttpExchange.settle} discards before it closes the connection instead. */
+export const DEFAULT_DRAIN_BUDGET_BYTES = 16 * 1024 * 1024;
+
+/** Default {@link HttpExchange} idle timeout: a real scanner may think for a while before a page's first byte. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * One HTTP request/response over an IPP-USB connection, abortable without
@@ -36,7 +52,15 @@ export class HttpExchange {
   /** Resolves when the request has been written out completely (or failed). */
   private readonly requestDone: Promise<void>;
 
-  constructor(readonly request: ClientRequest) {
+  /**
+   * @param idleTimeoutMs longest wait for the device's next byte (head or body) before the exchange
+   *   fails with `WIA_ERROR_DEVICE_COMMUNICATION` and its connection is closed: a reply that announced
+   *   more than it sends (Content-Length, chunk size) must not hold a read forever.
+   */
+  constructor(
+    readonly request: ClientRequest,
+    private readonly idleTimeoutMs: number = DEFAULT_IDLE_TIMEOUT_MS,
+  ) {
     // Node frees a keep-alive socket only once the request is finished as well as the response; over a
     // slow bus the device may answer before our last write completes, and a next request started in that
     // window would share the socket with the old one's clean-up.
@@ -47,7 +71,12 @@ export class HttpExchange {
     this.response = new Promise<IncomingMessage>((resolve, reject) => {
       request.once('response', (res: IncomingMessage) => {
         this.responseMessage = res;
-        res.once('end', () => (this.ended = true));
+        res.once('end', () => {
+          this.ended = true;
+          // The response ended while held (its last bytes were already in): Node now hands the connection
+          // to the next request, so it must read again, or that request would wait on a stopped pipe.
+          if (this.interrupted) this.connection?.release();
+        });
         // A connection error during the body is reported by read(); keep the stream from throwing.
         res.on('error', () => undefined);
         resolve(res);
@@ -95,7 +124,7 @@ export class HttpExchange {
   async read(buffer: Uint8Array, signal: AbortSignal): Promise<number> {
     const res = await this.head(signal);
     for (;;) {
-      signal.throwIfAborted();
+      if (signal.aborted) throw abortReason(signal);
       const chunk = res.read() as Buffer | null;
       if (chunk) {
         const n = Math.min(chunk.length, buffer.length);
@@ -146,17 +175,26 @@ export class HttpExchange {
 
   /**
    * Brings the connection back to a clean state after an interrupt: resumes
-   * reading and discards the rest of the response. Gives up after
-   * `deadlineMs` and closes the connection (its interface is then retired).
+   * reading and discards the rest of the response. Gives up — closes the
+   * connection, whose interface is then retired — after `deadlineMs`, or as
+   * soon as more than `budgetBytes` would have to be discarded (a device that
+   * keeps sending a 4 GiB page after its job was deleted is not drained).
    */
-  async settle(deadlineMs: number): Promise<void> {
+  async settle(deadlineMs: number, budgetBytes: number = DEFAULT_DRAIN_BUDGET_BYTES): Promise<void> {
     if (this.ended) return;
     const connection = this.connection;
     if (!connection || connection.destroyed) return;
+    const announced = Number(this.responseMessage?.headers['content-length'] ?? NaN);
+    if (Number.isFinite(announced) && announced > budgetBytes) return void connection.destroy();
     let timer: NodeJS.Timeout | undefined;
+    let discarded = 0;
     const drained = (async () => {
       connection.release();
       const res = await this.response;
+      res.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > budgetBytes && !connection.destroyed) connection.destroy();
+      });
       res.resume();
       if (!this.ended && !res.destroyed) await new Promise<void>((resolve) => {
         res.once('end', resolve);
@@ -169,24 +207,40 @@ export class HttpExchange {
     if (outcome === 'timeout' && !this.ended) connection.destroy();
   }
 
+  /** Awaits `promise` unless `signal` aborts (the exchange is interrupted) or the device stays silent too long. */
   private async abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) {
       this.interrupt();
-      throw new CancelledError();
+      throw abortReason(signal);
     }
     let onAbort: (() => void) | undefined;
+    // A ref'd timer on purpose: when the device is all that is pending, the process must wait for the verdict.
+    let timer: NodeJS.Timeout | undefined;
     const aborted = new Promise<never>((_resolve, reject) => {
       onAbort = () => {
         this.interrupt();
-        reject(new CancelledError());
+        reject(abortReason(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      timer = setTimeout(() => reject(this.silenceFailure()), this.idleTimeoutMs);
     });
     try {
       return await Promise.race([promise, aborted]);
     } finally {
+      clearTimeout(timer);
       signal.removeEventListener('abort', onAbort!);
     }
+  }
+
+  /** The device went silent mid-exchange: the connection cannot be trusted again; close it and say why. */
+  private silenceFailure(): WiaError {
+    const what = this.responseMessage ? 'the rest of the response (it announced more than it sent)' : 'a response';
+    const error = new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `${this.request.method} ${this.request.path}: the device sent nothing for ${this.idleTimeoutMs} ms while ${what} was due`);
+    this.failed = true;
+    const connection = this.connection;
+    if (connection && !connection.destroyed) connection.destroy(error);
+    else this.request.destroy();
+    return error;
   }
 
   private describe(err: unknown): WiaError {

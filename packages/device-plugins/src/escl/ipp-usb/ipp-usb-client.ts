@@ -1,7 +1,7 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { UsbTransport } from '@openwia/core';
 import { IppUsbAgent } from './ipp-usb-agent.js';
-import { HttpExchange } from './http-exchange.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, HttpExchange } from './http-exchange.js';
 import type { BulkPipePair, UsbPipeConnectionOptions } from './usb-pipe-connection.js';
 
 /** One HTTP request to the device. */
@@ -16,6 +16,10 @@ export interface IppUsbRequest {
 export interface IppUsbClientOptions extends UsbPipeConnectionOptions {
   /** How long {@link IppUsbClient.recover} waits for an interrupted response to end before giving up on its interface (ms). */
   drainDeadlineMs?: number;
+  /** Most bytes of an interrupted response {@link IppUsbClient.recover} discards before it gives up on the interface (default 16 MiB). */
+  drainBudgetBytes?: number;
+  /** Longest silence of the device in the middle of an exchange before it fails (ms; default {@link DEFAULT_IDLE_TIMEOUT_MS}). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -29,10 +33,14 @@ export class IppUsbClient {
   /** Exchanges not yet known to be finished. */
   private readonly exchanges = new Set<HttpExchange>();
   private readonly drainDeadlineMs: number;
+  private readonly idleTimeoutMs: number;
+  private readonly drainBudgetBytes: number | undefined;
 
   constructor(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}) {
     this.agent = new IppUsbAgent(transport, pipes, options);
     this.drainDeadlineMs = options.drainDeadlineMs ?? 1500;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.drainBudgetBytes = options.drainBudgetBytes;
   }
 
   /** Sends a request; the returned exchange is read (or interrupted) by the caller. */
@@ -44,7 +52,7 @@ export class IppUsbClient {
       headers['Content-Length'] = body.length;
     }
     const req = httpRequest({ agent: this.agent, method: request.method, path: request.path, headers, host: 'localhost', port: 80 });
-    const exchange = new HttpExchange(req);
+    const exchange = new HttpExchange(req, this.idleTimeoutMs);
     req.end(body);
     for (const each of this.exchanges) if (each.finished) this.exchanges.delete(each);
     this.exchanges.add(exchange);
@@ -63,7 +71,7 @@ export class IppUsbClient {
       if (exchange.finished) this.exchanges.delete(exchange);
       else if (exchange.wasInterrupted) {
         this.exchanges.delete(exchange);
-        work.push(exchange.settle(this.drainDeadlineMs));
+        work.push(exchange.settle(this.drainDeadlineMs, this.drainBudgetBytes));
       }
     }
     await Promise.all(work);

@@ -48,6 +48,9 @@ export class UsbPipeConnection extends Duplex {
     options: UsbPipeConnectionOptions = {},
   ) {
     super({ allowHalfOpen: false });
+    // A failure is kept in `failure` and reported by the exchange that meets it; when no request is
+    // attached (a free or held connection when the device vanishes) the error must not go uncaught.
+    this.on('error', () => undefined);
     const packet = Math.max(1, pipes.maxPacketSize);
     this.readSize = Math.ceil((options.readSize ?? DEFAULT_READ_SIZE) / packet) * packet;
   }

@@ -14,6 +14,13 @@ export interface EsclHttpClient {
   readonly needsRecovery: boolean;
   /** The connection pool: how many requests may be in flight at once. */
   readonly agent: { readonly maxSockets: number };
+  /**
+   * Hosts a job `Location` may name besides the loopback names (a network
+   * scanner's own host); absent for IPP-USB, where the device is "localhost".
+   */
+  readonly locationHosts?: readonly string[];
+  /** Where `/eSCL` lives on the device when it is not at the root (e.g. `/office/eSCL`). */
+  readonly basePath?: string;
   /** Closes every connection. */
   close(): void;
 }

@@ -38,7 +38,8 @@ export function parseEsclUrl(url: string): URL {
 export class TcpHttpClient implements EsclHttpClient {
   readonly agent: HttpAgent;
   readonly url: URL;
-  private readonly basePath: string;
+  /** Where `/eSCL` lives on this scanner, from its URL (e.g. `/office/eSCL`). */
+  readonly basePath: string;
   private readonly idleTimeoutMs: number;
 
   constructor(url: string, options: TcpHttpClientOptions = {}) {
@@ -47,6 +48,11 @@ export class TcpHttpClient implements EsclHttpClient {
     this.basePath = this.url.pathname.replace(/\/+$/, '');
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 2, maxFreeSockets: options.maxSockets ?? 2, scheduling: 'fifo' as const };
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.allowSelfSigned }) : new HttpAgent(agentOptions);
+  }
+
+  /** A job `Location` may name the scanner's own host. */
+  get locationHosts(): readonly string[] {
+    return [this.url.hostname.toLowerCase()];
   }
 
   send(request: IppUsbRequest): HttpExchange {

@@ -1,8 +1,10 @@
 import { EsclXmlError, child, children, integer, parseEsclXml, text, texts, type XmlNode } from './safe-xml.js';
 
-/** eSCL color modes. */
+/** eSCL color modes this driver scans in. */
 export type EsclColorMode = 'BlackAndWhite1' | 'Grayscale8' | 'RGB24';
 const COLOR_MODES: readonly EsclColorMode[] = ['BlackAndWhite1', 'Grayscale8', 'RGB24'];
+/** Other color modes real devices list, kept so that an app can see them (`scan:` prefixes dropped). */
+const OTHER_COLOR_MODES: readonly string[] = ['Grayscale16', 'RGB48', 'AutoColorDetection', 'CMYK32', 'CMYK64'];
 
 /** What one input source (platen, feeder simplex/duplex) can do. */
 export interface EsclInputCaps {
@@ -16,6 +18,12 @@ export interface EsclInputCaps {
   documentFormats: string[];
   /** Supported resolutions in dpi (same in X and Y), ascending. */
   resolutions: number[];
+  /** Listed modes outside {@link EsclColorMode} (e.g. `Grayscale16`, `RGB48`, `AutoColorDetection`). */
+  otherColorModes: string[];
+  /** Listed resolution pairs whose X and Y differ (Kyocera/UTAX list 200×100, 200×400); not offered. */
+  nonSquareResolutions: Array<{ x: number; y: number }>;
+  /** `scan:SupportedIntents` (`Document`, `Photo`, `Preview`…), when listed. */
+  intents: string[];
 }
 
 /** A device's `ScannerCapabilities`. */
@@ -57,8 +65,9 @@ export function parseCapabilities(body: Uint8Array | string): EsclCapabilities {
 }
 
 function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
+  // Bridges such as AirSane publish MinWidth/MinHeight 0 ("no minimum"); a maximum must be positive.
   const dimension = (name: string): number => {
-    const n = integer(node, name, 1, 1_000_000);
+    const n = integer(node, name, name.startsWith('Min') ? 0 : 1, 1_000_000);
     if (n === undefined) throw new EsclXmlError(`${source} has no ${name}`);
     return n;
   };
@@ -70,20 +79,29 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
     colorModes: [],
     documentFormats: [],
     resolutions: [],
+    otherColorModes: [],
+    nonSquareResolutions: [],
+    intents: texts(child(node, 'SupportedIntents'), 'Intent'),
   };
   if (caps.minWidth > caps.maxWidth || caps.minHeight > caps.maxHeight) throw new EsclXmlError(`${source} has a minimum size above its maximum`);
-  const modes = new Set<EsclColorMode>();
+  const modes = new Set<string>();
   const formats = new Set<string>();
   const resolutions = new Set<number>();
+  const nonSquare = new Map<string, { x: number; y: number }>();
   for (const profile of children(child(node, 'SettingProfiles'), 'SettingProfile')) {
-    for (const mode of texts(child(profile, 'ColorModes'), 'ColorMode')) if ((COLOR_MODES as readonly string[]).includes(mode)) modes.add(mode as EsclColorMode);
+    // HP writes `scan:AutoColorDetection` as the text of a ColorMode: drop a prefix there too.
+    for (const mode of texts(child(profile, 'ColorModes'), 'ColorMode')) modes.add(mode.replace(/^[a-z]+:/i, ''));
     const formatList = child(profile, 'DocumentFormats');
     for (const format of [...texts(formatList, 'DocumentFormat'), ...texts(formatList, 'DocumentFormatExt')]) {
       if (/^[a-z]+\/[a-z0-9.+-]{1,60}$/i.test(format)) formats.add(format.toLowerCase());
     }
-    for (const r of parseResolutions(child(profile, 'SupportedResolutions'))) resolutions.add(r);
+    const listed = parseResolutions(child(profile, 'SupportedResolutions'));
+    for (const r of listed.square) resolutions.add(r);
+    for (const pair of listed.nonSquare) nonSquare.set(`${pair.x}x${pair.y}`, pair);
   }
   caps.colorModes = COLOR_MODES.filter((m) => modes.has(m));
+  caps.otherColorModes = OTHER_COLOR_MODES.filter((m) => modes.has(m));
+  caps.nonSquareResolutions = [...nonSquare.values()];
   caps.documentFormats = [...formats];
   caps.resolutions = [...resolutions].sort((a, b) => a - b);
   if (caps.colorModes.length === 0) throw new EsclXmlError(`${source} lists no color mode this driver knows`);
@@ -92,13 +110,15 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
   return caps;
 }
 
-function parseResolutions(node: XmlNode | undefined): number[] {
+function parseResolutions(node: XmlNode | undefined): { square: number[]; nonSquare: Array<{ x: number; y: number }> } {
   const found: number[] = [];
+  const nonSquare: Array<{ x: number; y: number }> = [];
   for (const discrete of children(child(node, 'DiscreteResolutions'), 'DiscreteResolution')) {
     const x = integer(discrete, 'XResolution', 1, 100_000);
     const y = integer(discrete, 'YResolution', 1, 100_000);
-    // WIA keeps X and Y lists apart, but scanners pair them; offer the square ones.
+    // WIA keeps X and Y lists apart, but scanners pair them; offer the square ones, keep the others on record.
     if (x !== undefined && x === y) found.push(x);
+    else if (x !== undefined && y !== undefined) nonSquare.push({ x, y });
   }
   const range = child(child(node, 'ResolutionRange'), 'XResolutionRange');
   if (range) {
@@ -106,5 +126,5 @@ function parseResolutions(node: XmlNode | undefined): number[] {
     const max = integer(range, 'Max', 1, 100_000) ?? 0;
     found.push(...COMMON_RESOLUTIONS.filter((r) => r >= min && r <= max));
   }
-  return found;
+  return { square: found, nonSquare };
 }

@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
 
-/** The largest eSCL document accepted from a device (capabilities of big MFPs are ~50 KiB). */
-export const MAX_ESCL_XML_BYTES = 256 * 1024;
+/** The largest eSCL document accepted from a device (capabilities of big MFPs are ~50 KiB; a status with a long job history several hundred). */
+export const MAX_ESCL_XML_BYTES = 1024 * 1024;
 /** The deepest element nesting accepted (eSCL documents nest about 8 deep). */
 export const MAX_ESCL_XML_DEPTH = 24;
 /** The most elements of one list accepted (resolutions, color modes, jobs...). */
@@ -60,12 +60,16 @@ function isNode(value: unknown): value is XmlNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The child elements named `name` (zero or more), bounded in number. */
-export function children(node: XmlNode | undefined, name: string): XmlNode[] {
+/**
+ * The child elements named `name` (zero or more), bounded in number: more
+ * than `limit` is an error. Lists whose length carries no risk (the document
+ * size already bounds them) pass a larger limit.
+ */
+export function children(node: XmlNode | undefined, name: string, limit = MAX_ESCL_LIST_LENGTH): XmlNode[] {
   const value = node?.[name];
   if (value === undefined || value === '') return [];
   const list = Array.isArray(value) ? value : [value];
-  if (list.length > MAX_ESCL_LIST_LENGTH) throw new EsclXmlError(`more than ${MAX_ESCL_LIST_LENGTH} ${name} elements`);
+  if (list.length > limit) throw new EsclXmlError(`more than ${limit} ${name} elements`);
   return list.map((v) => (isNode(v) ? v : {}));
 }
 

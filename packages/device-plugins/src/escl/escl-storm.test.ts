@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { WIA_ERROR_BUSY, WiaError, type AcquireResult } from '@openwia/core';
+import { openScanner, type ScannerFixture } from './escl-test-support.js';
+
+type CancelMode = 'none' | 'first-bytes' | 'at-once' | 'next-tick';
+
+/** One acquire, cancelled as `mode` says; resolves with a label, never rejects. */
+async function acquireOnce(fixture: ScannerFixture, item: string, mode: CancelMode): Promise<string> {
+  const controller = new AbortController();
+  if (mode === 'at-once') queueMicrotask(() => controller.abort());
+  if (mode === 'next-tick') setImmediate(() => controller.abort());
+  const onProgress = (): void => {
+    if (mode === 'first-bytes') controller.abort();
+  };
+  return fixture.device.acquire(item, { signal: controller.signal, onProgress }).then(
+    (result: AcquireResult) => (result.error ? `${result.outcome}:${result.error.name}:${result.hresult}` : result.outcome),
+    (err: unknown) => ((err as Error).name === 'AbortError' ? 'cancelled' : `threw:${(err as Error).name}:${(err as Error).message}`),
+  );
+}
+
+describe('eSCL storms: many devices, acquire/cancel cycles in one process', () => {
+  it('a cancel that lands as a page\'s last bytes arrive leaves the connection in step: DELETE and status are answered and read', async () => {
+    // One chunk per page: the whole response is in before the app sees its first bytes and cancels.
+    const fixture = await openScanner({ chunkSize: 1 << 20 });
+    try {
+      const log: string[] = [];
+      fixture.scanner.control.on('request', (method, path, status) => log.push(`${method} ${path} ${status}`));
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'first-bytes')).to.equal('cancelled');
+      const afterDelete = log.slice(log.findIndex((l) => l.startsWith('DELETE')) + 1);
+      expect(afterDelete, 'the clean-up went on after the DELETE (its answer was read)').to.include('GET /eSCL/ScannerStatus 200');
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'none')).to.equal('completed');
+      expect(fixture.driver.retiredInterfaces).to.deep.equal([]);
+    } finally {
+      await fixture.device.close();
+    }
+  });
+
+  it('4 devices × 12 cycles: every acquire settles with a typed outcome, none meets a device still busy, none desyncs', async () => {
+    const fixtures = await Promise.all(Array.from({ length: 4 }, () => openScanner({ feederSheets: 2, chunkSize: 1024 })));
+    const modes: CancelMode[] = ['none', 'first-bytes', 'at-once', 'next-tick'];
+    const labels: string[] = [];
+    try {
+      await Promise.all(
+        fixtures.map(async (fixture, d) => {
+          for (let i = 0; i < 12; i++) {
+            const feeder = (i + d) % 2 === 0;
+            if (feeder && fixture.scanner.control.feederSheets === 0) fixture.scanner.control.loadFeeder(2);
+            labels.push(await acquireOnce(fixture, feeder ? 'Root\\Feeder' : 'Root\\Flatbed', modes[(i + d) % modes.length]!));
+          }
+        }),
+      );
+      expect(labels).to.have.length(48);
+      const unexpected = labels.filter((l) => l !== 'completed' && l !== 'cancelled');
+      expect(unexpected, 'only completed or cancelled (the feeder is reloaded before it runs dry)').to.deep.equal([]);
+      expect(labels.filter((l) => l.includes(String(WIA_ERROR_BUSY)))).to.deep.equal([]);
+      for (const fixture of fixtures) {
+        expect(fixture.scanner.control.state).to.equal('Idle');
+        expect(fixture.driver.retiredInterfaces).to.deep.equal([]);
+        expect(fixture.scanner.control.jobs.every((j) => j.state !== 'Processing' && j.state !== 'Pending')).to.equal(true);
+      }
+    } finally {
+      for (const fixture of fixtures) await fixture.device.close();
+    }
+  });
+});
+void WiaError;
