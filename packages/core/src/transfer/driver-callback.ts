@@ -33,12 +33,18 @@ export function invokeApp<T>(call: () => T | Promise<T>): Promise<T> {
   }
 }
 
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /** What the driver-facing callback needs from its transfer. */
 export interface DriverCallbackHost {
   readonly latch: CancelLatch;
   readonly app: IWiaTransferCallback;
   /** `true` once the transfer has settled: calls after that are violations. */
   readonly settled: boolean;
+  /** `true` once the outcome is decided (settling or settled). */
+  readonly decided: boolean;
   readonly items: TransferItemResult[];
   /** Uploads only: the app's source. */
   readonly uploadSource: Readable | undefined;
@@ -65,6 +71,8 @@ interface OpenItem {
 export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   private current: OpenItem | undefined;
   private uploadHandedOut = false;
+  /** Every app-facing stream handed out, so the outcome can wait until the app consumed what it was handed. */
+  private readonly itemStreams: GuardedItemStream[] = [];
 
   constructor(private readonly host: DriverCallbackHost) {}
 
@@ -72,7 +80,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (this.host.settled) {
       this.host.noteViolation({ kind: 'call-after-settle', phase: 'IWiaMiniDrvTransferCallback', detail: 'the driver called back after the transfer settled' });
     }
-    return this.host.latch.latched || this.host.settled;
+    return this.host.latch.latched || this.host.decided;
   }
 
   async GetNextStream(lFlags: number, itemName: string, fullItemName: string): Promise<WiaNextStream> {
@@ -157,10 +165,16 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     return true;
   }
 
-  /** Calls the app, racing the latch; an app that throws fails the transfer. */
+  /**
+   * Calls the app, racing the latch; an app that throws fails the transfer.
+   * An app that answers synchronously (the common progress handler) costs
+   * no race: there is nothing for the latch to overtake.
+   */
   private async askApp<T>(call: () => T | Promise<T>): Promise<T | typeof LATCHED> {
     try {
-      return await this.host.latch.race(invokeApp(call));
+      const answer = call();
+      if (!isPromiseLike(answer)) return answer;
+      return await this.host.latch.race(Promise.resolve(answer));
     } catch (err) {
       this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
       return LATCHED;
@@ -198,7 +212,18 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       failAppSide: (error) => host.failAppSide(error),
     });
     this.current = { result, stream };
+    this.itemStreams.push(stream);
     return { hr: S_OK, stream };
+  }
+
+  /** Resolves when every app stream has consumed every byte it was handed (the engine bounds the wait). */
+  whenAppIdle(): Promise<void> {
+    return Promise.all(this.itemStreams.map((s) => s.whenIdle())).then(() => undefined);
+  }
+
+  /** `true` when no app stream holds a byte it has not consumed yet. */
+  get appIdle(): boolean {
+    return this.itemStreams.every((s) => s.idle);
   }
 
   private nextUploadSource(itemName: string, fullItemName: string): WiaNextStream {
