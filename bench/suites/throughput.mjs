@@ -1,8 +1,11 @@
 // Throughput: a multi-item transfer through the whole stack (WiaDevice →
-// transfer engine → bench plugin → simulated bus, unlimited speed) against a
-// bare transferIn loop reading the same items from the same device. tinybench
-// times both; the figure is the ratio of their median times, taken in the
-// same run and in alternating order so that a noisy machine cancels out.
+// transfer engine → bench plugin → simulated bus, unlimited speed) against
+// two transferIn loops reading the same items from the same device: the fair
+// baseline (an AbortSignal on every transferIn, bytes written into the same
+// kind of counting Writable the stack delivers to) and the bare one
+// (transferIn alone). tinybench times all three; the figure is the ratio of
+// median times (fair ÷ stack), taken in the same run and in alternating order
+// so that a noisy machine cancels out. The bare ratio is printed beside it.
 import { Bench } from 'tinybench';
 import { countingApp } from '../lib/counting-app.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
@@ -20,19 +23,21 @@ const BUS_RATES_MBPS = { usb2HighSpeed: 40, usb3Gen1Practical: 400 };
 async function measureAtUsb2(quick) {
   const itemSizes = Array(4).fill(MiB);
   const rig = await openRig({ itemSizes, readSize: 64 * KiB, speed: 'usb2' });
-  const { raw, stack } = await pass(rig, itemSizes, 64 * KiB, ['raw', 'stack'], quick ? 200 : 600);
+  const { fair, stack } = await pass(rig, itemSizes, 64 * KiB, ['fair', 'stack'], quick ? 200 : 600);
   await rig.close();
-  return { chunkKiB: 64, rawMBps: Math.round(rig.totalBytes / 1e3 / raw.p50), stackMBps: Math.round(rig.totalBytes / 1e3 / stack.p50), ratio: Number((raw.p50 / stack.p50).toFixed(3)) };
+  return { chunkKiB: 64, rawMBps: Math.round(rig.totalBytes / 1e3 / fair.p50), stackMBps: Math.round(rig.totalBytes / 1e3 / stack.p50), ratio: Number((fair.p50 / stack.p50).toFixed(3)) };
 }
 
-/** One tinybench pass over both tasks; returns their median times in ms. */
+/** One tinybench pass over the given tasks; returns their latency statistics (ms). */
 async function pass(rig, itemSizes, chunkSize, order, timeMs) {
   const bench = new Bench({ time: timeMs, warmupTime: Math.round(timeMs / 5), warmupIterations: 2, iterations: 5 });
+  const raw = (fair) => async () => {
+    const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair });
+    if (n !== rig.totalBytes) throw new Error(`raw loop read ${n} of ${rig.totalBytes} bytes`);
+  };
   const tasks = {
-    raw: async () => {
-      const n = await rawReadAll(rig.transport, itemSizes, chunkSize);
-      if (n !== rig.totalBytes) throw new Error(`raw loop read ${n} of ${rig.totalBytes} bytes`);
-    },
+    bare: raw(false),
+    fair: raw(true),
     stack: async () => {
       const app = countingApp();
       await rig.transferAll(app);
@@ -43,7 +48,7 @@ async function pass(rig, itemSizes, chunkSize, order, timeMs) {
   await bench.run();
   const result = (name) => bench.tasks.find((t) => t.name === name).result;
   for (const name of order) if (result(name).state !== 'completed') throw result(name).error ?? new Error(`${name} did not complete`);
-  return { raw: result('raw').latency, stack: result('stack').latency };
+  return Object.fromEntries(order.map((name) => [name, result(name).latency]));
 }
 
 /**
@@ -53,37 +58,40 @@ async function pass(rig, itemSizes, chunkSize, order, timeMs) {
 export async function measureThroughput({ quick = false } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);
   const totalBytes = itemSizes.reduce((a, b) => a + b, 0);
-  const rounds = quick ? 1 : 2;
+  const rounds = quick ? 1 : 3;
   const timeMs = quick ? 300 : 1200;
   const byChunk = [];
+  const orders = [
+    ['fair', 'stack', 'bare'],
+    ['stack', 'bare', 'fair'],
+    ['bare', 'fair', 'stack'],
+  ];
   for (const chunkSize of CHUNK_SIZES) {
     const rig = await openRig({ itemSizes, readSize: chunkSize });
-    const ratios = [];
-    const raws = [];
-    const stacks = [];
+    const samples = { bare: [], fair: [], stack: [], ratio: [], bareRatio: [] };
     let rme = 0;
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? ['raw', 'stack'] : ['stack', 'raw'];
-      const { raw, stack } = await pass(rig, itemSizes, chunkSize, order, timeMs);
-      ratios.push(raw.p50 / stack.p50);
-      raws.push(raw.p50);
-      stacks.push(stack.p50);
-      rme = Math.max(rme, raw.rme, stack.rme);
+      const times = await pass(rig, itemSizes, chunkSize, orders[round % orders.length], timeMs);
+      for (const name of ['bare', 'fair', 'stack']) samples[name].push(times[name].p50);
+      samples.ratio.push(times.fair.p50 / times.stack.p50);
+      samples.bareRatio.push(times.bare.p50 / times.stack.p50);
+      rme = Math.max(rme, times.bare.rme, times.fair.rme, times.stack.rme);
     }
     await rig.close();
-    const rawMs = median(raws);
-    const stackMs = median(stacks);
+    const mbps = (name) => Math.round(totalBytes / 1e3 / median(samples[name]));
     byChunk.push({
       chunkKiB: chunkSize / KiB,
-      rawMBps: Math.round(totalBytes / 1e3 / rawMs),
-      stackMBps: Math.round(totalBytes / 1e3 / stackMs),
-      ratio: Number(median(ratios).toFixed(3)),
+      rawMBps: mbps('fair'),
+      bareMBps: mbps('bare'),
+      stackMBps: mbps('stack'),
+      ratio: Number(median(samples.ratio).toFixed(3)),
+      ratioVsBare: Number(median(samples.bareRatio).toFixed(3)),
       maxRmePercent: Number(rme.toFixed(1)),
     });
   }
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; tinybench ${timeMs} ms per task, ${rounds} round(s) in alternating order; ratio = median raw time ÷ median stack time (1 = no overhead)`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; tinybench ${timeMs} ms per task, ${rounds} round(s) in rotating order; ratio = median fair-raw time ÷ median stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = bare transferIn loop ÷ stack`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
