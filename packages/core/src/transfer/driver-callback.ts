@@ -98,13 +98,16 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     return this.openItem(result, answer);
   }
 
-  async SendMessage(lFlags: number, params: WiaTransferParams): Promise<HResult> {
-    if (this.closed) return S_FALSE;
+  /** Not `async`: a message the app answers synchronously costs one settled promise, not a chain of them. */
+  SendMessage(lFlags: number, params: WiaTransferParams): Promise<HResult> {
+    if (this.closed) return Promise.resolve(S_FALSE);
     const message = params.lMessage;
     // END_OF_STREAM and END_OF_TRANSFER are the core's to send; nothing of a skipped item reaches the app.
-    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return S_OK;
-    if (this.current?.result.status === 'skipped') return S_OK;
-    return (await this.tellApp(lFlags, { ...params })) ? S_OK : S_FALSE;
+    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return Promise.resolve(S_OK);
+    if (this.current?.result.status === 'skipped') return Promise.resolve(S_OK);
+    const told = this.tellApp(lFlags, { ...params });
+    if (typeof told === 'boolean') return Promise.resolve(told ? S_OK : S_FALSE);
+    return told.then((ok) => (ok ? S_OK : S_FALSE));
   }
 
   /**
@@ -155,8 +158,12 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    * during (the latch wins over an answer still travelling) or because the
    * app answered `S_FALSE`.
    */
-  private async tellApp(lFlags: number, params: WiaTransferParams): Promise<boolean> {
-    const answer = await this.askApp(() => this.host.app.TransferCallback(lFlags, params));
+  private tellApp(lFlags: number, params: WiaTransferParams): boolean | Promise<boolean> {
+    const answer = this.askApp(() => this.host.app.TransferCallback(lFlags, params));
+    return isPromiseLike(answer) ? answer.then((a) => this.judgeAnswer(a)) : this.judgeAnswer(answer);
+  }
+
+  private judgeAnswer(answer: HResult | typeof LATCHED): boolean {
     if (answer === LATCHED || this.host.latch.latched) return false;
     if (answer === S_FALSE) {
       this.host.cancelFromApp();
@@ -167,17 +174,20 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
 
   /**
    * Calls the app, racing the latch; an app that throws fails the transfer.
-   * An app that answers synchronously (the common progress handler) costs
-   * no race: there is nothing for the latch to overtake.
+   * An app that answers synchronously (the common progress handler) is
+   * answered synchronously: there is nothing for the latch to overtake.
    */
-  private async askApp<T>(call: () => T | Promise<T>): Promise<T | typeof LATCHED> {
+  private askApp<T>(call: () => T | Promise<T>): T | typeof LATCHED | Promise<T | typeof LATCHED> {
+    const failed = (err: unknown): typeof LATCHED => {
+      this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
+      return LATCHED;
+    };
     try {
       const answer = call();
       if (!isPromiseLike(answer)) return answer;
-      return await this.host.latch.race(Promise.resolve(answer));
+      return this.host.latch.race(Promise.resolve(answer)).catch(failed);
     } catch (err) {
-      this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
-      return LATCHED;
+      return failed(err);
     }
   }
 
