@@ -59,6 +59,12 @@ export interface DriverCallbackHost {
 interface OpenItem {
   result: TransferItemResult;
   stream: GuardedItemStream | DiscardSink | undefined;
+  /**
+   * Where the item is: the app is being asked for its stream, its bytes are
+   * flowing, its stream is being flushed, or it is skipped. The result's status is decided only when the
+   * item closes (transferred) or the transfer ends (its outcome).
+   */
+  phase: 'asking' | 'receiving' | 'closing' | 'skipped';
 }
 
 /**
@@ -90,7 +96,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
 
     const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
     this.host.items.push(result);
-    this.current = { result, stream: undefined };
+    this.current = { result, stream: undefined, phase: 'asking' };
 
     const answer = await this.askApp(() => this.host.app.GetNextStream(lFlags, itemName, fullItemName));
     // Decide at the last moment: a latch that closed while the answer travelled still wins.
@@ -104,7 +110,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     const message = params.lMessage;
     // END_OF_STREAM and END_OF_TRANSFER are the core's to send; nothing of a skipped item reaches the app.
     if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return Promise.resolve(S_OK);
-    if (this.current?.result.status === 'skipped') return Promise.resolve(S_OK);
+    if (this.current?.phase === 'skipped') return Promise.resolve(S_OK);
     const told = this.tellApp(lFlags, { ...params });
     if (typeof told === 'boolean') return Promise.resolve(told ? S_OK : S_FALSE);
     return told.then((ok) => (ok ? S_OK : S_FALSE));
@@ -117,10 +123,15 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    */
   async completeCurrentItem(): Promise<boolean> {
     const open = this.current;
-    this.current = undefined;
-    if (!open || open.result.status !== 'cancelled' || !open.stream) return !this.host.latch.latched;
+    if (!open || open.phase !== 'receiving' || !open.stream) {
+      if (open?.phase !== 'closing') this.current = undefined;
+      return !this.host.latch.latched;
+    }
+    open.phase = 'closing';
     const flushed = await this.host.latch.race(finishStream(open.stream));
+    // Latched while flushing: the item stays current, and the transfer's outcome becomes its status.
     if (flushed === LATCHED) return false;
+    if (this.current === open) this.current = undefined;
     open.result.status = 'transferred';
     const params: WiaTransferParams = {
       lMessage: WIA_TRANSFER_MSG_END_OF_STREAM,
@@ -139,7 +150,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    */
   async completeEndedItem(): Promise<void> {
     const open = this.current;
-    if (open?.stream instanceof GuardedItemStream && open.stream.writableEnded && open.result.status === 'cancelled') {
+    if (open?.phase === 'receiving' && open.stream instanceof GuardedItemStream && open.stream.writableEnded) {
       await this.completeCurrentItem();
     }
   }
@@ -149,7 +160,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     const open = this.current;
     this.current = undefined;
     if (!open) return;
-    if (open.result.status === 'cancelled') open.result.status = status;
+    if (open.phase !== 'skipped') open.result.status = status;
     if (open.stream instanceof GuardedItemStream) open.stream.destroy();
   }
 
@@ -200,7 +211,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (hr === WIA_STATUS_SKIP_ITEM) {
       result.status = 'skipped';
       const sink = new DiscardSink();
-      this.current = { result, stream: sink };
+      this.current = { result, stream: sink, phase: 'skipped' };
       return { hr: WIA_STATUS_SKIP_ITEM, stream: sink };
     }
     if (hr === undefined || failed(hr)) {
@@ -221,7 +232,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       noteWriteAfterCancel: (item) => this.noteWriteAfterCancel(item),
       failAppSide: (error) => host.failAppSide(error),
     });
-    this.current = { result, stream };
+    this.current = { result, stream, phase: 'receiving' };
     this.itemStreams.push(stream);
     return { hr: S_OK, stream };
   }
@@ -241,7 +252,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     this.uploadHandedOut = true;
     const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
     this.host.items.push(result);
-    this.current = { result, stream: undefined };
+    this.current = { result, stream: undefined, phase: 'receiving' };
     const source = new GuardedUploadSource(this.host.uploadSource!, result, this.host.latch, (error) => this.host.failAppSide(error));
     return { hr: S_OK, source };
   }
