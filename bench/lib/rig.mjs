@@ -18,8 +18,9 @@ import { finished } from 'node:stream/promises';
  * @param {import('@openwia/testkit').SimulatedUsbBus} [options.bus] attach the device to this bus
  * @param {object} [options.hooks] onReadStarted / onCancelIo
  * @param {'unlimited'|'usb2'|'usb1'} [options.speed] bus timing of the device (default unlimited)
+ * @param {boolean} [options.readAhead] the plugin keeps one transfer in flight ahead (as a host keeps URBs queued)
  */
-export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'conforming', hang = false, graceMs, bus, hooks = {}, speed = 'unlimited' }) {
+export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'conforming', hang = false, graceMs, bus, hooks = {}, speed = 'unlimited', readAhead = false }) {
   const device = createItemStreamDevice({ itemSizes, chunkSize: readSize, hang, usb: { speed } });
   let transport;
   if (bus) {
@@ -30,7 +31,7 @@ export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'co
     await transport.open();
   }
   await transport.claimInterface(0);
-  const driver = new ItemStreamDriver(transport, { readSize, behaviour, ...hooks });
+  const driver = new ItemStreamDriver(transport, { readSize, behaviour, readAhead, ...hooks });
   const wia = await WiaDevice.open(driver, {
     deviceId: `bench:${device.descriptor.location}`,
     ...(graceMs !== undefined ? { graceMs } : {}),
