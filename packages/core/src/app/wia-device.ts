@@ -174,7 +174,12 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
       this.active.cancel();
       await this.active.run();
     }
-    await this.driver.drvUnInitializeWia().catch(() => undefined);
+    // A reset in progress (bounded) must not start a session after the close.
+    if (this.resetting) await this.resetting;
+    // Even a synchronous throw: closing never fails on a driver that cannot end its session.
+    await Promise.resolve()
+      .then(() => this.driver.drvUnInitializeWia())
+      .catch(() => undefined);
     this.rootItem = undefined;
   }
 

@@ -77,6 +77,25 @@ describe('the reset after a watchdog abandon (issue 12)', () => {
   });
 });
 
+describe('closing a device while its reset is pending', () => {
+  it('waits for the (bounded) reset, then ends the session: no session is started after the close', async () => {
+    const hardware = new Gate();
+    const { device, driver, transfer } = await abandonedDevice({}, () => hardware.promise);
+    const second = transfer.Download(0, quietApp());
+    await flush();
+    transfer.Cancel();
+    expect(await second).to.equal(S_FALSE);
+    let closed = false;
+    const closing = device.close().then(() => (closed = true));
+    await flush();
+    expect(closed, 'close waits for the reset').to.equal(false);
+    hardware.resolve();
+    await closing;
+    expect(driver.log.initialize, 'the reset started its session before the close').to.equal(2);
+    expect(driver.log.unInitialize, 'and the close ended it').to.equal(2);
+  });
+});
+
 describe('when the driver hears WIA_EVENT_CANCEL_IO (issue 12)', () => {
   it('not for a Cancel() before the transfer starts', async () => {
     const driver = new PlainDriver();
