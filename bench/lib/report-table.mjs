@@ -7,7 +7,7 @@ function throughputRows(t) {
   const rows = t.byChunk.map((c) => [
     `Throughput, ${c.chunkKiB} KiB reads`,
     `stack ${c.stackMBps} MB/s vs fair raw ${c.rawMBps} MB/s (bare raw ${c.bareMBps ?? '?'} MB/s)`,
-    `ratio ${fmt(c.ratio)} (vs bare ${fmt(c.ratioVsBare ?? NaN)})`,
+    `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}`,
   ]);
   rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs fair raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
   rows.push(['Throughput ratio (worst chunk size)', `slowest stack ${t.headroom.slowestStackMBps} MB/s = ${t.headroom.timesUsb2}× USB 2.0`, `**${fmt(t.ratio)}**`]);
