@@ -17,6 +17,7 @@ import { ITEM_STREAM, decodeList, encodeCommand } from './item-stream-device.mjs
  * @property {'conforming' | 'ignore-signal'} [behaviour]
  * @property {() => void} [onReadStarted] called as each read is submitted to the transport
  * @property {() => void} [onCancelIo] called when the core sends WIA_EVENT_CANCEL_IO
+ * @property {boolean} [readAhead] keep one transfer in flight ahead of the core (default false: one read at a time, like the raw baselines)
  */
 
 export class ItemStreamDriver extends AbortableMiniDriver {
@@ -54,23 +55,41 @@ export class ItemStreamDriver extends AbortableMiniDriver {
   async openItem(item, signal) {
     const { index, size } = item.context;
     await this.transport.transferOut(ITEM_STREAM.commandOut, encodeCommand(ITEM_STREAM.SEND, index), { signal });
-    let remaining = size;
     const transport = this.transport;
-    const { behaviour = 'conforming', onReadStarted } = this.options;
+    const { behaviour = 'conforming', onReadStarted, readAhead = false } = this.options;
+    /** Bytes of the item not yet returned to the core. */
+    let remaining = size;
+    /** Bytes asked for by transfers still in flight. */
+    let outstanding = 0;
+    /** One transfer kept in flight ahead of the core, as a host controller keeps URBs queued, so the wire never idles between reads. */
+    let ahead;
+    const submit = (maxBytes, readSignal) => {
+      const length = Math.min(maxBytes, remaining - outstanding);
+      if (length <= 0) return undefined;
+      outstanding += length;
+      const promise = transport.transferIn(ITEM_STREAM.dataIn, length, behaviour === 'conforming' ? { signal: readSignal } : {});
+      onReadStarted?.();
+      // A read ahead that fails after a cancel has nobody waiting for it yet: it must not be an unhandled rejection.
+      promise.catch(() => undefined);
+      return { length, promise };
+    };
     return {
       size,
       // Zero-copy: the transport's bytes go to the core as they are (the plugin base's fast path).
       async readChunk(maxBytes, readSignal) {
-        if (remaining === 0) return new Uint8Array(0);
-        for (;;) {
-          const pending = transport.transferIn(ITEM_STREAM.dataIn, Math.min(maxBytes, remaining), behaviour === 'conforming' ? { signal: readSignal } : {});
-          onReadStarted?.();
-          const data = await pending;
+        while (remaining > 0) {
+          const read = ahead ?? submit(maxBytes, readSignal);
+          ahead = undefined;
+          if (!read) break;
+          if (readAhead) ahead = submit(maxBytes, readSignal);
+          const data = await read.promise;
+          outstanding -= read.length;
           // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).
           if (data.length === 0) continue;
           remaining -= data.length;
           return data;
         }
+        return new Uint8Array(0);
       },
       async read(buffer, readSignal) {
         const data = await this.readChunk(buffer.length, readSignal);

@@ -4,14 +4,22 @@ const fmt = (x, digits = 3) => (typeof x === 'number' ? String(Number(x.toFixed(
 const pct = (s) => `p50 ${fmt(s.p50)} / p99 ${fmt(s.p99)} / max ${fmt(s.max)} ms`;
 
 function throughputRows(t) {
-  const rows = t.byChunk.map((c) => [`Throughput, ${c.chunkKiB} KiB reads`, `stack ${c.stackMBps} MB/s vs raw ${c.rawMBps} MB/s`, `ratio ${fmt(c.ratio)}`]);
-  rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
+  const rows = t.byChunk.map((c) => [
+    `Throughput, ${c.chunkKiB} KiB reads`,
+    `stack ${c.stackMBps} MB/s vs fair raw ${c.rawMBps} MB/s (bare raw ${c.bareMBps ?? '?'} MB/s)`,
+    `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}`,
+  ]);
+  rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs fair raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
   rows.push(['Throughput ratio (worst chunk size)', `slowest stack ${t.headroom.slowestStackMBps} MB/s = ${t.headroom.timesUsb2}× USB 2.0`, `**${fmt(t.ratio)}**`]);
   return rows;
 }
 
 function cancelRows(c) {
+  const quiet = c.withoutContextSwitch;
   return [
+    ...(quiet
+      ? [[`Cancel → settled, samples without an involuntary context switch`, pct(quiet.settled), `n=${quiet.settled.n}; ${c.samplesWithContextSwitch}/${c.settled.n} samples saw one`]]
+      : []),
     ['Cancel → CANCEL_IO at driver (conforming)', pct(c.notify), `n=${c.notify.n}`],
     ['Cancel → transfer settled (conforming)', pct(c.settled), `n=${c.settled.n}, ${c.conformingReportedNonConforming} reported`],
     [`Cancel → settled (ignores signal, grace ${c.graceMs} ms)`, pct(c.watchdog.settled), `${c.watchdog.nonConformingReports}/${c.watchdog.settled.n} reported non-conforming`],
@@ -29,8 +37,16 @@ function scaleRows(s) {
     `aggregate ${d.aggregateMBps} MB/s, Jain ${fmt(d.jainFairness, 4)}`,
     d.cancelOne ? `cancel one: ${d.cancelOne.othersCompleted}/${d.cancelOne.others} others complete, ${d.cancelOne.othersCorruptItems} corrupt items, speed ×${fmt(d.cancelOne.othersThroughputVsBaseline.median)}` : '—',
   ]);
-  const u = s.cancelOneAtUsb2;
-  rows.push(['Scale, cancel one of 4 at USB 2.0 timing', `${u.othersCompleted}/${u.others} others complete, ${u.othersCorruptItems} corrupt items`, `others' speed ×${fmt(u.othersThroughputVsBaseline.median)} of baseline`]);
+  const limit = s.inMemoryStopsScalingAt;
+  if (limit) rows.push(['Scale in memory: one event loop', `aggregate peaks at ${limit.aggregateMBps} MB/s with ${limit.devices} device(s)`, limit.stillScaling ? 'still scaling at the largest count' : `no gain past ${limit.devices} device(s)`]);
+  const u = s.atUsb2;
+  if (u) {
+    for (const d of u.byDevices) {
+      rows.push([`Scale at USB 2.0 timing, ${d.devices} devices`, `per device ${d.perDeviceMBps.median} MB/s (solo ${u.soloMBps}), aggregate ${d.aggregateMBps} MB/s`, `×${fmt(d.vsSolo.median)} of solo (worst ×${fmt(d.vsSolo.worst)})`]);
+    }
+    const c = u.cancelOneOf32;
+    rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
+  }
   return rows;
 }
 

@@ -3,6 +3,9 @@
 import { WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice } from '@openwia/core';
 import { ITEM_STREAM, createItemStreamDevice, encodeCommand } from './item-stream-device.mjs';
 import { ItemStreamDriver } from './item-stream-driver.mjs';
+import { CountingSink } from './counting-app.mjs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 
 /**
  * Opens a rig.
@@ -15,8 +18,9 @@ import { ItemStreamDriver } from './item-stream-driver.mjs';
  * @param {import('@openwia/testkit').SimulatedUsbBus} [options.bus] attach the device to this bus
  * @param {object} [options.hooks] onReadStarted / onCancelIo
  * @param {'unlimited'|'usb2'|'usb1'} [options.speed] bus timing of the device (default unlimited)
+ * @param {boolean} [options.readAhead] the plugin keeps one transfer in flight ahead (as a host keeps URBs queued)
  */
-export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'conforming', hang = false, graceMs, bus, hooks = {}, speed = 'unlimited' }) {
+export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'conforming', hang = false, graceMs, bus, hooks = {}, speed = 'unlimited', readAhead = false }) {
   const device = createItemStreamDevice({ itemSizes, chunkSize: readSize, hang, usb: { speed } });
   let transport;
   if (bus) {
@@ -27,7 +31,7 @@ export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'co
     await transport.open();
   }
   await transport.claimInterface(0);
-  const driver = new ItemStreamDriver(transport, { readSize, behaviour, ...hooks });
+  const driver = new ItemStreamDriver(transport, { readSize, behaviour, readAhead, ...hooks });
   const wia = await WiaDevice.open(driver, {
     deviceId: `bench:${device.descriptor.location}`,
     ...(graceMs !== undefined ? { graceMs } : {}),
@@ -55,18 +59,33 @@ export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'co
 }
 
 /**
- * The baseline: the same items read with a bare transferIn loop on the same
+ * The baselines: the same items read with a bare transferIn loop on the same
  * transport — the least any host code must do to get these bytes.
- * @returns {Promise<number>} bytes read
+ * - `bare`: transferIn and nothing else (what the loop cost before it was made fair).
+ * - `fair`: what any cancellable app must do too, and what the stack does:
+ *   an `AbortSignal` on every transferIn, and every chunk written into the
+ *   same kind of sink the stack delivers to (a counting `Writable` per item,
+ *   with its back-pressure, ended and flushed per item).
+ * @param {{ fair?: boolean }} [options]
+ * @returns {Promise<number>} bytes the sinks received (fair) or read (bare)
  */
-export async function rawReadAll(transport, itemSizes, readSize) {
+export async function rawReadAll(transport, itemSizes, readSize, { fair = false } = {}) {
+  const options = fair ? { signal: new AbortController().signal } : undefined;
   let total = 0;
   for (const [index, size] of itemSizes.entries()) {
     await transport.transferOut(ITEM_STREAM.commandOut, encodeCommand(ITEM_STREAM.SEND, index));
+    const sink = fair ? new CountingSink() : undefined;
     for (let remaining = size; remaining > 0; ) {
-      const data = await transport.transferIn(ITEM_STREAM.dataIn, Math.min(readSize, remaining));
+      const data = await transport.transferIn(ITEM_STREAM.dataIn, Math.min(readSize, remaining), options);
+      if (data.length === 0) continue;
       remaining -= data.length;
-      total += data.length;
+      if (!sink) total += data.length;
+      else if (!sink.write(data)) await once(sink, 'drain');
+    }
+    if (sink) {
+      sink.end();
+      await finished(sink);
+      total += sink.bytes;
     }
   }
   return total;

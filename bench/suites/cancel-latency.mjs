@@ -36,6 +36,8 @@ async function cancelRuns(behaviour, runs) {
   rig.device.faults.nakForever(ITEM_STREAM.dataIn);
   const notify = [];
   const settled = [];
+  /** Per sample: did the OS preempt the process (an involuntary context switch) between Cancel() and settled? */
+  const preempted = [];
   let nonConforming = 0;
   rig.wia.on('nonConforming', () => nonConforming++);
   for (let i = 0; i < runs; i++) {
@@ -45,16 +47,25 @@ async function cancelRuns(behaviour, runs) {
     const done = transfer.Download(WIA_TRANSFER_ACQUIRE_CHILDREN, countingApp());
     await readStarted.promise;
     await nextTurn(); // the read is parked in the simulated port now, not just submitted
+    const switchesBefore = process.resourceUsage().involuntaryContextSwitches;
     const t0 = performance.now();
     transfer.Cancel();
     const hr = await done;
     const t1 = performance.now();
+    preempted.push(process.resourceUsage().involuntaryContextSwitches > switchesBefore);
     if (hr !== S_FALSE) throw new Error(`cancel run ${i} ended with 0x${hr.toString(16)}, not S_FALSE`);
     notify.push(cancelIoAt - t0);
     settled.push(t1 - t0);
   }
   await rig.close();
-  return { notify: summarize(notify), settled: summarize(settled), nonConformingReports: nonConforming };
+  const quiet = (samples) => samples.filter((_, i) => !preempted[i]);
+  return {
+    notify: summarize(notify),
+    settled: summarize(settled),
+    nonConformingReports: nonConforming,
+    samplesWithContextSwitch: preempted.filter(Boolean).length,
+    withoutContextSwitch: { notify: summarize(quiet(notify)), settled: summarize(quiet(settled)) },
+  };
 }
 
 /** An abort of a read that would never complete, on the transport alone. */
@@ -86,10 +97,12 @@ export async function measureCancelLatency({ quick = false } = {}) {
   const conforming = await cancelRuns('conforming', runs);
   const watchdog = await cancelRuns('ignore-signal', runs);
   return {
-    method: `${runs} cancels per plugin, each with a read in flight on a NAK-forever bulk endpoint (unlimited speed); ms from Cancel() to WIA_EVENT_CANCEL_IO at the driver (notify) and to Download() resolving S_FALSE (settled)`,
+    method: `${runs} cancels per plugin, each with a read in flight on a NAK-forever bulk endpoint (unlimited speed); ms from Cancel() to WIA_EVENT_CANCEL_IO at the driver (notify) and to Download() resolving S_FALSE (settled); samplesWithContextSwitch counts samples during which process.resourceUsage() saw an involuntary context switch (OS preemption on a shared machine), and withoutContextSwitch gives the percentiles of the others`,
     graceMs: BENCH_GRACE_MS,
     notify: conforming.notify,
     settled: conforming.settled,
+    samplesWithContextSwitch: conforming.samplesWithContextSwitch,
+    withoutContextSwitch: conforming.withoutContextSwitch,
     conformingReportedNonConforming: conforming.nonConformingReports,
     watchdog: { ...watchdog, settledBeyondGrace: { p50: Number((watchdog.settled.p50 - BENCH_GRACE_MS).toFixed(3)), max: Number((watchdog.settled.max - BENCH_GRACE_MS).toFixed(3)) } },
     transportAbort: { unlimited: await transportAbort('unlimited', runs), usb2: await transportAbort('usb2', runs) },

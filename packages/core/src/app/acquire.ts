@@ -1,5 +1,5 @@
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { CancelledError, S_OK, WIA_STATUS_SKIP_ITEM, WiaError, type HResult } from '../hresult/index.js';
+import { CancelledError, S_FALSE, S_OK, WIA_STATUS_SKIP_ITEM, WiaError, type HResult } from '../hresult/index.js';
 import {
   WIA_TRANSFER_ACQUIRE_CHILDREN,
   WIA_TRANSFER_MSG_END_OF_STREAM,
@@ -69,11 +69,25 @@ export interface AcquireResult {
   report: TransferReport;
 }
 
-/** The rejection of an acquisition cancelled through its `AbortSignal`; `result` keeps what had arrived. */
+/**
+ * The one rejection of an acquisition cancelled through its `AbortSignal`,
+ * whether the signal was aborted before the start (then `result` has no
+ * items and the device was not touched) or during the transfer (`result`
+ * keeps what had arrived). `name === 'AbortError'`; `cause` is the signal's reason.
+ */
 export class AcquireAbortedError extends CancelledError {
-  constructor(readonly result: AcquireResult) {
-    super('the acquisition was aborted');
+  constructor(
+    readonly result: AcquireResult,
+    options: { cause?: unknown; beforeStart?: boolean } = {},
+  ) {
+    super(options.beforeStart ? 'the acquisition was aborted before it started' : 'the acquisition was aborted', 'cause' in options ? { cause: options.cause } : {});
   }
+}
+
+/** The result of an acquisition aborted before it started: nothing was asked of the device. */
+function notStartedResult(): AcquireResult {
+  const report: TransferReport = { outcome: 'cancelled', hresult: S_FALSE, items: [], bytes: 0, cancelIoNotified: false, deviceNeedsReset: false, violations: [] };
+  return { outcome: 'cancelled', hresult: S_FALSE, items: [], report };
 }
 
 /** Collects an item's bytes in memory. */
@@ -114,7 +128,8 @@ class AcquireCallback implements IWiaTransferCallback {
     return { hr: S_OK, stream: open.stream };
   }
 
-  async TransferCallback(_lFlags: number, params: WiaTransferParams): Promise<HResult> {
+  /** Synchronous for progress (no promise per message); a promise only while an item's stream is ended. */
+  TransferCallback(_lFlags: number, params: WiaTransferParams): HResult | Promise<HResult> {
     const open = this.current;
     if (!open) return S_OK;
     if (params.lMessage === WIA_TRANSFER_MSG_STATUS) {
@@ -127,7 +142,7 @@ class AcquireCallback implements IWiaTransferCallback {
     } else if (params.lMessage === WIA_TRANSFER_MSG_END_OF_STREAM) {
       this.totalBefore += params.ulTransferredBytes;
       this.current = undefined;
-      await endStream(open.stream);
+      return endStream(open.stream).then(() => S_OK);
     }
     return S_OK;
   }
@@ -175,19 +190,20 @@ function toResult(report: TransferReport, callback: AcquireCallback): AcquireRes
  * idiomatic way: an `AbortSignal` instead of `Cancel()`, a progress callback,
  * and a typed result per item. Resolves for every outcome but an abort
  * (failed transfers carry their `WiaError`); rejects with
- * {@link AcquireAbortedError} (`name === 'AbortError'`) when `signal` aborts.
+ * {@link AcquireAbortedError} (`name === 'AbortError'`) when `signal` aborts,
+ * before the start or during the transfer alike.
  */
 export async function acquire(transfer: WiaTransfer, item: WiaDrvItem, options: AcquireOptions = {}): Promise<AcquireResult> {
   const { signal } = options;
   const callback = new AcquireCallback(options);
   const flags = item.isFolder ? WIA_TRANSFER_ACQUIRE_CHILDREN : 0;
   const onAbort = (): void => transfer.Cancel();
-  if (signal?.aborted) throw new CancelledError('the acquisition was aborted before it started', { cause: signal.reason });
+  if (signal?.aborted) throw new AcquireAbortedError(notStartedResult(), { cause: signal.reason, beforeStart: true });
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const report = await transfer.transfer('download', flags, callback);
     const result = toResult(report, callback);
-    if (signal?.aborted && report.outcome === 'cancelled') throw new AcquireAbortedError(result);
+    if (signal?.aborted && report.outcome === 'cancelled') throw new AcquireAbortedError(result, { cause: signal.reason });
     return result;
   } finally {
     signal?.removeEventListener('abort', onAbort);

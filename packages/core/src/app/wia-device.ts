@@ -11,7 +11,7 @@ import {
   type WiaFormatInfo,
   type WiaPropertyValue,
 } from '../minidriver/index.js';
-import { TransferRun, type ContractViolation, type TransferReport, type TransferTimers } from '../transfer/index.js';
+import { DEFAULT_RESET_STEP_MS, TransferRun, realTimers, resetAbandonedDevice, type ContractViolation, type TransferReport, type TransferTimers } from '../transfer/index.js';
 import { acquire, acquirePages, type AcquireOptions, type AcquireResult, type AcquiredPage } from './acquire.js';
 import { WiaTransfer, type StartedTransfer, type TransferRequest, type WiaTransferHost } from './wia-transfer.js';
 
@@ -25,6 +25,8 @@ export interface WiaDeviceOptions {
   timers?: TransferTimers;
   /** Resets the hardware (e.g. a USB port reset) when a plugin had to be abandoned. */
   resetHardware?: () => Promise<void>;
+  /** Bound of each step of that reset, in ms (default {@link DEFAULT_RESET_STEP_MS}). */
+  resetStepMs?: number;
 }
 
 /** Typed events of a {@link WiaDevice}. */
@@ -39,6 +41,8 @@ export interface WiaDeviceEvents {
   nonConforming: (violation: ContractViolation) => void;
   /** The device was reset and its item tree rebuilt after a plugin was abandoned. */
   reset: () => void;
+  /** The reset after an abandoned plugin failed: the device is offline until it is closed and re-opened. */
+  offline: (error: WiaError) => void;
 }
 
 /**
@@ -51,6 +55,10 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
   private rootItem: WiaDrvItem | undefined;
   private active: TransferRun | undefined;
   private needsReset = false;
+  /** The reset in progress, shared by every transfer that must wait for it. */
+  private resetting: Promise<void> | undefined;
+  /** Set when a reset failed: every transfer is refused with it. */
+  private offlineError: WiaError | undefined;
   private closed = false;
 
   private constructor(
@@ -76,6 +84,11 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
   get root(): WiaDrvItem {
     if (!this.rootItem) throw new WiaError(WIA_ERROR_ITEM_DELETED, `device ${this.deviceId} is closed`);
     return this.rootItem;
+  }
+
+  /** `true` when the reset after an abandoned plugin failed: transfers are refused with `WIA_ERROR_OFFLINE` until re-opened. */
+  get offline(): boolean {
+    return this.offlineError !== undefined;
   }
 
   /** `true` while a transfer runs. */
@@ -161,7 +174,12 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
       this.active.cancel();
       await this.active.run();
     }
-    await this.driver.drvUnInitializeWia().catch(() => undefined);
+    // A reset in progress (bounded) must not start a session after the close.
+    if (this.resetting) await this.resetting;
+    // Even a synchronous throw: closing never fails on a driver that cannot end its session.
+    await Promise.resolve()
+      .then(() => this.driver.drvUnInitializeWia())
+      .catch(() => undefined);
     this.rootItem = undefined;
   }
 
@@ -172,6 +190,7 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
    */
   startTransfer(request: TransferRequest): StartedTransfer {
     if (this.closed) throw new WiaError(WIA_ERROR_ITEM_DELETED, `device ${this.deviceId} is closed`);
+    if (this.offlineError) throw this.offlineError;
     if (this.active) throw new WiaError(WIA_ERROR_BUSY, `device ${this.deviceId} is busy with another transfer`);
     const item = this.item(request.fullItemName);
     if (request.direction === 'download' && !item.isTransferable && (request.lFlags & WIA_TRANSFER_ACQUIRE_CHILDREN) === 0) {
@@ -191,9 +210,8 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     this.active = run;
     run.on('violation', (v) => this.emit('nonConforming', v));
     run.on('cancelIo', () => this.emit('cancelIo', item.fullName));
-    const ready = this.needsReset ? this.reset() : Promise.resolve();
-    const report = ready
-      .then(() => run.run())
+    if (this.needsReset) this.resetting ??= this.reset();
+    const report = this.runWhenReady(run)
       .finally(() => {
         if (this.active === run) this.active = undefined;
       })
@@ -229,10 +247,38 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
    */
   private async reset(): Promise<void> {
     this.needsReset = false;
-    await this.options.resetHardware?.().catch(() => undefined);
-    await this.driver.drvUnInitializeWia().catch(() => undefined);
-    await this.initialize();
-    this.emit('reset');
+    const { resetHardware } = this.options;
+    const result = await resetAbandonedDevice(
+      { ...(resetHardware ? { resetHardware } : {}), unInitialize: () => this.driver.drvUnInitializeWia(), initialize: () => this.initialize() },
+      { timers: this.options.timers ?? realTimers, stepMs: this.options.resetStepMs ?? DEFAULT_RESET_STEP_MS },
+    );
+    this.resetting = undefined;
+    if (result.ok) {
+      this.emit('reset');
+      return;
+    }
+    this.offlineError = result.error;
+    this.emit('offline', result.error);
+  }
+
+  /**
+   * Runs a transfer once the device is ready. A cancel while a reset is
+   * pending settles the transfer at once (the reset goes on, bounded); a
+   * failed reset refuses it with `WIA_ERROR_OFFLINE`.
+   */
+  private async runWhenReady(run: TransferRun): Promise<TransferReport> {
+    if (this.resetting) {
+      const resetting = this.resetting;
+      await new Promise<void>((resolve) => {
+        const unsubscribe = run.latch.onLatch(resolve);
+        void resetting.then(() => {
+          unsubscribe();
+          resolve();
+        });
+      });
+    }
+    if (this.offlineError && !run.latch.latched) return run.refuse(this.offlineError);
+    return run.run();
   }
 
   private onDriverEvent(event: WiaEventGuid, fullItemName: string | undefined): void {

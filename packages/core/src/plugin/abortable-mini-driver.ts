@@ -35,18 +35,20 @@ import {
   type WiaEventGuid,
   type WiaFormatInfo,
 } from '../minidriver/index.js';
-import { writeChunk } from './chunk-writer.js';
+import { waitForDrain } from './chunk-writer.js';
+import { ProgressThrottle } from './progress-throttle.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
 
-/** The next chunk of an item: zero-copy through `readChunk` when the reader has it, else `read` into a fresh buffer. */
-async function nextChunk(reader: ItemReader, readSize: number, signal: AbortSignal): Promise<Uint8Array> {
-  if (reader.readChunk) {
-    const chunk = await reader.readChunk(readSize, signal);
-    if (!(chunk instanceof Uint8Array) || chunk.length > readSize) {
-      throw new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `readChunk returned ${chunk instanceof Uint8Array ? `${chunk.length} bytes` : String(chunk)} for at most ${readSize}`);
-    }
-    return chunk;
+/** Checks what a reader's `readChunk` resolved with. */
+function checkedChunk(chunk: unknown, readSize: number): Uint8Array {
+  if (!(chunk instanceof Uint8Array) || chunk.length > readSize) {
+    throw new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `readChunk returned ${chunk instanceof Uint8Array ? `${chunk.length} bytes` : String(chunk)} for at most ${readSize}`);
   }
+  return chunk;
+}
+
+/** The next chunk through `read` into a fresh buffer, for readers without `readChunk`. */
+async function readIntoBuffer(reader: ItemReader, readSize: number, signal: AbortSignal): Promise<Uint8Array> {
   const buffer = Buffer.allocUnsafe(readSize);
   const n = await reader.read(buffer, signal);
   if (!Number.isInteger(n) || n < 0 || n > buffer.length) {
@@ -198,31 +200,39 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
     return this.copy(source, target.stream, callback, signal, readSize);
   }
 
-  /** The read loop: read → write → progress, until the item ends or the callback says stop. */
+  /**
+   * The read loop: read → write → progress, until the item ends or the
+   * callback says stop. Per chunk it costs the reader's own promise and
+   * nothing else while the app keeps up: the write is synchronous unless the
+   * app's stream asks to wait, and progress goes out at most every 1 % or
+   * 16 ms, and always for the last byte.
+   */
   private async copy(source: TransferSource, stream: Writable, callback: IWiaMiniDrvTransferCallback | undefined, signal: AbortSignal, readSize: number): Promise<HResult> {
     const reader = await source.open(signal);
     try {
-      let transferred = 0;
+      const progress = new ProgressThrottle(reader.size);
       for (;;) {
-        const chunk = await nextChunk(reader, readSize, signal);
+        const chunk = reader.readChunk ? checkedChunk(await reader.readChunk(readSize, signal), readSize) : await readIntoBuffer(reader, readSize, signal);
         signal.throwIfAborted();
-        const n = chunk.length;
-        if (n === 0) {
+        if (chunk.length === 0) {
+          if (callback && progress.hasUnreported && (await this.sendProgress(callback, progress)) === S_FALSE) return S_FALSE;
           // Ending the stream tells the core the item is whole, even if the device fails before the next one.
           stream.end();
           await finished(stream, { readable: false, signal });
           return S_OK;
         }
-        await writeChunk(stream, chunk, signal);
-        transferred += n;
-        if (!callback) continue;
-        const percent = reader.size ? Math.min(100, Math.floor((transferred * 100) / reader.size)) : 0;
-        const hr = await callback.SendMessage(0, { lMessage: WIA_TRANSFER_MSG_STATUS, lPercentComplete: percent, ulTransferredBytes: transferred, hrErrorStatus: S_OK });
-        if (hr === S_FALSE) return S_FALSE;
+        if (!stream.write(chunk)) await waitForDrain(stream, signal);
+        progress.add(chunk.length);
+        if (callback && progress.due() && (await this.sendProgress(callback, progress)) === S_FALSE) return S_FALSE;
       }
     } finally {
       await reader.close().catch(() => undefined);
     }
+  }
+
+  private sendProgress(callback: IWiaMiniDrvTransferCallback, progress: ProgressThrottle): Promise<HResult> {
+    const { percent, bytes } = progress.report();
+    return callback.SendMessage(0, { lMessage: WIA_TRANSFER_MSG_STATUS, lPercentComplete: percent, ulTransferredBytes: bytes, hrErrorStatus: S_OK });
   }
 
   /** After a cancel: tell the device, answer the core with `S_FALSE`. */

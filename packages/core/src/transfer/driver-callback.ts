@@ -33,12 +33,18 @@ export function invokeApp<T>(call: () => T | Promise<T>): Promise<T> {
   }
 }
 
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /** What the driver-facing callback needs from its transfer. */
 export interface DriverCallbackHost {
   readonly latch: CancelLatch;
   readonly app: IWiaTransferCallback;
   /** `true` once the transfer has settled: calls after that are violations. */
   readonly settled: boolean;
+  /** `true` once the outcome is decided (settling or settled). */
+  readonly decided: boolean;
   readonly items: TransferItemResult[];
   /** Uploads only: the app's source. */
   readonly uploadSource: Readable | undefined;
@@ -53,6 +59,12 @@ export interface DriverCallbackHost {
 interface OpenItem {
   result: TransferItemResult;
   stream: GuardedItemStream | DiscardSink | undefined;
+  /**
+   * Where the item is: the app is being asked for its stream, its bytes are
+   * flowing, its stream is being flushed, or it is skipped. The result's status is decided only when the
+   * item closes (transferred) or the transfer ends (its outcome).
+   */
+  phase: 'asking' | 'receiving' | 'closing' | 'skipped';
 }
 
 /**
@@ -65,6 +77,8 @@ interface OpenItem {
 export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   private current: OpenItem | undefined;
   private uploadHandedOut = false;
+  /** Every app-facing stream handed out, so the outcome can wait until the app consumed what it was handed. */
+  private readonly itemStreams: GuardedItemStream[] = [];
 
   constructor(private readonly host: DriverCallbackHost) {}
 
@@ -72,7 +86,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (this.host.settled) {
       this.host.noteViolation({ kind: 'call-after-settle', phase: 'IWiaMiniDrvTransferCallback', detail: 'the driver called back after the transfer settled' });
     }
-    return this.host.latch.latched || this.host.settled;
+    return this.host.latch.latched || this.host.decided;
   }
 
   async GetNextStream(lFlags: number, itemName: string, fullItemName: string): Promise<WiaNextStream> {
@@ -82,7 +96,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
 
     const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
     this.host.items.push(result);
-    this.current = { result, stream: undefined };
+    this.current = { result, stream: undefined, phase: 'asking' };
 
     const answer = await this.askApp(() => this.host.app.GetNextStream(lFlags, itemName, fullItemName));
     // Decide at the last moment: a latch that closed while the answer travelled still wins.
@@ -90,13 +104,16 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     return this.openItem(result, answer);
   }
 
-  async SendMessage(lFlags: number, params: WiaTransferParams): Promise<HResult> {
-    if (this.closed) return S_FALSE;
+  /** Not `async`: a message the app answers synchronously costs one settled promise, not a chain of them. */
+  SendMessage(lFlags: number, params: WiaTransferParams): Promise<HResult> {
+    if (this.closed) return Promise.resolve(S_FALSE);
     const message = params.lMessage;
     // END_OF_STREAM and END_OF_TRANSFER are the core's to send; nothing of a skipped item reaches the app.
-    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return S_OK;
-    if (this.current?.result.status === 'skipped') return S_OK;
-    return (await this.tellApp(lFlags, { ...params })) ? S_OK : S_FALSE;
+    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return Promise.resolve(S_OK);
+    if (this.current?.phase === 'skipped') return Promise.resolve(S_OK);
+    const told = this.tellApp(lFlags, { ...params });
+    if (typeof told === 'boolean') return Promise.resolve(told ? S_OK : S_FALSE);
+    return told.then((ok) => (ok ? S_OK : S_FALSE));
   }
 
   /**
@@ -106,10 +123,15 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    */
   async completeCurrentItem(): Promise<boolean> {
     const open = this.current;
-    this.current = undefined;
-    if (!open || open.result.status !== 'cancelled' || !open.stream) return !this.host.latch.latched;
+    if (!open || open.phase !== 'receiving' || !open.stream) {
+      if (open?.phase !== 'closing') this.current = undefined;
+      return !this.host.latch.latched;
+    }
+    open.phase = 'closing';
     const flushed = await this.host.latch.race(finishStream(open.stream));
+    // Latched while flushing: the item stays current, and the transfer's outcome becomes its status.
     if (flushed === LATCHED) return false;
+    if (this.current === open) this.current = undefined;
     open.result.status = 'transferred';
     const params: WiaTransferParams = {
       lMessage: WIA_TRANSFER_MSG_END_OF_STREAM,
@@ -128,7 +150,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    */
   async completeEndedItem(): Promise<void> {
     const open = this.current;
-    if (open?.stream instanceof GuardedItemStream && open.stream.writableEnded && open.result.status === 'cancelled') {
+    if (open?.phase === 'receiving' && open.stream instanceof GuardedItemStream && open.stream.writableEnded) {
       await this.completeCurrentItem();
     }
   }
@@ -138,7 +160,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     const open = this.current;
     this.current = undefined;
     if (!open) return;
-    if (open.result.status === 'cancelled') open.result.status = status;
+    if (open.phase !== 'skipped') open.result.status = status;
     if (open.stream instanceof GuardedItemStream) open.stream.destroy();
   }
 
@@ -147,8 +169,12 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    * during (the latch wins over an answer still travelling) or because the
    * app answered `S_FALSE`.
    */
-  private async tellApp(lFlags: number, params: WiaTransferParams): Promise<boolean> {
-    const answer = await this.askApp(() => this.host.app.TransferCallback(lFlags, params));
+  private tellApp(lFlags: number, params: WiaTransferParams): boolean | Promise<boolean> {
+    const answer = this.askApp(() => this.host.app.TransferCallback(lFlags, params));
+    return isPromiseLike(answer) ? answer.then((a) => this.judgeAnswer(a)) : this.judgeAnswer(answer);
+  }
+
+  private judgeAnswer(answer: HResult | typeof LATCHED): boolean {
     if (answer === LATCHED || this.host.latch.latched) return false;
     if (answer === S_FALSE) {
       this.host.cancelFromApp();
@@ -157,13 +183,22 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     return true;
   }
 
-  /** Calls the app, racing the latch; an app that throws fails the transfer. */
-  private async askApp<T>(call: () => T | Promise<T>): Promise<T | typeof LATCHED> {
-    try {
-      return await this.host.latch.race(invokeApp(call));
-    } catch (err) {
+  /**
+   * Calls the app, racing the latch; an app that throws fails the transfer.
+   * An app that answers synchronously (the common progress handler) is
+   * answered synchronously: there is nothing for the latch to overtake.
+   */
+  private askApp<T>(call: () => T | Promise<T>): T | typeof LATCHED | Promise<T | typeof LATCHED> {
+    const failed = (err: unknown): typeof LATCHED => {
       this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
       return LATCHED;
+    };
+    try {
+      const answer = call();
+      if (!isPromiseLike(answer)) return answer;
+      return this.host.latch.race(Promise.resolve(answer)).catch(failed);
+    } catch (err) {
+      return failed(err);
     }
   }
 
@@ -176,7 +211,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (hr === WIA_STATUS_SKIP_ITEM) {
       result.status = 'skipped';
       const sink = new DiscardSink();
-      this.current = { result, stream: sink };
+      this.current = { result, stream: sink, phase: 'skipped' };
       return { hr: WIA_STATUS_SKIP_ITEM, stream: sink };
     }
     if (hr === undefined || failed(hr)) {
@@ -197,8 +232,19 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       noteWriteAfterCancel: (item) => this.noteWriteAfterCancel(item),
       failAppSide: (error) => host.failAppSide(error),
     });
-    this.current = { result, stream };
+    this.current = { result, stream, phase: 'receiving' };
+    this.itemStreams.push(stream);
     return { hr: S_OK, stream };
+  }
+
+  /** Resolves when every app stream has consumed every byte it was handed (the engine bounds the wait). */
+  whenAppIdle(): Promise<void> {
+    return Promise.all(this.itemStreams.map((s) => s.whenIdle())).then(() => undefined);
+  }
+
+  /** `true` when no app stream holds a byte it has not consumed yet. */
+  get appIdle(): boolean {
+    return this.itemStreams.every((s) => s.idle);
   }
 
   private nextUploadSource(itemName: string, fullItemName: string): WiaNextStream {
@@ -206,7 +252,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     this.uploadHandedOut = true;
     const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
     this.host.items.push(result);
-    this.current = { result, stream: undefined };
+    this.current = { result, stream: undefined, phase: 'receiving' };
     const source = new GuardedUploadSource(this.host.uploadSource!, result, this.host.latch, (error) => this.host.failAppSide(error));
     return { hr: S_OK, source };
   }

@@ -10,7 +10,8 @@ export type GuardedCall<T> =
 
 /** Options of {@link guardDriverCall}. */
 export interface DriverGuardOptions {
-  latch: CancelLatch;
+  /** Starts the watchdog when it closes; without one, only `alwaysBounded` calls are bounded. */
+  latch?: CancelLatch;
   timers: TransferTimers;
   /** How long a driver may take to settle once cancelled. */
   graceMs: number;
@@ -52,6 +53,6 @@ export function guardDriverCall<T>(call: () => Promise<T>, options: DriverGuardO
       (error: unknown) => finish({ kind: 'threw', error }),
     );
     if (options.alwaysBounded) startWatchdog();
-    else stopListening = options.latch.onLatch(startWatchdog);
+    else if (options.latch) stopListening = options.latch.onLatch(startWatchdog);
   });
 }

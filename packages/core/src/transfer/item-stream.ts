@@ -14,11 +14,22 @@ export interface ItemStreamOwner {
   failAppSide(error: WiaError): void;
 }
 
+type WriteCallback = (error?: Error | null) => void;
+
+const byteLengthOf = (chunk: unknown): number => (chunk instanceof Uint8Array ? chunk.length : Buffer.byteLength(String(chunk)));
+
 /**
- * The stream a driver writes one item into. It forwards to the app's stream
- * with back-pressure, and enforces rule 5 of the contract: once the transfer
- * is latched, nothing more reaches the app — chunks still queued here are
- * dropped, and every later write is counted and discarded.
+ * The stream a driver writes one item into: one thin layer over the app's
+ * stream. A write is handed to the app's stream at once, in the same call
+ * (no second buffer), and its back-pressure is the app's own. It enforces
+ * rule 5 of the contract: once the transfer is latched, nothing more is
+ * handed to the app — later writes are counted as violations and discarded.
+ *
+ * Bytes count when the app's stream has *accepted* them (its write callback
+ * came without an error), so `item.bytes` is exactly what the app received,
+ * whether its stream fails by an `error` or by throwing. {@link idle} tells
+ * when every byte handed over has been consumed, so the engine can hold the
+ * outcome until then (docs/cancellation.md, "bytes after the outcome").
  *
  * The core never ends or destroys the app's stream: the app owns it.
  */
@@ -26,98 +37,130 @@ export class GuardedItemStream extends Writable {
   private readonly onAppError = (err: unknown): void => {
     this.owner.failAppSide(WiaError.from(err, WIA_ERROR_DESTINATION, `the destination stream of ${this.item.fullItemName} failed`));
   };
-
+  private readonly onAppDrain = (): void => this.releaseDrain();
+  private readonly stopListening: () => void;
   private unprocessedWrites = 0;
+  private waitingForDrain = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly appStream: Writable,
     private readonly item: TransferItemResult,
     private readonly owner: ItemStreamOwner,
   ) {
-    super({ highWaterMark: 64 * 1024 });
+    super({ highWaterMark: appStream.writableHighWaterMark ?? 16 * 1024 });
     appStream.on('error', this.onAppError);
+    appStream.on('close', this.onAppDrain);
+    // A driver waiting for 'drain' must not wait past a cancel.
+    this.stopListening = owner.onClose(this.onAppDrain);
     // A driver that writes after end() would otherwise crash the process with an unhandled 'error'.
     this.on('error', () => undefined);
   }
 
-  override write(chunk: unknown, encodingOrCb?: BufferEncoding | ((error: Error | null | undefined) => void), cb?: (error: Error | null | undefined) => void): boolean {
-    if (this.owner.closed) this.owner.noteWriteAfterCancel(this.item);
-    return super.write(chunk, encodingOrCb as BufferEncoding, cb);
+  /** `true` when every byte handed to the app's stream has been consumed (or the app's stream is gone). */
+  get idle(): boolean {
+    return this.unprocessedWrites === 0 || this.appStream.destroyed || this.appStream.errored !== null;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    if (this.owner.closed || this.appStream.destroyed) {
-      done();
-      return;
+  /** Resolves when {@link idle}. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  override write(chunk: unknown, encodingOrCb?: BufferEncoding | WriteCallback, cb?: WriteCallback): boolean {
+    const callback = typeof encodingOrCb === 'function' ? encodingOrCb : cb;
+    // After end(), let Writable report ERR_STREAM_WRITE_AFTER_END the usual way.
+    if (this.writableEnded || this.destroyed) return super.write(chunk, encodingOrCb as BufferEncoding, cb);
+    if (this.owner.closed || this.appStream.destroyed || this.appStream.writableEnded) {
+      if (this.owner.closed) this.owner.noteWriteAfterCancel(this.item);
+      if (callback) process.nextTick(callback);
+      return true;
     }
-    let accepted: boolean;
+    return this.handOver(chunk, callback);
+  }
+
+  private handOver(chunk: unknown, callback: WriteCallback | undefined): boolean {
+    const bytes = byteLengthOf(chunk);
     this.unprocessedWrites++;
+    let accepted: boolean;
     try {
-      accepted = this.appStream.write(chunk, (err) => this.onWriteProcessed(err));
+      accepted = this.appStream.write(chunk, (err) => this.onWriteProcessed(bytes, err, callback));
     } catch (err) {
       this.unprocessedWrites--;
       this.onAppError(err);
-      done();
-      return;
+      this.checkIdle();
+      if (callback) process.nextTick(callback);
+      return true;
     }
-    this.item.bytes += chunk.length;
-    if (accepted) {
-      done();
-      return;
+    if (accepted) return true;
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.appStream.once('drain', this.onAppDrain);
     }
-    this.waitFor('drain').then(() => done());
+    return false;
+  }
+
+  override _write(_chunk: unknown, _encoding: BufferEncoding, done: WriteCallback): void {
+    done();
   }
 
   /**
    * The item is complete only once the app's stream has processed every
    * byte of it (not merely buffered it), so a destination that fails late
-   * still fails the transfer instead of losing data silently.
+   * still fails the transfer instead of losing data silently. A latch ends
+   * the wait: the engine then bounds it itself.
    */
-  override _final(done: (error?: Error | null) => void): void {
-    const finish = (): void => {
-      this.detach();
-      done();
-    };
-    if (this.unprocessedWrites === 0) finish();
-    else this.waitFor('processed').then(finish);
+  override _final(done: WriteCallback): void {
+    if (this.idle || this.owner.closed) return this.finish(done);
+    const unsubscribe = this.owner.onClose(() => this.finish(done));
+    this.idleWaiters.push(() => {
+      unsubscribe();
+      this.finish(done);
+    });
   }
 
-  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+  override _destroy(error: Error | null, done: WriteCallback): void {
     this.detach();
     done(error);
   }
 
-  private onWriteProcessed(err: Error | null | undefined): void {
-    this.unprocessedWrites--;
-    if (err) this.onAppError(err);
-    if (this.unprocessedWrites === 0) this.emit('processed');
+  private finished = false;
+  private finish(done: WriteCallback): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.detach();
+    done();
   }
 
-  /**
-   * Resolves on the app stream's `drain` (or this stream's `processed`), or
-   * when the app's stream fails or closes, or the transfer latches — never
-   * hangs past a cancel.
-   */
-  private waitFor(event: 'drain' | 'processed'): Promise<void> {
-    const emitter: NodeJS.EventEmitter = event === 'drain' ? this.appStream : this;
-    return new Promise<void>((resolve) => {
-      let unsubscribe = (): void => undefined;
-      const finish = (): void => {
-        unsubscribe();
-        emitter.off(event, finish);
-        this.appStream.off('close', finish);
-        this.appStream.off('error', finish);
-        resolve();
-      };
-      emitter.on(event, finish);
-      this.appStream.on('close', finish);
-      this.appStream.on('error', finish);
-      unsubscribe = this.owner.onClose(finish);
-    });
+  private onWriteProcessed(bytes: number, err: Error | null | undefined, callback: WriteCallback | undefined): void {
+    this.unprocessedWrites--;
+    if (err) this.onAppError(err);
+    else this.item.bytes += bytes;
+    callback?.(err);
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (!this.idle || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private releaseDrain(): void {
+    this.checkIdle();
+    if (!this.waitingForDrain) return;
+    this.waitingForDrain = false;
+    this.appStream.off('drain', this.onAppDrain);
+    this.emit('drain');
   }
 
   private detach(): void {
     this.appStream.off('error', this.onAppError);
+    this.appStream.off('close', this.onAppDrain);
+    this.appStream.off('drain', this.onAppDrain);
+    this.stopListening();
   }
 }
 

@@ -1,41 +1,18 @@
 import type { Readable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import type { IWiaTransferCallback } from '../minidriver/index.js';
-import {
-  HResult,
-  S_FALSE,
-  S_OK,
-  WIA_ERROR_EXCEPTION_IN_DRIVER,
-  WIA_ERROR_INVALID_DRIVER_RESPONSE,
-  WIA_ERROR_PAPER_EMPTY,
-  WIA_STATUS_END_OF_MEDIA,
-  WiaError,
-  failed,
-} from '../hresult/index.js';
-import {
-  WIA_EVENT_CANCEL_IO,
-  WIA_IPA_BUFFER_SIZE,
-  WIA_IPS_TRANSFER_CAPABILITIES,
-  WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN,
-  WIA_MINIDRV_TRANSFER_DOWNLOAD,
-  WIA_MINIDRV_TRANSFER_UPLOAD,
-  WIA_TRANSFER_ACQUIRE_CHILDREN,
-  WIA_TRANSFER_CHILDREN_SINGLE_SCAN,
-  WIA_TRANSFER_MSG_END_OF_TRANSFER,
-  type IWiaMiniDrv,
-  type MiniDrvTransferContext,
-  type WiaDrvItem,
-} from '../minidriver/index.js';
+import { HResult, S_FALSE, S_OK, WIA_ERROR_PAPER_EMPTY, WIA_STATUS_END_OF_MEDIA, WiaError } from '../hresult/index.js';
+import { WIA_EVENT_CANCEL_IO, WIA_TRANSFER_MSG_END_OF_TRANSFER, type IWiaMiniDrv, type MiniDrvTransferContext, type WiaDrvItem } from '../minidriver/index.js';
 import { CancelLatch } from './cancel-latch.js';
 import { DriverTransferCallback, invokeApp, type DriverCallbackHost } from './driver-callback.js';
+import { bufferSizeOf, driverError, judgeAcquire, planCalls, type DriverVerdict } from './driver-calls.js';
 import { guardDriverCall, type GuardedCall } from './driver-guard.js';
 import type { ContractViolation, TransferItemResult, TransferOutcome, TransferReport } from './report.js';
 import { realTimers, type TransferTimers } from './timers.js';
+import { transition, type TransferEvent, type TransferState } from './transfer-state.js';
 
 /** Default grace period a driver gets to settle after a cancel before the watchdog gives up on it. */
 export const DEFAULT_WATCHDOG_GRACE_MS = 2000;
-/** Default read size when an item has no `WIA_IPA_BUFFER_SIZE`. */
-export const DEFAULT_BUFFER_SIZE = 64 * 1024;
 
 /** Everything one transfer needs. */
 export interface TransferRunOptions {
@@ -64,16 +41,6 @@ export interface TransferRunEvents {
   settled: (report: TransferReport) => void;
 }
 
-type Phase = 'idle' | 'running' | 'completing' | 'settled';
-
-interface DriverCall {
-  item: WiaDrvItem;
-  flags: number;
-}
-
-/** What the driver side said, when it said anything conclusive. */
-type DriverVerdict = { kind: 'status'; hr: HResult } | { kind: 'cancelled' } | { kind: 'error'; error: WiaError };
-
 /**
  * One transfer between an app's `IWiaTransferCallback` and a driver: the only
  * place that knows cancellation. It implements every rule of the contract in
@@ -90,9 +57,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   private readonly driverCallback: DriverTransferCallback;
   private readonly graceMs: number;
   private readonly timers: TransferTimers;
-  private phase: Phase = 'idle';
-  private acquireInProgress = false;
-  private cancelIoNotified = false;
+  private current: TransferState = { kind: 'idle' };
   private deviceNeedsReset = false;
   private result: Promise<TransferReport> | undefined;
 
@@ -106,14 +71,23 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     this.latch.onLatch(() => this.notifyCancelIo());
   }
 
+  /** Where the transfer is (a snapshot; no side effects). */
+  get state(): TransferState {
+    return this.current;
+  }
+
   get settled(): boolean {
-    return this.phase === 'settled';
+    return this.current.kind === 'settled';
+  }
+
+  /** `true` once the outcome is decided: driver calls are answered `S_FALSE` from then on. */
+  get decided(): boolean {
+    return this.current.kind === 'settling' || this.current.kind === 'settled';
   }
 
   /** Cancels the transfer (WIA's `IWiaTransfer::Cancel`). Idempotent; a no-op once the transfer completed. */
   cancel(): void {
-    if (this.phase === 'completing' || this.phase === 'settled') return;
-    this.latch.latch('cancel');
+    this.dispatch({ type: 'latch', reason: 'cancel' });
   }
 
   cancelFromApp(): void {
@@ -121,8 +95,24 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   }
 
   failAppSide(error: WiaError): void {
-    if (this.phase === 'completing' || this.phase === 'settled') return;
-    this.latch.latch('app-error', error);
+    this.dispatch({ type: 'latch', reason: 'app-error', error });
+  }
+
+  /**
+   * Settles a transfer that never started because its device could not be
+   * made ready (a failed reset): cancelled if it was cancelled meanwhile,
+   * else failed with `error`. The driver is not called.
+   */
+  refuse(error: WiaError): Promise<TransferReport> {
+    this.result ??= Promise.resolve().then(() => this.settle({ kind: 'error', error }));
+    return this.result;
+  }
+
+  /** Applies one event; the latch closes (and the driver hears CANCEL_IO) only on the transition into `latched`. */
+  private dispatch(event: TransferEvent): void {
+    const before = this.current;
+    this.current = transition(before, event);
+    if (this.current.kind === 'latched' && before.kind !== 'latched') this.latch.latch(this.current.reason, this.current.error);
   }
 
   noteViolation(violation: ContractViolation): void {
@@ -138,7 +128,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   }
 
   private async execute(): Promise<TransferReport> {
-    this.phase = 'running';
+    this.dispatch({ type: 'start' });
     const verdict = await this.runLocked();
     return this.settle(verdict);
   }
@@ -148,7 +138,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     if (this.latch.latched) return undefined;
     const { driver } = this.options;
     const lock = await this.guard('drvLockWiaDevice', () => driver.drvLockWiaDevice());
-    if (lock.kind === 'threw') return { kind: 'error', error: this.driverError(lock.error, 'drvLockWiaDevice') };
+    if (lock.kind === 'threw') return { kind: 'error', error: driverError(lock.error, 'drvLockWiaDevice') };
     if (lock.kind === 'abandoned') return undefined;
     let verdict: DriverVerdict | undefined;
     try {
@@ -163,17 +153,17 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   private async runCalls(): Promise<DriverVerdict | undefined> {
     const { driver } = this.options;
     let lastStatus: HResult = S_OK;
-    for (const call of this.planCalls()) {
+    for (const call of planCalls(this.options)) {
       if (this.latch.latched) return undefined;
       const written = await this.guard('drvWriteItemProperties', () => driver.drvWriteItemProperties(call.item));
-      if (written.kind === 'threw') return { kind: 'error', error: this.driverError(written.error, 'drvWriteItemProperties') };
+      if (written.kind === 'threw') return { kind: 'error', error: driverError(written.error, 'drvWriteItemProperties') };
       if (written.kind === 'abandoned' || this.latch.latched) return undefined;
 
-      const context: MiniDrvTransferContext = { callback: this.driverCallback, signal: this.latch.signal, bufferSize: this.bufferSizeOf(call.item) };
-      this.acquireInProgress = true;
+      const context: MiniDrvTransferContext = { callback: this.driverCallback, signal: this.latch.signal, bufferSize: bufferSizeOf(call.item) };
+      this.dispatch({ type: 'acquire', inProgress: true });
       const acquired = await this.guard('drvAcquireItemData', () => driver.drvAcquireItemData(call.item, call.flags, context));
-      this.acquireInProgress = false;
-      const verdict = this.judgeAcquire(acquired);
+      this.dispatch({ type: 'acquire', inProgress: false });
+      const verdict = judgeAcquire(acquired);
       if (verdict.kind === 'error' && !this.latch.latched && !this.uploadSource) await this.driverCallback.completeEndedItem();
       if (verdict.kind !== 'status') return verdict;
       if (this.latch.latched) return undefined;
@@ -181,35 +171,8 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
       if (this.uploadSource) this.driverCallback.completeUpload();
       else if (!(await this.driverCallback.completeCurrentItem())) return undefined;
     }
-    if (!this.latch.latched) this.phase = 'completing';
+    this.dispatch({ type: 'complete' });
     return { kind: 'status', hr: lastStatus };
-  }
-
-  private judgeAcquire(acquired: GuardedCall<HResult>): DriverVerdict {
-    if (acquired.kind === 'abandoned') return { kind: 'cancelled' };
-    if (acquired.kind === 'threw') return { kind: 'error', error: this.driverError(acquired.error, 'drvAcquireItemData') };
-    const hr = acquired.value;
-    if (typeof hr !== 'number' || !Number.isInteger(hr)) {
-      return { kind: 'error', error: new WiaError(WIA_ERROR_INVALID_DRIVER_RESPONSE, `drvAcquireItemData resolved to ${String(hr)}, not an HRESULT`) };
-    }
-    if (failed(hr)) return { kind: 'error', error: new WiaError(hr, `drvAcquireItemData failed`) };
-    if (hr === S_FALSE) return { kind: 'cancelled' };
-    return { kind: 'status', hr };
-  }
-
-  /** Folder transfers: one call with ACQUIRE_CHILDREN when the folder can, else one call per transferable child. */
-  private planCalls(): DriverCall[] {
-    const { item, direction, lFlags } = this.options;
-    const base = direction === 'upload' ? WIA_MINIDRV_TRANSFER_UPLOAD : WIA_MINIDRV_TRANSFER_DOWNLOAD;
-    if (direction === 'upload' || (lFlags & WIA_TRANSFER_ACQUIRE_CHILDREN) === 0) return [{ item, flags: base }];
-    const capabilities = item.properties.has(WIA_IPS_TRANSFER_CAPABILITIES) ? Number(item.properties.value(WIA_IPS_TRANSFER_CAPABILITIES)) : 0;
-    if ((capabilities & WIA_TRANSFER_CHILDREN_SINGLE_SCAN) !== 0) return [{ item, flags: base | WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN }];
-    return item.children.filter((c) => c.isTransferable && !c.isDeleted).map((child) => ({ item: child, flags: base }));
-  }
-
-  private bufferSizeOf(item: WiaDrvItem): number {
-    const size = item.properties.has(WIA_IPA_BUFFER_SIZE) ? Number(item.properties.value(WIA_IPA_BUFFER_SIZE)) : 0;
-    return Number.isInteger(size) && size > 0 ? size : DEFAULT_BUFFER_SIZE;
   }
 
   private guard<T>(phase: string, call: () => Promise<T>, alwaysBounded = false): Promise<GuardedCall<T>> {
@@ -222,13 +185,10 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     });
   }
 
-  private driverError(thrown: unknown, phase: string): WiaError {
-    return WiaError.from(thrown, WIA_ERROR_EXCEPTION_IN_DRIVER, `${phase} threw`);
-  }
 
+  /** Runs once, as the latch closes; the driver hears CANCEL_IO only when the transition said it was acquiring. */
   private notifyCancelIo(): void {
-    if (!this.acquireInProgress || this.cancelIoNotified) return;
-    this.cancelIoNotified = true;
+    if (this.current.kind !== 'latched' || !this.current.cancelIoSent) return;
     this.emit('cancelIo');
     const { driver, deviceId } = this.options;
     invokeApp(() => driver.drvNotifyPnPEvent(WIA_EVENT_CANCEL_IO, deviceId)).catch((err: unknown) => {
@@ -236,16 +196,24 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     });
   }
 
-  private settle(verdict: DriverVerdict | undefined): TransferReport {
+  /**
+   * Decides the outcome (no cancel can change it after this point), waits —
+   * for one grace period at most — until the app's streams have consumed
+   * every byte they were handed, then freezes the report and tells the app.
+   */
+  private async settle(verdict: DriverVerdict | undefined): Promise<TransferReport> {
     const { outcome, hresult, error } = this.decideOutcome(verdict);
-    this.phase = 'settled';
+    const cancelIoNotified = this.current.kind === 'latched' && this.current.cancelIoSent;
+    this.dispatch({ type: 'decide' });
+    await this.waitForAppStreams();
+    this.dispatch({ type: 'settle' });
     this.driverCallback.abandonCurrentItem(outcome === 'failed' || outcome === 'no-media' ? 'failed' : 'cancelled');
     const report: TransferReport = {
       outcome,
       hresult,
       items: this.items.map((i) => ({ ...i })),
       bytes: this.items.reduce((sum, i) => sum + (i.status === 'skipped' ? 0 : i.bytes), 0),
-      cancelIoNotified: this.cancelIoNotified,
+      cancelIoNotified,
       deviceNeedsReset: this.deviceNeedsReset,
       violations: [...this.violations],
     };
@@ -255,9 +223,22 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     return report;
   }
 
+  /** Bytes handed to the app before the latch are consumed before the outcome is announced, within one grace period. */
+  private waitForAppStreams(): Promise<void> {
+    if (this.driverCallback.appIdle) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = this.timers.setTimeout(resolve, this.graceMs);
+      void this.driverCallback.whenAppIdle().then(() => {
+        this.timers.clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private decideOutcome(verdict: DriverVerdict | undefined): { outcome: TransferOutcome; hresult: HResult; error?: WiaError } {
-    if (this.latch.reason === 'cancel') return { outcome: 'cancelled', hresult: S_FALSE };
-    if (this.latch.reason === 'app-error') return { outcome: 'failed', hresult: this.latch.error!.hresult, error: this.latch.error! };
+    const state = this.current;
+    if (state.kind === 'latched' && state.reason === 'cancel') return { outcome: 'cancelled', hresult: S_FALSE };
+    if (state.kind === 'latched' && state.error) return { outcome: 'failed', hresult: state.error.hresult, error: state.error };
     if (!verdict || verdict.kind === 'cancelled') return { outcome: 'cancelled', hresult: S_FALSE };
     if (verdict.kind === 'error') {
       const outcome = verdict.error.hresult === WIA_ERROR_PAPER_EMPTY ? 'no-media' : 'failed';

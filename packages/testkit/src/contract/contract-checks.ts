@@ -25,7 +25,7 @@ export interface ContractObservation {
  * contract (design.md). Returns the broken rules, empty when all hold.
  */
 export function checkContract(o: ContractObservation): string[] {
-  return [...checkFinalCallback(o), ...checkNothingAfterLatch(o), ...checkDriverAnswers(o), ...checkOutcome(o), ...checkItems(o)];
+  return [...checkFinalCallback(o), ...checkBytesAfterOutcome(o), ...checkNothingAfterLatch(o), ...checkDriverAnswers(o), ...checkOutcome(o), ...checkItems(o)];
 }
 
 function checkFinalCallback({ app, report }: ContractObservation): string[] {
@@ -37,6 +37,23 @@ function checkFinalCallback({ app, report }: ContractObservation): string[] {
   const final = finals[0];
   if (final?.kind === 'message' && final.params.hrErrorStatus !== report.hresult) {
     problems.push(`rule 8: END_OF_TRANSFER says 0x${final.params.hrErrorStatus.toString(16)} but the outcome is 0x${report.hresult.toString(16)}`);
+  }
+  return problems;
+}
+
+/**
+ * Bytes after the outcome (docs/cancellation.md): no chunk reaches an app
+ * stream's `_write` after END_OF_TRANSFER, and each item's reported bytes are
+ * exactly what its stream accepted.
+ */
+function checkBytesAfterOutcome({ app, report }: ContractObservation): string[] {
+  const problems: string[] = [];
+  const final = app.calls.find((c) => c.kind === 'message' && c.params.lMessage === WIA_TRANSFER_MSG_END_OF_TRANSFER);
+  for (const [name, sink] of app.sinks) {
+    const late = final ? sink.consumedSeqs.filter((seq) => seq > final.seq).length : 0;
+    if (late) problems.push(`outcome: ${late} chunk(s) of ${name} reached the app stream's _write after END_OF_TRANSFER`);
+    const item = report.items.find((i) => i.fullItemName === name);
+    if (item && item.status !== 'skipped' && item.bytes !== sink.acceptedBytes) problems.push(`outcome: ${name} reports ${item.bytes} byte(s) but its stream accepted ${sink.acceptedBytes}`);
   }
   return problems;
 }

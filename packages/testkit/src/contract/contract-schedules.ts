@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   WIA_ERROR_EXCEPTION_IN_DRIVER,
+  WIA_ERROR_INVALID_DRIVER_RESPONSE,
   WIA_ERROR_OFFLINE,
   WIA_ERROR_PAPER_EMPTY,
   WIA_STATUS_END_OF_MEDIA,
@@ -22,6 +23,9 @@ import { ContractHarness } from './contract-harness.js';
  * Import it from `@openwia/testkit/contract-schedules` (it needs `fast-check`,
  * which the main entry point does not load).
  */
+
+/** A success code WIA does not define for `drvAcquireItemData`: the engine must fail it, typed, never pass it through. */
+export const UNKNOWN_SUCCESS_CODE = 12345;
 
 /** The watchdog grace period of every schedule (on a {@link ManualTimers} clock: no real waiting). */
 export const CONTRACT_SCHEDULE_GRACE_MS = 500;
@@ -54,7 +58,7 @@ export function contractScenario(behaviours: readonly ScriptedBehaviour[]): fc.A
     items: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
     behaviour: fc.constantFrom(...behaviours),
     fault: fc.option(fc.record({ item: fc.nat(3), chunk: fc.nat(2), kind: fc.constantFrom<ScriptedFault['kind']>('throw', 'offline', 'hang') }), { nil: undefined, freq: 3 }),
-    result: fc.constantFrom(S_OK, S_OK, S_OK, WIA_STATUS_END_OF_MEDIA, WIA_ERROR_PAPER_EMPTY),
+    result: fc.constantFrom(S_OK, S_OK, S_OK, WIA_STATUS_END_OF_MEDIA, WIA_ERROR_PAPER_EMPTY, UNKNOWN_SUCCESS_CODE),
     singleScan: fc.boolean(),
     streams: fc.array(streamAnswer, { minLength: 4, maxLength: 4 }),
     messages: fc.array(messageAnswer, { minLength: 12, maxLength: 12 }),
@@ -129,16 +133,19 @@ export function checkContractSchedule(s: ContractScheduleScenario, { harness, re
   const ignored = report.violations.some((v) => v.kind === 'ignored-cancel');
   if (s.behaviour === 'conforming' && report.violations.length) problems.push(`a conforming driver was reported: ${JSON.stringify(report.violations)}`);
   if (ignored !== report.deviceNeedsReset) problems.push('an abandoned driver must mark the device for reset, and only then');
+  if (report.hresult === UNKNOWN_SUCCESS_CODE) problems.push(`the driver's unknown success code ${UNKNOWN_SUCCESS_CODE} was passed through as the result`);
   if (!harness.latchReason && !ignored) problems.push(...unexplainedOutcome(s, report));
   return problems;
 }
 
 /** Without any cancel, an outcome other than completion must be explained by a fault or the driver's result. */
 function unexplainedOutcome(s: ContractScheduleScenario, report: TransferReport): string[] {
-  const faultHit = report.error?.hresult === WIA_ERROR_OFFLINE || report.error?.hresult === WIA_ERROR_EXCEPTION_IN_DRIVER;
+  const invalidResult = s.result === UNKNOWN_SUCCESS_CODE && report.error?.hresult === WIA_ERROR_INVALID_DRIVER_RESPONSE;
+  const faultHit = report.error?.hresult === WIA_ERROR_OFFLINE || report.error?.hresult === WIA_ERROR_EXCEPTION_IN_DRIVER || invalidResult;
   if (report.outcome === 'cancelled') return ['cancelled without any cancel'];
   if (report.outcome === 'failed' && !faultHit) return [`failed without a fault: ${report.error}`];
   if (report.outcome === 'completed-partial' && s.result !== WIA_STATUS_END_OF_MEDIA) return ['partial without END_OF_MEDIA'];
+  if (report.outcome.startsWith('completed') && s.result === UNKNOWN_SUCCESS_CODE) return [`completed although the driver resolved ${UNKNOWN_SUCCESS_CODE}`];
   if (report.outcome === 'no-media' && s.result !== WIA_ERROR_PAPER_EMPTY) return ['no-media without PAPER_EMPTY'];
   return [];
 }

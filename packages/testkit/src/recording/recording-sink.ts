@@ -14,6 +14,10 @@ export interface RecordedChunk {
  */
 export class RecordingSink extends Writable {
   readonly chunks: RecordedChunk[] = [];
+  /** Sequence numbers at which chunks entered `_write` (the app's own code got them). */
+  readonly consumedSeqs: number[] = [];
+  /** Bytes whose write completed without an error: what the stream accepted. */
+  acceptedBytes = 0;
 
   constructor(
     private readonly nextSeq: () => number,
@@ -41,9 +45,13 @@ export class RecordingSink extends Writable {
     return super.write(chunk, encodingOrCb as BufferEncoding, cb);
   }
 
-  override _write(_chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.consumedSeqs.push(this.nextSeq());
     const fail = this.options.failAfterBytes !== undefined && this.bytes > this.options.failAfterBytes;
-    const finish = (): void => done(fail ? new Error('simulated destination failure (disk full)') : null);
+    const finish = (): void => {
+      if (!fail) this.acceptedBytes += chunk.length;
+      done(fail ? new Error('simulated destination failure (disk full)') : null);
+    };
     if (this.options.gate) this.options.gate().then(finish, finish);
     else finish();
   }

@@ -1,0 +1,59 @@
+import type { WiaError } from '../hresult/index.js';
+import type { LatchReason } from './cancel-latch.js';
+
+/**
+ * Where one transfer is, as one value. Every change goes through
+ * {@link transition}, so the questions "is it cancelled?", "may a cancel
+ * still win?" and "must the driver hear CANCEL_IO?" each have one answer.
+ */
+export type TransferState =
+  /** Created, not started: a cancel now latches without the driver ever being called. */
+  | { kind: 'idle' }
+  /** Driver calls under way; `acquiring` while `drvAcquireItemData` runs. */
+  | { kind: 'running'; acquiring: boolean }
+  /** Latched by a cancel or an app-side failure; `cancelIoSent` when the driver was acquiring at that moment. */
+  | { kind: 'latched'; reason: LatchReason; error?: WiaError; cancelIoSent: boolean }
+  /** Every driver call returned and every item was flushed and announced: completion has won, cancels are no-ops. */
+  | { kind: 'completing' }
+  /** The outcome is decided; the engine waits (bounded) for the app's streams to consume what they were handed. */
+  | { kind: 'settling' }
+  /** The report is final and the app was sent `END_OF_TRANSFER`. */
+  | { kind: 'settled' };
+
+/** What can happen to a transfer. */
+export type TransferEvent =
+  | { type: 'start' }
+  | { type: 'acquire'; inProgress: boolean }
+  | { type: 'latch'; reason: LatchReason; error?: WiaError }
+  | { type: 'complete' }
+  | { type: 'decide' }
+  | { type: 'settle' };
+
+/**
+ * The single transition function of a transfer. It is pure: the engine
+ * compares the state before and after to know what to do (close the latch,
+ * notify the driver). Cancel racing completion is decided here and only here:
+ * a latch before `complete` wins; after it, the latch is ignored.
+ */
+export function transition(state: TransferState, event: TransferEvent): TransferState {
+  switch (event.type) {
+    case 'start':
+      return state.kind === 'idle' ? { kind: 'running', acquiring: false } : state;
+    case 'acquire':
+      return state.kind === 'running' ? { kind: 'running', acquiring: event.inProgress } : state;
+    case 'latch':
+      if (state.kind !== 'idle' && state.kind !== 'running') return state;
+      return {
+        kind: 'latched',
+        reason: event.reason,
+        ...(event.error ? { error: event.error } : {}),
+        cancelIoSent: state.kind === 'running' && state.acquiring,
+      };
+    case 'complete':
+      return state.kind === 'running' ? { kind: 'completing' } : state;
+    case 'decide':
+      return state.kind === 'settled' ? state : { kind: 'settling' };
+    case 'settle':
+      return { kind: 'settled' };
+  }
+}
