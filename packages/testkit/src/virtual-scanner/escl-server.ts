@@ -119,7 +119,9 @@ export class EsclServer {
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
-    res.writeHead(201, { Location: this.control.locationOverride ?? `http://localhost${job.uri}`, 'Content-Length': 0 });
+    // Absolute, on the host the client addressed (IPP-USB clients say localhost; a TCP client its address).
+    const host = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost';
+    res.writeHead(201, { Location: this.control.locationOverride ?? `http://${host}${job.uri}`, 'Content-Length': 0 });
     res.end();
   }
 
