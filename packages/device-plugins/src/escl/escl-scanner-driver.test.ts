@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import {
   E_INVALIDARG,
   S_OK,
@@ -72,6 +73,26 @@ describe('eSCL plugin: session, items and properties', () => {
     expect(pdf.toString('latin1')).to.match(/\/Subtype \/Image/).and.match(/\/Filter \/DCTDecode/).and.match(/%%EOF\s*$/);
     expect(scanner.control.jobs[0]!.settings.format).to.equal('application/pdf');
     await device.close();
+  });
+
+  it('opens a scanner that answers HP ScanJet Pro 4500 fn1\'s real capabilities, and scans a PDF from its feeder', async () => {
+    const capture = readFileSync(new URL('../../test-fixtures/escl/hp-eSCL_ScannerCapabilities_Duplex.xml', import.meta.url), 'utf8');
+    const scanner = createVirtualScanner({ maxWidth: 2550, maxHeight: 4200, resolutions: [75, 100, 150, 200, 240, 300, 400, 600], duplex: true, feederSheets: 1 });
+    scanner.control.bodyOverrides.set('/eSCL/ScannerCapabilities', capture);
+    const driver = new EsclScannerDriver(scanner.device.createTransport());
+    const device = await WiaDevice.open(driver, { deviceId: 'sim:hp4500' });
+    try {
+      expect(driver.capabilities!.makeAndModel).to.equal('HP ScanJet Pro 4500 fn1');
+      expect(device.root.children.map((c) => c.name)).to.deep.equal(['Flatbed', 'Feeder']);
+      const feeder = device.item('Root\\Feeder');
+      await device.writeProperties(feeder, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PDFA], [WIA_IPS_XRES, 75]]));
+      const result = await device.acquire(feeder);
+      expect(result.outcome).to.equal('completed');
+      expect(result.items[0]!.data!.subarray(0, 5).toString()).to.equal('%PDF-');
+      expect(scanner.control.jobs[0]!.settings).to.include({ inputSource: 'Feeder', format: 'application/pdf', xResolution: 75 });
+    } finally {
+      await device.close();
+    }
   });
 
   it('refuses a value outside the scanner capabilities', async () => {

@@ -18,6 +18,8 @@ export interface VirtualScanJob {
   pagesStarted: number;
   /** `true` once the host sent `DELETE` for it. */
   deleted: boolean;
+  /** `Date.now()` when the job was created (for `scan:Age`). */
+  createdAt: number;
   /** Aborted when the job ends early (DELETE, jam): stops a page in flight. */
   readonly stop: AbortController;
 }
@@ -118,7 +120,17 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
 
   /** The jobs as `ScannerStatus` lists them. */
   jobStatus(): VirtualJobStatus[] {
-    return this.jobs.map((j) => ({ uri: j.uri, uuid: j.uuid, state: j.state, reason: j.reason, imagesCompleted: j.imagesCompleted }));
+    const now = Date.now();
+    return this.jobs.map((j) => ({
+      uri: j.uri,
+      uuid: j.uuid,
+      state: j.state,
+      reason: j.reason,
+      imagesCompleted: j.imagesCompleted,
+      // A page being sent counts as scanned and waiting (what HP firmware reports); nothing waits once the job ended.
+      imagesToTransfer: j.state === 'Processing' ? Math.max(0, j.pagesStarted - j.imagesCompleted) : 0,
+      age: Math.floor((now - j.createdAt) / 1000),
+    }));
   }
 
   /** @internal Takes one busy answer if any are armed. */
@@ -148,6 +160,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
       imagesCompleted: 0,
       pagesStarted: 0,
       deleted: false,
+      createdAt: Date.now(),
       stop: new AbortController(),
     };
     this.jobs.push(job);
