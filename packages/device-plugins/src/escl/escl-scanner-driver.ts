@@ -26,7 +26,7 @@ import {
   type UsbTransport,
 } from '@openwia/core';
 import { adfStateError } from './escl-errors.js';
-import { EsclClient } from './escl-client.js';
+import { DEFAULT_RETRY, EsclClient, type EsclRetryPolicy } from './escl-client.js';
 import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
 import { EsclScanJob } from './escl-scan-job.js';
 import { IPP_USB_CLASS, findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
@@ -51,6 +51,8 @@ export class EsclScannerDriver extends AbortableMiniDriver {
   capabilities: EsclCapabilities | undefined;
   /** IPP-USB timing (idle timeout, drain deadline); read when the session opens. */
   ioOptions: IppUsbClientOptions = {};
+  /** How `503` answers are retried; read when the session opens. */
+  retryPolicy: EsclRetryPolicy = DEFAULT_RETRY;
   private http: IppUsbClient | undefined;
   private escl: EsclClient | undefined;
   private claimed: number[] = [];
@@ -75,7 +77,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
       this.claimed.push(pipes.interfaceNumber);
     }
     this.http = new IppUsbClient(this.usb, layout.pipes, this.ioOptions);
-    this.escl = new EsclClient(this.http);
+    this.escl = new EsclClient(this.http, this.retryPolicy);
     const caps = await this.escl.capabilities(signal);
     this.capabilities = caps;
     if (caps.platen) {

@@ -115,7 +115,7 @@ export class EsclServer {
     const wantsFeeder = settings.inputSource === 'Feeder';
     if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
     if (!this.config.caps.resolutions.includes(settings.xResolution) || !this.config.caps.formats.includes(settings.format)) return this.empty(res, 409);
-    if (this.control.takeBusy()) return this.empty(res, 503);
+    if (this.control.takeBusy()) return this.busy(res);
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
@@ -133,7 +133,7 @@ export class EsclServer {
 
   private async nextDocument(job: VirtualScanJob, res: ServerResponse): Promise<void> {
     if (job.state !== 'Pending' && job.state !== 'Processing') return this.empty(res, 404);
-    if (this.control.takeBusy()) return this.empty(res, 503);
+    if (this.control.takeBusy()) return this.busy(res);
     job.state = 'Processing';
     const outcome = job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
     if (outcome === 'empty') {
@@ -219,6 +219,12 @@ export class EsclServer {
     const bytes = Buffer.from(body, 'utf8');
     res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': bytes.length });
     res.end(bytes);
+  }
+
+  private busy(res: ServerResponse): void {
+    const retryAfter = this.control.retryAfterSeconds;
+    res.writeHead(503, { 'Content-Length': 0, ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}) });
+    res.end();
   }
 
   private empty(res: ServerResponse, status: number): void {

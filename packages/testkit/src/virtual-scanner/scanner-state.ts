@@ -101,10 +101,14 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     this.coverOpen = open;
   }
 
-  /** The next `count` job creations or page requests answer `503 Service Unavailable`. */
-  answerBusy(count: number): void {
+  /** The next `count` job creations or page requests answer `503 Service Unavailable` (with `Retry-After` when given). */
+  answerBusy(count: number, retryAfterSeconds?: number): void {
     this.busyAnswers = count;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+
+  /** `Retry-After` (seconds) sent with the armed busy answers, when set. */
+  retryAfterSeconds: number | undefined;
 
   /** `pwg:State`: Processing while a job is pending or running. */
   get state(): 'Idle' | 'Processing' {
