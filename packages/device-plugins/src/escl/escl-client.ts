@@ -4,7 +4,7 @@ import {
   WiaError,
 } from '@openwia/core';
 import { abortReason, type HttpExchange } from './ipp-usb/http-exchange.js';
-import type { IppUsbClient, IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
+import type { EsclHttpClient, IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
 import { statusError } from './escl-errors.js';
 import { parseCapabilities, type EsclCapabilities } from './xml/capabilities.js';
 import { MAX_ESCL_XML_BYTES } from './xml/safe-xml.js';
@@ -66,7 +66,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export class EsclClient {
   constructor(
-    private readonly http: IppUsbClient,
+    private readonly http: EsclHttpClient,
     private readonly retry: EsclRetryPolicy = DEFAULT_RETRY,
     /** Hosts a job `Location` may name (see {@link jobPath}); a network transport passes the scanner's. */
     private readonly locationHosts: readonly string[] = LOCAL_HOSTS,

@@ -2,7 +2,7 @@ import { WiaError, type ItemReader } from '@openwia/core';
 import type { EsclClient } from './escl-client.js';
 import { sleep } from './escl-client.js';
 import type { HttpExchange } from './ipp-usb/http-exchange.js';
-import type { IppUsbClient } from './ipp-usb/ipp-usb-client.js';
+import type { EsclHttpClient } from './ipp-usb/ipp-usb-client.js';
 import type { EsclScanSettings } from './xml/scan-settings.js';
 import type { EsclJobInfo } from './xml/status.js';
 
@@ -38,7 +38,7 @@ export class EsclScanJob {
 
   constructor(
     private readonly escl: EsclClient,
-    private readonly http: IppUsbClient,
+    private readonly http: EsclHttpClient,
     private readonly settings: EsclScanSettings,
   ) {}
 
