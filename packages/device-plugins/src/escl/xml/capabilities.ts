@@ -81,7 +81,8 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
     resolutions: [],
     otherColorModes: [],
     nonSquareResolutions: [],
-    intents: texts(child(node, 'SupportedIntents'), 'Intent'),
+    // HP writes <Intent>, Kyocera <SupportedIntent>.
+    intents: [...texts(child(node, 'SupportedIntents'), 'Intent'), ...texts(child(node, 'SupportedIntents'), 'SupportedIntent')],
   };
   if (caps.minWidth > caps.maxWidth || caps.minHeight > caps.maxHeight) throw new EsclXmlError(`${source} has a minimum size above its maximum`);
   const modes = new Set<string>();

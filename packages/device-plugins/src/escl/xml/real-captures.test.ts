@@ -61,6 +61,16 @@ describe('eSCL codec against real device captures (test-fixtures/escl, provenanc
     expect(caps.platen!.otherColorModes).to.deep.equal(['Grayscale16', 'RGB48']);
   });
 
+  it('Kyocera ECOSYS M5526cdw (a fragment at the source): its SupportedIntent spelling is read', () => {
+    const fragment = read('kyocera-ecosys-m5526cdw-capabilities.fragment.xml');
+    const intents = fragment.slice(fragment.indexOf('<scan:SupportedIntents>'), fragment.indexOf('</scan:SupportedIntents>') + '</scan:SupportedIntents>'.length);
+    const hp = read('hp-eSCL_ScannerCapabilities_Simplex.xml');
+    // The HP platen with its intents replaced by Kyocera's block, verbatim.
+    const mixed = hp.replace(/<scan:SupportedIntents>[\s\S]*?<\/scan:SupportedIntents>/, intents);
+    expect(parseCapabilities(mixed).platen!.intents).to.deep.equal(['Document', 'TextAndGraphic', 'Photo', 'Preview']);
+    expect(parseCapabilities(hp).platen!.intents.length).to.be.greaterThan(0);
+  });
+
   it('statuses: HP job histories with numeric and UUID ids, and a paste without namespace declarations', () => {
     const completed = parseStatus(read('hp-eSCL_ScannerStatus_completed.xml'));
     expect(completed.jobs.map((j) => [j.uri, j.state, j.imagesCompleted])).to.deep.equal([['/eSCL/ScanJobs/2', 'Completed', 2], ['/eSCL/ScanJobs/1', 'Completed', 2]]);
