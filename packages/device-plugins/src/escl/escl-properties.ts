@@ -49,12 +49,26 @@ const FORMATS: ReadonlyArray<{ mime: string; guid: string; extension: string }> 
   { mime: 'application/pdf', guid: WiaImgFmt_PDFA, extension: 'pdf' },
 ];
 
-/** eSCL color mode ↔ WIA data type and depth. */
+/** eSCL color mode ↔ WIA data type and depth (the first of a data type is its default depth). */
 const COLOR_MODES: ReadonlyArray<{ mode: EsclColorMode; dataType: number; depth: number }> = [
   { mode: 'BlackAndWhite1', dataType: WIA_DATA_THRESHOLD, depth: 1 },
   { mode: 'Grayscale8', dataType: WIA_DATA_GRAYSCALE, depth: 8 },
+  { mode: 'Grayscale16', dataType: WIA_DATA_GRAYSCALE, depth: 16 },
   { mode: 'RGB24', dataType: WIA_DATA_COLOR, depth: 24 },
+  { mode: 'RGB48', dataType: WIA_DATA_COLOR, depth: 48 },
 ];
+
+/** The depths the scanner offers for `dataType`, default first. */
+function depthsOf(modes: ReadonlyArray<{ dataType: number; depth: number }>, dataType: number): number[] {
+  return modes.filter((m) => m.dataType === dataType).map((m) => m.depth);
+}
+
+/** (Re)defines WIA_IPA_DEPTH: read-write, listing the depths of the current data type. */
+function defineDepth(p: WiaPropertyStorage, caps: EsclInputCaps, dataType: number, depth?: number): void {
+  const depths = depthsOf(COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode)), dataType);
+  const value = depth !== undefined && depths.includes(depth) ? depth : depths[0]!;
+  p.define({ id: WIA_IPA_DEPTH, name: 'WIA_IPA_DEPTH', access: WIA_PROP_RW, value, valid: { kind: 'list', nominal: depths[0]!, values: depths } });
+}
 
 /** eSCL regions are in 1/300 inch. */
 const ESCL_UNITS_PER_INCH = 300;
@@ -77,8 +91,9 @@ export function defineSourceProperties(p: WiaPropertyStorage, context: EsclSourc
 
   const modes = COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode));
   const mode = modes.find((m) => m.mode === 'RGB24') ?? modes[0]!;
-  p.define({ id: WIA_IPA_DATATYPE, name: 'WIA_IPA_DATATYPE', access: WIA_PROP_RW, value: mode.dataType, valid: { kind: 'list', nominal: mode.dataType, values: modes.map((m) => m.dataType) } });
-  p.define({ id: WIA_IPA_DEPTH, name: 'WIA_IPA_DEPTH', access: WIA_PROP_READ, value: mode.depth });
+  const dataTypes = [...new Set(modes.map((m) => m.dataType))];
+  p.define({ id: WIA_IPA_DATATYPE, name: 'WIA_IPA_DATATYPE', access: WIA_PROP_RW, value: mode.dataType, valid: { kind: 'list', nominal: mode.dataType, values: dataTypes } });
+  defineDepth(p, caps, mode.dataType, mode.depth);
 
   const formats = FORMATS.filter((f) => caps.documentFormats.includes(f.mime));
   if (formats.length === 0) throw new WiaError(E_INVALIDARG, `the scanner offers no format this driver knows (${caps.documentFormats.join(', ')})`);
@@ -129,8 +144,15 @@ export function validateSourceProperties(p: WiaPropertyStorage, context: EsclSou
     if (changed.includes(WIA_IPS_YRES) && !changed.includes(WIA_IPS_XRES)) p.setByDriver(WIA_IPS_XRES, Number(p.value(WIA_IPS_YRES)));
     else p.setByDriver(WIA_IPS_YRES, xRes);
   }
-  const mode = COLOR_MODES.find((m) => m.dataType === Number(p.value(WIA_IPA_DATATYPE)));
-  if (mode) p.setByDriver(WIA_IPA_DEPTH, mode.depth);
+  // A new data type brings its own depths (default first); a depth asked for with it is kept when offered.
+  if (changed.includes(WIA_IPA_DATATYPE) || changed.includes(WIA_IPA_DEPTH)) {
+    const dataType = Number(p.value(WIA_IPA_DATATYPE));
+    const asked = changed.includes(WIA_IPA_DEPTH) ? Number(p.value(WIA_IPA_DEPTH)) : undefined;
+    if (asked !== undefined && !depthsOf(COLOR_MODES.filter((m) => context.caps.colorModes.includes(m.mode)), dataType).includes(asked)) {
+      throw new WiaError(E_INVALIDARG, `the scanner offers no ${asked}-bit mode for data type ${dataType}`);
+    }
+    defineDepth(p, context.caps, dataType, asked);
+  }
   const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT));
   if (format) p.setByDriver(WIA_IPA_FILENAME_EXTENSION, format.extension);
   if (changed.includes(WIA_IPS_XRES) || changed.includes(WIA_IPS_YRES)) defineRegion(p, context.caps, Number(p.value(WIA_IPS_XRES)));
@@ -142,7 +164,9 @@ export function validateSourceProperties(p: WiaPropertyStorage, context: EsclSou
 export function scanSettingsOf(p: WiaPropertyStorage, context: EsclSourceContext): EsclScanSettings {
   const dpi = Number(p.value(WIA_IPS_XRES));
   const toUnits = (pixels: number): number => Math.round((pixels * ESCL_UNITS_PER_INCH) / dpi);
-  const mode = COLOR_MODES.find((m) => m.dataType === Number(p.value(WIA_IPA_DATATYPE))) ?? COLOR_MODES[2]!;
+  const dataType = Number(p.value(WIA_IPA_DATATYPE));
+  const depth = Number(p.value(WIA_IPA_DEPTH));
+  const mode = COLOR_MODES.find((m) => m.dataType === dataType && m.depth === depth) ?? COLOR_MODES.find((m) => m.dataType === dataType) ?? COLOR_MODES[3]!;
   const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT)) ?? FORMATS[0]!;
   const duplex = context.source === 'Feeder' && (Number(p.value(WIA_IPS_DOCUMENT_HANDLING_SELECT)) & DUPLEX) !== 0;
   return {

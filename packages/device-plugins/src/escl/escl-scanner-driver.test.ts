@@ -95,6 +95,23 @@ describe('eSCL plugin: session, items and properties', () => {
     }
   });
 
+  it('offers the 16-bit modes a scanner lists (as AirSane does) through WIA_IPA_DEPTH, and asks for them', async () => {
+    const { device, scanner } = await openScanner({ colorModes: ['Grayscale8', 'Grayscale16', 'RGB24', 'RGB48'] });
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPA_DEPTH).valid).to.deep.equal({ kind: 'list', nominal: 24, values: [24, 48] });
+    await device.writeProperties(flatbed, new Map([[WIA_IPA_DEPTH, 48], [WIA_IPS_XRES, 75]]));
+    expect((await device.acquire(flatbed)).outcome).to.equal('completed');
+    expect(scanner.control.jobs[0]!.settings.colorMode).to.equal('RGB48');
+    await device.writeProperties(flatbed, new Map([[WIA_IPA_DATATYPE, WIA_DATA_GRAYSCALE]]));
+    expect(flatbed.properties.value(WIA_IPA_DEPTH), 'a new data type starts at its default depth').to.equal(8);
+    await device.writeProperties(flatbed, new Map([[WIA_IPA_DEPTH, 16]]));
+    expect((await device.acquire(flatbed)).outcome).to.equal('completed');
+    expect(scanner.control.jobs[1]!.settings.colorMode).to.equal('Grayscale16');
+    const error = await device.writeProperties(flatbed, new Map([[WIA_IPA_DEPTH, 48]])).catch((err: unknown) => err);
+    expect((error as WiaError).hresult).to.equal(E_INVALIDARG);
+    await device.close();
+  });
+
   it('refuses a value outside the scanner capabilities', async () => {
     const { device } = await openScanner();
     const error = await device.writeProperties(device.item('Root\\Flatbed'), new Map([[WIA_IPS_XRES, 1200]])).catch((err: unknown) => err);

@@ -114,7 +114,8 @@ export class EsclServer {
     }
     const wantsFeeder = settings.inputSource === 'Feeder';
     if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
-    if (!this.config.caps.resolutions.includes(settings.xResolution) || !this.config.caps.formats.includes(settings.format)) return this.empty(res, 409);
+    const caps = this.config.caps;
+    if (!caps.resolutions.includes(settings.xResolution) || !caps.formats.includes(settings.format) || !caps.colorModes.includes(settings.colorMode)) return this.empty(res, 409);
     if (this.control.takeBusy()) return this.busy(res);
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
@@ -208,7 +209,7 @@ export class EsclServer {
       offsetYPx: px(settings.yOffset, settings.yResolution),
       sheetWidthPx: px(this.config.caps.maxWidth, settings.xResolution),
       sheetHeightPx: px(this.config.caps.maxHeight, settings.yResolution),
-      colorMode: settings.colorMode === 'Grayscale8' || settings.colorMode === 'BlackAndWhite1' ? settings.colorMode : 'RGB24',
+      colorMode: settings.colorMode === 'BlackAndWhite1' ? 'BlackAndWhite1' : settings.colorMode.startsWith('Grayscale') ? 'Grayscale8' : 'RGB24',
       format: settings.format as VirtualPageFormat,
       quality: this.config.jpegQuality,
       dpi: settings.xResolution,

@@ -21,7 +21,8 @@ export interface VirtualScannerOptions {
   resolutions?: number[];
   /** Offered formats (default JPEG and PDF, what real scanners offer; PNG on request). */
   formats?: VirtualPageFormat[];
-  colorModes?: Array<'BlackAndWhite1' | 'Grayscale8' | 'RGB24'>;
+  /** Offered color modes (default the three 8-bit ones); 16-bit modes are drawn with 8-bit content. */
+  colorModes?: Array<'BlackAndWhite1' | 'Grayscale8' | 'Grayscale16' | 'RGB24' | 'RGB48'>;
   /** Ended jobs kept in `ScannerStatus`, oldest dropped first (default 64). */
   jobHistory?: number;
   /** Bytes per chunk of a page's response (default 16 KiB). */

@@ -57,8 +57,8 @@ describe('eSCL codec against real device captures (test-fixtures/escl, provenanc
       </scan:SettingProfile></scan:SettingProfiles></scan:PlatenInputCaps></scan:Platen></scan:ScannerCapabilities>`;
     const caps = parseCapabilities(whole);
     expect([caps.platen!.minWidth, caps.platen!.minHeight, caps.platen!.maxWidth]).to.deep.equal([0, 0, 2539]);
-    expect(caps.platen!.colorModes).to.deep.equal(['Grayscale8', 'RGB24']);
-    expect(caps.platen!.otherColorModes).to.deep.equal(['Grayscale16', 'RGB48']);
+    expect(caps.platen!.colorModes).to.deep.equal(['Grayscale8', 'Grayscale16', 'RGB24', 'RGB48']);
+    expect(caps.platen!.otherColorModes).to.deep.equal([]);
   });
 
   it('Kyocera ECOSYS M5526cdw (a fragment at the source): its SupportedIntent spelling is read', () => {
