@@ -112,6 +112,21 @@ describe('eSCL plugin: session, items and properties', () => {
     await device.close();
   });
 
+  it('offers the non-square resolutions a scanner lists (Kyocera/UTAX: 200×100, 200×400) as X/Y pairs', async () => {
+    const { device, scanner } = await openScanner({ resolutions: [100, 200], nonSquareResolutions: [[200, 100], [200, 400]] });
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPS_YRES).valid).to.deep.include({ values: [100, 200, 400] });
+    await device.writeProperties(flatbed, new Map([[WIA_IPS_YRES, 400]]));
+    expect(flatbed.properties.value(WIA_IPS_XRES), 'X follows to the listed partner').to.equal(200);
+    expect((await device.acquire(flatbed)).outcome).to.equal('completed');
+    expect(scanner.control.jobs[0]!.settings).to.include({ xResolution: 200, yResolution: 400 });
+    await device.writeProperties(flatbed, new Map([[WIA_IPS_XRES, 100]]));
+    expect(flatbed.properties.value(WIA_IPS_YRES), 'back to a square pair').to.equal(100);
+    const error = await device.writeProperties(flatbed, new Map([[WIA_IPS_XRES, 100], [WIA_IPS_YRES, 400]])).catch((err: unknown) => err);
+    expect((error as WiaError).hresult).to.equal(E_INVALIDARG);
+    await device.close();
+  });
+
   it('refuses a value outside the scanner capabilities', async () => {
     const { device } = await openScanner();
     const error = await device.writeProperties(device.item('Root\\Flatbed'), new Map([[WIA_IPS_XRES, 1200]])).catch((err: unknown) => err);

@@ -115,7 +115,8 @@ export class EsclServer {
     const wantsFeeder = settings.inputSource === 'Feeder';
     if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
     const caps = this.config.caps;
-    if (!caps.resolutions.includes(settings.xResolution) || !caps.formats.includes(settings.format) || !caps.colorModes.includes(settings.colorMode)) return this.empty(res, 409);
+    const listed = settings.xResolution === settings.yResolution ? caps.resolutions.includes(settings.xResolution) : (caps.nonSquareResolutions ?? []).some(([x, y]) => x === settings.xResolution && y === settings.yResolution);
+    if (!listed || !caps.formats.includes(settings.format) || !caps.colorModes.includes(settings.colorMode)) return this.empty(res, 409);
     if (this.control.takeBusy()) return this.busy(res);
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);

@@ -21,6 +21,8 @@ export interface VirtualInputCaps {
   maxWidth: number;
   maxHeight: number;
   resolutions: number[];
+  /** X×Y resolutions listed beside the square ones (Kyocera/UTAX list 200×100, 200×400). */
+  nonSquareResolutions?: Array<[number, number]>;
   colorModes: string[];
   formats: string[];
 }
@@ -32,8 +34,8 @@ const INTENTS = ['Document', 'TextAndGraphic', 'Photo', 'Preview'];
 function inputCaps(tag: string, caps: VirtualInputCaps): string {
   const modes = caps.colorModes.map((m) => `<scan:ColorMode>${xmlText(m)}</scan:ColorMode>`).join('');
   const formats = caps.formats.map((f) => `<pwg:DocumentFormat>${xmlText(f)}</pwg:DocumentFormat>`).join('') + caps.formats.map((f) => `<scan:DocumentFormatExt>${xmlText(f)}</scan:DocumentFormatExt>`).join('');
-  const resolutions = caps.resolutions
-    .map((r) => `<scan:DiscreteResolution><scan:XResolution>${r}</scan:XResolution><scan:YResolution>${r}</scan:YResolution></scan:DiscreteResolution>`)
+  const resolutions = [...caps.resolutions.map((r): [number, number] => [r, r]), ...(caps.nonSquareResolutions ?? [])]
+    .map(([x, y]) => `<scan:DiscreteResolution><scan:XResolution>${x}</scan:XResolution><scan:YResolution>${y}</scan:YResolution></scan:DiscreteResolution>`)
     .join('');
   const best = Math.max(...caps.resolutions);
   const feeder = tag.startsWith('Adf') ? `<scan:MinPageWidth>16</scan:MinPageWidth><scan:MinPageHeight>16</scan:MinPageHeight>` : '';
