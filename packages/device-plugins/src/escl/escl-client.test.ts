@@ -1,6 +1,10 @@
 import { expect } from 'chai';
+import { Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
-import { LOCAL_HOSTS, jobPath } from './escl-client.js';
+import { createVirtualScanner } from '@openwia/testkit';
+import { DEFAULT_RETRY, EsclClient, LOCAL_HOSTS, jobPath } from './escl-client.js';
+import { HttpAgentClient } from './ipp-usb/ipp-usb-client.js';
 import { openScanner } from './escl-test-support.js';
 
 function refusal(location: string): WiaError {
@@ -58,6 +62,32 @@ describe('eSCL job Location', () => {
       expect(fixture.scanner.control.state, 'the orphaned jobs were deleted').to.equal('Idle');
     } finally {
       await fixture.device.close();
+    }
+  });
+});
+
+describe('eSCL client HTTP seam', () => {
+  it('runs on any http.Agent: the same client scans from the virtual scanner served on loopback TCP', async () => {
+    const scanner = createVirtualScanner({ maxWidth: 300, maxHeight: 400, resolutions: [75], feederSheets: 1 });
+    await new Promise<void>((resolve) => scanner.server.server.listen(0, '127.0.0.1', resolve));
+    const { port } = scanner.server.server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    const http = new HttpAgentClient(agent, { host: '127.0.0.1', port });
+    const escl = new EsclClient(http, DEFAULT_RETRY);
+    const signal = new AbortController().signal;
+    try {
+      expect((await escl.capabilities(signal)).makeAndModel).to.equal('OpenWIA Virtual Scanner');
+      const settings = { inputSource: 'Platen', duplex: false, colorMode: 'RGB24', resolution: 75, documentFormat: 'image/jpeg', region: { x: 0, y: 0, width: 300, height: 400 } } as const;
+      const job = await escl.createJob(settings, signal);
+      expect(job).to.equal('/eSCL/ScanJobs/1');
+      const page = await escl.nextDocument(job, signal);
+      const bytes = await page!.readAll(10 * 1024 * 1024, signal);
+      expect(bytes.subarray(0, 2).toString('hex')).to.equal('ffd8');
+      expect(await escl.nextDocument(job, signal)).to.equal(undefined);
+      expect(scanner.control.jobs[0]!.state).to.equal('Completed');
+    } finally {
+      http.close();
+      await new Promise((resolve) => scanner.server.server.close(resolve));
     }
   });
 });

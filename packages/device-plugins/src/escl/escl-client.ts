@@ -19,6 +19,23 @@ export interface EsclRetryPolicy {
   maxDelayMs: number;
   /** Attempts in all before `WIA_ERROR_BUSY`. */
   attempts: number;
+  /** Longest wait a device's `Retry-After` may ask for (ms; default 30 s): a lying header must not park a transfer. */
+  maxRetryAfterMs?: number;
+  /** Told of every wait before a retry (for logs and tests). */
+  onRetry?: (attempt: number, delayMs: number, retryAfter: string | undefined) => void;
+}
+
+/**
+ * The wait a `Retry-After` header asks for (delta-seconds or an HTTP date), capped at `maxMs`;
+ * `undefined` when there is none or it cannot be read.
+ */
+export function retryAfterMs(header: string | string[] | undefined, maxMs: number, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  const ms = /^\d{1,9}$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(0, ms), maxMs);
 }
 
 /** Default retry policy: 50 ms doubling to 1 s, 12 attempts (about 8 s). */
@@ -113,7 +130,8 @@ export class EsclClient {
     let delay = this.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       const exchange = this.http.send(request);
-      const status = (await exchange.head(signal)).statusCode ?? 0;
+      const head = await exchange.head(signal);
+      const status = head.statusCode ?? 0;
       if (status !== 503 || attempt >= this.retry.attempts) {
         if (status === 503 && options.busyIsFinal) {
           await exchange.readAll(64 * 1024, signal);
@@ -122,7 +140,11 @@ export class EsclClient {
         return { exchange, status };
       }
       await exchange.readAll(64 * 1024, signal);
-      await sleep(delay, signal);
+      // The device's own Retry-After beats the backoff (a scanner warming up says how long it needs).
+      const asked = retryAfterMs(head.headers['retry-after'], this.retry.maxRetryAfterMs ?? 30_000);
+      const wait = asked ?? delay;
+      this.retry.onRetry?.(attempt, wait, head.headers['retry-after']);
+      await sleep(wait, signal);
       delay = Math.min(delay * 2, this.retry.maxDelayMs);
     }
   }

@@ -12,9 +12,10 @@ import {
   WIA_STATUS_SKIP_ITEM,
   WIA_TRANSFER_ACQUIRE_CHILDREN,
   WIA_TRANSFER_MSG_NEW_PAGE,
+  WiaDevice,
   WiaError,
-  type WiaDevice,
 } from '@openwia/core';
+import { DEFAULT_RETRY, retryAfterMs } from './escl-client.js';
 import { openScanner, recordingApp, type ScannerFixture } from './escl-test-support.js';
 
 const FEEDER = 'Root\\Feeder';
@@ -172,6 +173,22 @@ describe('eSCL feeder transfers', () => {
     fixture.scanner.control.answerBusy(3);
     expect(await fixture.device.createTransfer(FEEDER).Download(WIA_TRANSFER_ACQUIRE_CHILDREN, recordingApp().app)).to.equal(S_OK);
     expect(statuses.filter((s) => s === 503)).to.have.length(3);
+  });
+
+  it('waits as long as a 503\'s Retry-After asks (capped), instead of its own backoff', async () => {
+    fixture = await openScanner({ feederSheets: 1 });
+    const waits: Array<[number, string | undefined]> = [];
+    fixture.driver.retryPolicy = { ...DEFAULT_RETRY, maxRetryAfterMs: 1500, onRetry: (_attempt, ms, header) => void waits.push([ms, header]) };
+    await fixture.device.close();
+    fixture = { ...fixture, device: await WiaDevice.open(fixture.driver, { deviceId: 'sim:escl' }) };
+    fixture.scanner.control.answerBusy(1, 1);
+    expect(await fixture.device.createTransfer(FEEDER).Download(WIA_TRANSFER_ACQUIRE_CHILDREN, recordingApp().app)).to.equal(S_OK);
+    fixture.scanner.control.loadFeeder(1);
+    fixture.scanner.control.answerBusy(1, 3600);
+    expect(await fixture.device.createTransfer(FEEDER).Download(WIA_TRANSFER_ACQUIRE_CHILDREN, recordingApp().app)).to.equal(S_OK);
+    expect(waits).to.deep.equal([[1000, '1'], [1500, '3600']]);
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:10 GMT', 30_000, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).to.equal(10_000);
+    expect(retryAfterMs('soon', 30_000)).to.equal(undefined);
   });
 
   it('unplugging mid-page fails the transfer with WIA_ERROR_OFFLINE and hangs nothing', async () => {

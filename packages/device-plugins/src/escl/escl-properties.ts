@@ -49,12 +49,26 @@ const FORMATS: ReadonlyArray<{ mime: string; guid: string; extension: string }> 
   { mime: 'application/pdf', guid: WiaImgFmt_PDFA, extension: 'pdf' },
 ];
 
-/** eSCL color mode ↔ WIA data type and depth. */
+/** eSCL color mode ↔ WIA data type and depth (the first of a data type is its default depth). */
 const COLOR_MODES: ReadonlyArray<{ mode: EsclColorMode; dataType: number; depth: number }> = [
   { mode: 'BlackAndWhite1', dataType: WIA_DATA_THRESHOLD, depth: 1 },
   { mode: 'Grayscale8', dataType: WIA_DATA_GRAYSCALE, depth: 8 },
+  { mode: 'Grayscale16', dataType: WIA_DATA_GRAYSCALE, depth: 16 },
   { mode: 'RGB24', dataType: WIA_DATA_COLOR, depth: 24 },
+  { mode: 'RGB48', dataType: WIA_DATA_COLOR, depth: 48 },
 ];
+
+/** The depths the scanner offers for `dataType`, default first. */
+function depthsOf(modes: ReadonlyArray<{ dataType: number; depth: number }>, dataType: number): number[] {
+  return modes.filter((m) => m.dataType === dataType).map((m) => m.depth);
+}
+
+/** (Re)defines WIA_IPA_DEPTH: read-write, listing the depths of the current data type. */
+function defineDepth(p: WiaPropertyStorage, caps: EsclInputCaps, dataType: number, depth?: number): void {
+  const depths = depthsOf(COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode)), dataType);
+  const value = depth !== undefined && depths.includes(depth) ? depth : depths[0]!;
+  p.define({ id: WIA_IPA_DEPTH, name: 'WIA_IPA_DEPTH', access: WIA_PROP_RW, value, valid: { kind: 'list', nominal: depths[0]!, values: depths } });
+}
 
 /** eSCL regions are in 1/300 inch. */
 const ESCL_UNITS_PER_INCH = 300;
@@ -71,14 +85,16 @@ function toPixels(units: number, dpi: number): number {
 export function defineSourceProperties(p: WiaPropertyStorage, context: EsclSourceContext): void {
   const { caps } = context;
   const resolution = pick(caps.resolutions, 300);
-  const resolutions = { kind: 'list', nominal: resolution, values: caps.resolutions } as const;
-  p.define({ id: WIA_IPS_XRES, name: 'WIA_IPS_XRES', access: WIA_PROP_RW, value: resolution, valid: resolutions });
-  p.define({ id: WIA_IPS_YRES, name: 'WIA_IPS_YRES', access: WIA_PROP_RW, value: resolution, valid: resolutions });
+  const pairs = resolutionPairs(caps);
+  const list = (values: number[]): { kind: 'list'; nominal: number; values: number[] } => ({ kind: 'list', nominal: resolution, values: [...new Set(values)].sort((a, b) => a - b) });
+  p.define({ id: WIA_IPS_XRES, name: 'WIA_IPS_XRES', access: WIA_PROP_RW, value: resolution, valid: list(pairs.map((r) => r.x)) });
+  p.define({ id: WIA_IPS_YRES, name: 'WIA_IPS_YRES', access: WIA_PROP_RW, value: resolution, valid: list(pairs.map((r) => r.y)) });
 
   const modes = COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode));
   const mode = modes.find((m) => m.mode === 'RGB24') ?? modes[0]!;
-  p.define({ id: WIA_IPA_DATATYPE, name: 'WIA_IPA_DATATYPE', access: WIA_PROP_RW, value: mode.dataType, valid: { kind: 'list', nominal: mode.dataType, values: modes.map((m) => m.dataType) } });
-  p.define({ id: WIA_IPA_DEPTH, name: 'WIA_IPA_DEPTH', access: WIA_PROP_READ, value: mode.depth });
+  const dataTypes = [...new Set(modes.map((m) => m.dataType))];
+  p.define({ id: WIA_IPA_DATATYPE, name: 'WIA_IPA_DATATYPE', access: WIA_PROP_RW, value: mode.dataType, valid: { kind: 'list', nominal: mode.dataType, values: dataTypes } });
+  defineDepth(p, caps, mode.dataType, mode.depth);
 
   const formats = FORMATS.filter((f) => caps.documentFormats.includes(f.mime));
   if (formats.length === 0) throw new WiaError(E_INVALIDARG, `the scanner offers no format this driver knows (${caps.documentFormats.join(', ')})`);
@@ -87,7 +103,7 @@ export function defineSourceProperties(p: WiaPropertyStorage, context: EsclSourc
   p.define({ id: WIA_IPA_PREFERRED_FORMAT, name: 'WIA_IPA_PREFERRED_FORMAT', access: WIA_PROP_READ, value: format.guid });
   p.define({ id: WIA_IPA_FILENAME_EXTENSION, name: 'WIA_IPA_FILENAME_EXTENSION', access: WIA_PROP_READ, value: format.extension });
   p.define({ id: WIA_IPA_TYMED, name: 'WIA_IPA_TYMED', access: WIA_PROP_READ, value: TYMED_FILE });
-  defineRegion(p, caps, resolution);
+  defineRegion(p, caps, resolution, resolution);
 
   if (context.source === 'Feeder') {
     const bits = FEEDER | (context.duplexCaps ? DUPLEX : 0);
@@ -98,12 +114,37 @@ export function defineSourceProperties(p: WiaPropertyStorage, context: EsclSourc
   }
 }
 
-/** (Re)defines position and extent in pixels at `dpi`, keeping the current values where they still fit. */
-function defineRegion(p: WiaPropertyStorage, caps: EsclInputCaps, dpi: number): void {
-  const maxX = toPixels(caps.maxWidth, dpi);
-  const maxY = toPixels(caps.maxHeight, dpi);
-  const minX = Math.max(1, toPixels(caps.minWidth, dpi));
-  const minY = Math.max(1, toPixels(caps.minHeight, dpi));
+/** Every X×Y resolution the scanner lists: the square ones and the others (Kyocera/UTAX list 200×100, 200×400). */
+function resolutionPairs(caps: EsclInputCaps): Array<{ x: number; y: number }> {
+  return [...caps.resolutions.map((r) => ({ x: r, y: r })), ...caps.nonSquareResolutions];
+}
+
+/**
+ * Keeps X and Y resolution a pair the scanner lists: the one the app changed
+ * stays, the other follows (square when the scanner has it, else the first
+ * listed partner). Throws `E_INVALIDARG` for a pair set together that is not listed.
+ */
+function pairResolutions(p: WiaPropertyStorage, caps: EsclInputCaps, changed: readonly number[]): void {
+  const x = Number(p.value(WIA_IPS_XRES));
+  const y = Number(p.value(WIA_IPS_YRES));
+  const pairs = resolutionPairs(caps);
+  if (pairs.some((r) => r.x === x && r.y === y)) return;
+  if (changed.includes(WIA_IPS_XRES) && changed.includes(WIA_IPS_YRES)) throw new WiaError(E_INVALIDARG, `the scanner offers no ${x}×${y} dpi resolution`);
+  if (changed.includes(WIA_IPS_YRES)) {
+    const partner = pairs.find((r) => r.y === y && r.x === y) ?? pairs.find((r) => r.y === y)!;
+    p.setByDriver(WIA_IPS_XRES, partner.x);
+  } else {
+    const partner = pairs.find((r) => r.x === x && r.y === x) ?? pairs.find((r) => r.x === x)!;
+    p.setByDriver(WIA_IPS_YRES, partner.y);
+  }
+}
+
+/** (Re)defines position and extent in pixels at `xDpi` × `yDpi`, keeping the current values where they still fit. */
+function defineRegion(p: WiaPropertyStorage, caps: EsclInputCaps, xDpi: number, yDpi: number): void {
+  const maxX = toPixels(caps.maxWidth, xDpi);
+  const maxY = toPixels(caps.maxHeight, yDpi);
+  const minX = Math.max(1, toPixels(caps.minWidth, xDpi));
+  const minY = Math.max(1, toPixels(caps.minHeight, yDpi));
   const keep = (id: number, fallback: number, min: number, max: number): number => {
     const current = p.has(id) ? Number(p.value(id)) : fallback;
     return Math.min(Math.max(current, min), max);
@@ -124,38 +165,45 @@ function defineRegion(p: WiaPropertyStorage, caps: EsclInputCaps, dpi: number): 
  * resolution). Throws `E_INVALIDARG` when they cannot go together.
  */
 export function validateSourceProperties(p: WiaPropertyStorage, context: EsclSourceContext, changed: readonly number[]): void {
-  const xRes = Number(p.value(WIA_IPS_XRES));
-  if (Number(p.value(WIA_IPS_YRES)) !== xRes) {
-    if (changed.includes(WIA_IPS_YRES) && !changed.includes(WIA_IPS_XRES)) p.setByDriver(WIA_IPS_XRES, Number(p.value(WIA_IPS_YRES)));
-    else p.setByDriver(WIA_IPS_YRES, xRes);
+  pairResolutions(p, context.caps, changed);
+  // A new data type brings its own depths (default first); a depth asked for with it is kept when offered.
+  if (changed.includes(WIA_IPA_DATATYPE) || changed.includes(WIA_IPA_DEPTH)) {
+    const dataType = Number(p.value(WIA_IPA_DATATYPE));
+    const asked = changed.includes(WIA_IPA_DEPTH) ? Number(p.value(WIA_IPA_DEPTH)) : undefined;
+    if (asked !== undefined && !depthsOf(COLOR_MODES.filter((m) => context.caps.colorModes.includes(m.mode)), dataType).includes(asked)) {
+      throw new WiaError(E_INVALIDARG, `the scanner offers no ${asked}-bit mode for data type ${dataType}`);
+    }
+    defineDepth(p, context.caps, dataType, asked);
   }
-  const mode = COLOR_MODES.find((m) => m.dataType === Number(p.value(WIA_IPA_DATATYPE)));
-  if (mode) p.setByDriver(WIA_IPA_DEPTH, mode.depth);
   const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT));
   if (format) p.setByDriver(WIA_IPA_FILENAME_EXTENSION, format.extension);
-  if (changed.includes(WIA_IPS_XRES) || changed.includes(WIA_IPS_YRES)) defineRegion(p, context.caps, Number(p.value(WIA_IPS_XRES)));
+  if (changed.includes(WIA_IPS_XRES) || changed.includes(WIA_IPS_YRES)) defineRegion(p, context.caps, Number(p.value(WIA_IPS_XRES)), Number(p.value(WIA_IPS_YRES)));
   const select = Number(p.value(WIA_IPS_DOCUMENT_HANDLING_SELECT));
   if (context.source === 'Feeder' && (select & DUPLEX) !== 0 && !context.duplexCaps) throw new WiaError(E_INVALIDARG, 'this feeder cannot scan duplex');
 }
 
 /** The eSCL scan settings the item's properties ask for. */
 export function scanSettingsOf(p: WiaPropertyStorage, context: EsclSourceContext): EsclScanSettings {
-  const dpi = Number(p.value(WIA_IPS_XRES));
-  const toUnits = (pixels: number): number => Math.round((pixels * ESCL_UNITS_PER_INCH) / dpi);
-  const mode = COLOR_MODES.find((m) => m.dataType === Number(p.value(WIA_IPA_DATATYPE))) ?? COLOR_MODES[2]!;
+  const xDpi = Number(p.value(WIA_IPS_XRES));
+  const yDpi = Number(p.value(WIA_IPS_YRES));
+  const toUnits = (pixels: number, dpi: number): number => Math.round((pixels * ESCL_UNITS_PER_INCH) / dpi);
+  const dataType = Number(p.value(WIA_IPA_DATATYPE));
+  const depth = Number(p.value(WIA_IPA_DEPTH));
+  const mode = COLOR_MODES.find((m) => m.dataType === dataType && m.depth === depth) ?? COLOR_MODES.find((m) => m.dataType === dataType) ?? COLOR_MODES[3]!;
   const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT)) ?? FORMATS[0]!;
   const duplex = context.source === 'Feeder' && (Number(p.value(WIA_IPS_DOCUMENT_HANDLING_SELECT)) & DUPLEX) !== 0;
   return {
     inputSource: context.source,
     duplex,
     colorMode: mode.mode,
-    resolution: dpi,
+    resolution: xDpi,
+    ...(yDpi !== xDpi ? { yResolution: yDpi } : {}),
     documentFormat: format.mime,
     region: {
-      x: toUnits(Number(p.value(WIA_IPS_XPOS))),
-      y: toUnits(Number(p.value(WIA_IPS_YPOS))),
-      width: Math.min(context.caps.maxWidth, toUnits(Number(p.value(WIA_IPS_XEXTENT)))),
-      height: Math.min(context.caps.maxHeight, toUnits(Number(p.value(WIA_IPS_YEXTENT)))),
+      x: toUnits(Number(p.value(WIA_IPS_XPOS)), xDpi),
+      y: toUnits(Number(p.value(WIA_IPS_YPOS)), yDpi),
+      width: Math.min(context.caps.maxWidth, toUnits(Number(p.value(WIA_IPS_XEXTENT)), xDpi)),
+      height: Math.min(context.caps.maxHeight, toUnits(Number(p.value(WIA_IPS_YEXTENT)), yDpi)),
     },
   };
 }

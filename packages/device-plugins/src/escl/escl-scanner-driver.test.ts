@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import {
   E_INVALIDARG,
   S_OK,
@@ -72,6 +73,58 @@ describe('eSCL plugin: session, items and properties', () => {
     expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
     expect(pdf.toString('latin1')).to.match(/\/Subtype \/Image/).and.match(/\/Filter \/DCTDecode/).and.match(/%%EOF\s*$/);
     expect(scanner.control.jobs[0]!.settings.format).to.equal('application/pdf');
+    await device.close();
+  });
+
+  it('opens a scanner that answers HP ScanJet Pro 4500 fn1\'s real capabilities, and scans a PDF from its feeder', async () => {
+    const capture = readFileSync(new URL('../../test-fixtures/escl/hp-eSCL_ScannerCapabilities_Duplex.xml', import.meta.url), 'utf8');
+    const scanner = createVirtualScanner({ maxWidth: 2550, maxHeight: 4200, resolutions: [75, 100, 150, 200, 240, 300, 400, 600], duplex: true, feederSheets: 1 });
+    scanner.control.bodyOverrides.set('/eSCL/ScannerCapabilities', capture);
+    const driver = new EsclScannerDriver(scanner.device.createTransport());
+    const device = await WiaDevice.open(driver, { deviceId: 'sim:hp4500' });
+    try {
+      expect(driver.capabilities!.makeAndModel).to.equal('HP ScanJet Pro 4500 fn1');
+      expect(device.root.children.map((c) => c.name)).to.deep.equal(['Flatbed', 'Feeder']);
+      const feeder = device.item('Root\\Feeder');
+      await device.writeProperties(feeder, new Map<number, number | string>([[WIA_IPA_FORMAT, WiaImgFmt_PDFA], [WIA_IPS_XRES, 75]]));
+      const result = await device.acquire(feeder);
+      expect(result.outcome).to.equal('completed');
+      expect(result.items[0]!.data!.subarray(0, 5).toString()).to.equal('%PDF-');
+      expect(scanner.control.jobs[0]!.settings).to.include({ inputSource: 'Feeder', format: 'application/pdf', xResolution: 75 });
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('offers the 16-bit modes a scanner lists (as AirSane does) through WIA_IPA_DEPTH, and asks for them', async () => {
+    const { device, scanner } = await openScanner({ colorModes: ['Grayscale8', 'Grayscale16', 'RGB24', 'RGB48'] });
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPA_DEPTH).valid).to.deep.equal({ kind: 'list', nominal: 24, values: [24, 48] });
+    await device.writeProperties(flatbed, new Map([[WIA_IPA_DEPTH, 48], [WIA_IPS_XRES, 75]]));
+    expect((await device.acquire(flatbed)).outcome).to.equal('completed');
+    expect(scanner.control.jobs[0]!.settings.colorMode).to.equal('RGB48');
+    await device.writeProperties(flatbed, new Map([[WIA_IPA_DATATYPE, WIA_DATA_GRAYSCALE]]));
+    expect(flatbed.properties.value(WIA_IPA_DEPTH), 'a new data type starts at its default depth').to.equal(8);
+    await device.writeProperties(flatbed, new Map([[WIA_IPA_DEPTH, 16]]));
+    expect((await device.acquire(flatbed)).outcome).to.equal('completed');
+    expect(scanner.control.jobs[1]!.settings.colorMode).to.equal('Grayscale16');
+    const error = await device.writeProperties(flatbed, new Map([[WIA_IPA_DEPTH, 48]])).catch((err: unknown) => err);
+    expect((error as WiaError).hresult).to.equal(E_INVALIDARG);
+    await device.close();
+  });
+
+  it('offers the non-square resolutions a scanner lists (Kyocera/UTAX: 200×100, 200×400) as X/Y pairs', async () => {
+    const { device, scanner } = await openScanner({ resolutions: [100, 200], nonSquareResolutions: [[200, 100], [200, 400]] });
+    const flatbed = device.item('Root\\Flatbed');
+    expect(flatbed.properties.get(WIA_IPS_YRES).valid).to.deep.include({ values: [100, 200, 400] });
+    await device.writeProperties(flatbed, new Map([[WIA_IPS_YRES, 400]]));
+    expect(flatbed.properties.value(WIA_IPS_XRES), 'X follows to the listed partner').to.equal(200);
+    expect((await device.acquire(flatbed)).outcome).to.equal('completed');
+    expect(scanner.control.jobs[0]!.settings).to.include({ xResolution: 200, yResolution: 400 });
+    await device.writeProperties(flatbed, new Map([[WIA_IPS_XRES, 100]]));
+    expect(flatbed.properties.value(WIA_IPS_YRES), 'back to a square pair').to.equal(100);
+    const error = await device.writeProperties(flatbed, new Map([[WIA_IPS_XRES, 100], [WIA_IPS_YRES, 400]])).catch((err: unknown) => err);
+    expect((error as WiaError).hresult).to.equal(E_INVALIDARG);
     await device.close();
   });
 

@@ -25,7 +25,7 @@ import {
   type UsbTransport,
 } from '@openwia/core';
 import { adfStateError } from './escl-errors.js';
-import { EsclClient } from './escl-client.js';
+import { DEFAULT_RETRY, EsclClient, type EsclRetryPolicy } from './escl-client.js';
 import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
 import { EsclScanJob } from './escl-scan-job.js';
 import { findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
@@ -51,6 +51,8 @@ export class EsclScannerDriver extends AbortableMiniDriver {
   capabilities: EsclCapabilities | undefined;
   /** IPP-USB timing (idle timeout, drain deadline); read when the session opens. */
   ioOptions: IppUsbClientOptions = {};
+  /** How `503` answers are retried; read when the session opens. */
+  retryPolicy: EsclRetryPolicy = DEFAULT_RETRY;
   private http: EsclHttpClient | undefined;
   private escl: EsclClient | undefined;
   private claimed: number[] = [];
@@ -89,7 +91,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
 
   protected async buildItemTree(root: WiaDrvItem, signal: AbortSignal): Promise<void> {
     this.http = await this.openHttp();
-    this.escl = new EsclClient(this.http);
+    this.escl = new EsclClient(this.http, this.retryPolicy);
     const caps = await this.escl.capabilities(signal);
     this.capabilities = caps;
     if (caps.platen) {

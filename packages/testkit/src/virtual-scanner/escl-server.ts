@@ -114,12 +114,16 @@ export class EsclServer {
     }
     const wantsFeeder = settings.inputSource === 'Feeder';
     if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
-    if (!this.config.caps.resolutions.includes(settings.xResolution) || !this.config.caps.formats.includes(settings.format)) return this.empty(res, 409);
-    if (this.control.takeBusy()) return this.empty(res, 503);
+    const caps = this.config.caps;
+    const listed = settings.xResolution === settings.yResolution ? caps.resolutions.includes(settings.xResolution) : (caps.nonSquareResolutions ?? []).some(([x, y]) => x === settings.xResolution && y === settings.yResolution);
+    if (!listed || !caps.formats.includes(settings.format) || !caps.colorModes.includes(settings.colorMode)) return this.empty(res, 409);
+    if (this.control.takeBusy()) return this.busy(res);
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
-    res.writeHead(201, { Location: this.control.locationOverride ?? `http://localhost${job.uri}`, 'Content-Length': 0 });
+    // Absolute, on the host the client addressed (IPP-USB clients say localhost; a TCP client its address).
+    const host = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost';
+    res.writeHead(201, { Location: this.control.locationOverride ?? `http://${host}${job.uri}`, 'Content-Length': 0 });
     res.end();
   }
 
@@ -131,7 +135,7 @@ export class EsclServer {
 
   private async nextDocument(job: VirtualScanJob, res: ServerResponse): Promise<void> {
     if (job.state !== 'Pending' && job.state !== 'Processing') return this.empty(res, 404);
-    if (this.control.takeBusy()) return this.empty(res, 503);
+    if (this.control.takeBusy()) return this.busy(res);
     job.state = 'Processing';
     const outcome = job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
     if (outcome === 'empty') {
@@ -206,7 +210,7 @@ export class EsclServer {
       offsetYPx: px(settings.yOffset, settings.yResolution),
       sheetWidthPx: px(this.config.caps.maxWidth, settings.xResolution),
       sheetHeightPx: px(this.config.caps.maxHeight, settings.yResolution),
-      colorMode: settings.colorMode === 'Grayscale8' || settings.colorMode === 'BlackAndWhite1' ? settings.colorMode : 'RGB24',
+      colorMode: settings.colorMode === 'BlackAndWhite1' ? 'BlackAndWhite1' : settings.colorMode.startsWith('Grayscale') ? 'Grayscale8' : 'RGB24',
       format: settings.format as VirtualPageFormat,
       quality: this.config.jpegQuality,
       dpi: settings.xResolution,
@@ -217,6 +221,12 @@ export class EsclServer {
     const bytes = Buffer.from(body, 'utf8');
     res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': bytes.length });
     res.end(bytes);
+  }
+
+  private busy(res: ServerResponse): void {
+    const retryAfter = this.control.retryAfterSeconds;
+    res.writeHead(503, { 'Content-Length': 0, ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}) });
+    res.end();
   }
 
   private empty(res: ServerResponse, status: number): void {

@@ -18,6 +18,8 @@ export interface VirtualScanJob {
   pagesStarted: number;
   /** `true` once the host sent `DELETE` for it. */
   deleted: boolean;
+  /** `Date.now()` when the job was created (for `scan:Age`). */
+  createdAt: number;
   /** Aborted when the job ends early (DELETE, jam): stops a page in flight. */
   readonly stop: AbortController;
 }
@@ -99,10 +101,14 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     this.coverOpen = open;
   }
 
-  /** The next `count` job creations or page requests answer `503 Service Unavailable`. */
-  answerBusy(count: number): void {
+  /** The next `count` job creations or page requests answer `503 Service Unavailable` (with `Retry-After` when given). */
+  answerBusy(count: number, retryAfterSeconds?: number): void {
     this.busyAnswers = count;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+
+  /** `Retry-After` (seconds) sent with the armed busy answers, when set. */
+  retryAfterSeconds: number | undefined;
 
   /** `pwg:State`: Processing while a job is pending or running. */
   get state(): 'Idle' | 'Processing' {
@@ -118,7 +124,17 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
 
   /** The jobs as `ScannerStatus` lists them. */
   jobStatus(): VirtualJobStatus[] {
-    return this.jobs.map((j) => ({ uri: j.uri, uuid: j.uuid, state: j.state, reason: j.reason, imagesCompleted: j.imagesCompleted }));
+    const now = Date.now();
+    return this.jobs.map((j) => ({
+      uri: j.uri,
+      uuid: j.uuid,
+      state: j.state,
+      reason: j.reason,
+      imagesCompleted: j.imagesCompleted,
+      // A page being sent counts as scanned and waiting (what HP firmware reports); nothing waits once the job ended.
+      imagesToTransfer: j.state === 'Processing' ? Math.max(0, j.pagesStarted - j.imagesCompleted) : 0,
+      age: Math.floor((now - j.createdAt) / 1000),
+    }));
   }
 
   /** @internal Takes one busy answer if any are armed. */
@@ -148,6 +164,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
       imagesCompleted: 0,
       pagesStarted: 0,
       deleted: false,
+      createdAt: Date.now(),
       stop: new AbortController(),
     };
     this.jobs.push(job);

@@ -21,23 +21,35 @@ export interface VirtualInputCaps {
   maxWidth: number;
   maxHeight: number;
   resolutions: number[];
+  /** X×Y resolutions listed beside the square ones (Kyocera/UTAX list 200×100, 200×400). */
+  nonSquareResolutions?: Array<[number, number]>;
   colorModes: string[];
   formats: string[];
 }
 
+/** What real devices list in every profile, beside modes, formats and resolutions (HP captures in device-plugins/test-fixtures/escl). */
+const CONTENT_TYPES = ['Photo', 'Text', 'TextAndPhoto'];
+const INTENTS = ['Document', 'TextAndGraphic', 'Photo', 'Preview'];
+
 function inputCaps(tag: string, caps: VirtualInputCaps): string {
   const modes = caps.colorModes.map((m) => `<scan:ColorMode>${xmlText(m)}</scan:ColorMode>`).join('');
-  const formats = caps.formats.map((f) => `<pwg:DocumentFormat>${xmlText(f)}</pwg:DocumentFormat><scan:DocumentFormatExt>${xmlText(f)}</scan:DocumentFormatExt>`).join('');
-  const resolutions = caps.resolutions
-    .map((r) => `<scan:DiscreteResolution><scan:XResolution>${r}</scan:XResolution><scan:YResolution>${r}</scan:YResolution></scan:DiscreteResolution>`)
+  const formats = caps.formats.map((f) => `<pwg:DocumentFormat>${xmlText(f)}</pwg:DocumentFormat>`).join('') + caps.formats.map((f) => `<scan:DocumentFormatExt>${xmlText(f)}</scan:DocumentFormatExt>`).join('');
+  const resolutions = [...caps.resolutions.map((r): [number, number] => [r, r]), ...(caps.nonSquareResolutions ?? [])]
+    .map(([x, y]) => `<scan:DiscreteResolution><scan:XResolution>${x}</scan:XResolution><scan:YResolution>${y}</scan:YResolution></scan:DiscreteResolution>`)
     .join('');
+  const best = Math.max(...caps.resolutions);
+  const feeder = tag.startsWith('Adf') ? `<scan:MinPageWidth>16</scan:MinPageWidth><scan:MinPageHeight>16</scan:MinPageHeight>` : '';
   return (
     `<scan:${tag}><scan:MinWidth>16</scan:MinWidth><scan:MaxWidth>${caps.maxWidth}</scan:MaxWidth>` +
-    `<scan:MinHeight>16</scan:MinHeight><scan:MaxHeight>${caps.maxHeight}</scan:MaxHeight><scan:MaxScanRegions>1</scan:MaxScanRegions>` +
+    `<scan:MinHeight>16</scan:MinHeight><scan:MaxHeight>${caps.maxHeight}</scan:MaxHeight>${feeder}<scan:MaxScanRegions>1</scan:MaxScanRegions>` +
     `<scan:SettingProfiles><scan:SettingProfile><scan:ColorModes>${modes}</scan:ColorModes>` +
+    `<scan:ContentTypes>${CONTENT_TYPES.map((t) => `<pwg:ContentType>${t}</pwg:ContentType>`).join('')}</scan:ContentTypes>` +
     `<scan:DocumentFormats>${formats}</scan:DocumentFormats>` +
     `<scan:SupportedResolutions><scan:DiscreteResolutions>${resolutions}</scan:DiscreteResolutions></scan:SupportedResolutions>` +
-    `</scan:SettingProfile></scan:SettingProfiles></scan:${tag}>`
+    `<scan:ColorSpaces><scan:ColorSpace>sRGB</scan:ColorSpace></scan:ColorSpaces>` +
+    `</scan:SettingProfile></scan:SettingProfiles>` +
+    `<scan:SupportedIntents>${INTENTS.map((i) => `<scan:Intent>${i}</scan:Intent>`).join('')}</scan:SupportedIntents>` +
+    `<scan:MaxOpticalXResolution>${best}</scan:MaxOpticalXResolution><scan:MaxOpticalYResolution>${best}</scan:MaxOpticalYResolution></scan:${tag}>`
   );
 }
 
@@ -48,9 +60,11 @@ export function capabilitiesXml(model: string, serial: string, caps: VirtualInpu
       `<scan:FeederCapacity>${feeder.capacity}</scan:FeederCapacity><scan:AdfOptions><scan:AdfOption>DetectPaperLoaded</scan:AdfOption>` +
       `${feeder.duplex ? '<scan:AdfOption>Duplex</scan:AdfOption>' : ''}</scan:AdfOptions></scan:Adf>`
     : '';
+  const uuid = `4f70656e-5749-4100-8000-${Buffer.from(serial).toString('hex').slice(0, 12).padEnd(12, '0')}`;
   return (
     `${HEAD}<scan:ScannerCapabilities ${NAMESPACES}><pwg:Version>2.63</pwg:Version>` +
     `<pwg:MakeAndModel>${xmlText(model)}</pwg:MakeAndModel><pwg:SerialNumber>${xmlText(serial)}</pwg:SerialNumber>` +
+    `<scan:UUID>${uuid}</scan:UUID><scan:AdminURI>http://localhost/</scan:AdminURI><scan:IconURI>http://localhost/icon.png</scan:IconURI>` +
     `<scan:Platen>${inputCaps('PlatenInputCaps', caps)}</scan:Platen>${adf}</scan:ScannerCapabilities>`
   );
 }
@@ -62,6 +76,10 @@ export interface VirtualJobStatus {
   state: string;
   reason: string;
   imagesCompleted: number;
+  /** Pages scanned and not yet fetched. */
+  imagesToTransfer: number;
+  /** Seconds since the job was created. */
+  age: number;
 }
 
 /** `GET /eSCL/ScannerStatus`. */
@@ -70,7 +88,8 @@ export function statusXml(state: string, adfState: string | undefined, jobs: rea
     .map(
       (j) =>
         `<scan:JobInfo><pwg:JobUri>${xmlText(j.uri)}</pwg:JobUri><pwg:JobUuid>${xmlText(j.uuid)}</pwg:JobUuid>` +
-        `<pwg:ImagesCompleted>${j.imagesCompleted}</pwg:ImagesCompleted><pwg:JobState>${xmlText(j.state)}</pwg:JobState>` +
+        `<scan:Age>${j.age}</scan:Age><pwg:ImagesCompleted>${j.imagesCompleted}</pwg:ImagesCompleted><pwg:ImagesToTransfer>${j.imagesToTransfer}</pwg:ImagesToTransfer>` +
+        `<pwg:JobState>${xmlText(j.state)}</pwg:JobState>` +
         `<pwg:JobStateReasons><pwg:JobStateReason>${xmlText(j.reason)}</pwg:JobStateReason></pwg:JobStateReasons></scan:JobInfo>`,
     )
     .join('');

@@ -48,6 +48,17 @@ describe('virtual scanner', () => {
     await first;
   });
 
+  it('keeps a bounded job history, dropping the oldest ended jobs first, never a running one', () => {
+    const { control } = createVirtualScanner({ jobHistory: 2 });
+    const settings = parseScanSettings(
+      `<scan:ScanSettings xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm"><pwg:ScanRegions><pwg:ScanRegion><pwg:Width>100</pwg:Width><pwg:Height>100</pwg:Height></pwg:ScanRegion></pwg:ScanRegions><scan:XResolution>75</scan:XResolution><scan:YResolution>75</scan:YResolution></scan:ScanSettings>`,
+    );
+    const running = control.createJob(settings);
+    for (let i = 0; i < 5; i++) control.endJob(control.createJob(settings), 'Completed', 'JobCompletedSuccessfully');
+    expect(control.jobs.map((j) => j.id)).to.deep.equal([running.id, 5, 6]);
+    expect(control.jobStatus()[1]).to.include({ uri: '/eSCL/ScanJobs/5', imagesToTransfer: 0 });
+  });
+
   it('exposes IPP-USB interfaces (7/1/4) with a bulk pair each', () => {
     const { device } = createVirtualScanner({ interfaces: 3 });
     const interfaces = device.descriptor.configurations[0]!.interfaces;

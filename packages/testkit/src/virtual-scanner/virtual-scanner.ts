@@ -19,9 +19,12 @@ export interface VirtualScannerOptions {
   maxHeight?: number;
   /** Offered resolutions in dpi (default 75, 150, 300, 600). */
   resolutions?: number[];
+  /** X×Y resolutions offered beside the square ones (none by default). */
+  nonSquareResolutions?: Array<[number, number]>;
   /** Offered formats (default JPEG and PDF, what real scanners offer; PNG on request). */
   formats?: VirtualPageFormat[];
-  colorModes?: Array<'BlackAndWhite1' | 'Grayscale8' | 'RGB24'>;
+  /** Offered color modes (default the three 8-bit ones); 16-bit modes are drawn with 8-bit content. */
+  colorModes?: Array<'BlackAndWhite1' | 'Grayscale8' | 'Grayscale16' | 'RGB24' | 'RGB48'>;
   /** Ended jobs kept in `ScannerStatus`, oldest dropped first (default 64). */
   jobHistory?: number;
   /** Bytes per chunk of a page's response (default 16 KiB). */
@@ -91,6 +94,7 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
       maxWidth: options.maxWidth ?? 2550,
       maxHeight: options.maxHeight ?? 3300,
       resolutions: options.resolutions ?? [75, 150, 300, 600],
+      ...(options.nonSquareResolutions ? { nonSquareResolutions: options.nonSquareResolutions } : {}),
       colorModes: options.colorModes ?? ['BlackAndWhite1', 'Grayscale8', 'RGB24'],
       formats: options.formats ?? ['image/jpeg', 'application/pdf'],
     },

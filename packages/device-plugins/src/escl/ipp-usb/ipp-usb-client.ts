@@ -1,4 +1,4 @@
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpRequest, type Agent, type OutgoingHttpHeaders } from 'node:http';
 import type { UsbTransport } from '@openwia/core';
 import { IppUsbAgent } from './ipp-usb-agent.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, HttpExchange } from './http-exchange.js';
@@ -12,8 +12,8 @@ export interface IppUsbRequest {
   contentType?: string;
 }
 
-/** Options of {@link IppUsbClient}. */
-export interface IppUsbClientOptions extends UsbPipeConnectionOptions {
+/** Options of {@link HttpAgentClient}: how long and how much the clean-up and the waits may take. */
+export interface EsclHttpOptions {
   /** How long {@link IppUsbClient.recover} waits for an interrupted response to end before giving up on its interface (ms). */
   drainDeadlineMs?: number;
   /** Most bytes of an interrupted response {@link IppUsbClient.recover} discards before it gives up on the interface (default 16 MiB). */
@@ -22,22 +22,36 @@ export interface IppUsbClientOptions extends UsbPipeConnectionOptions {
   idleTimeoutMs?: number;
 }
 
+/** Options of {@link IppUsbClient}. */
+export interface IppUsbClientOptions extends UsbPipeConnectionOptions, EsclHttpOptions {}
+
+/** Where {@link HttpAgentClient} sends its requests: the `Host` it names, and the port when on TCP. */
+export interface EsclHttpTarget {
+  host: string;
+  port?: number;
+}
+
 /**
- * HTTP/1.1 over IPP-USB with Node's own `http` client: requests go out on
- * keep-alive connections, one per 7/1/4 interface, with `Host: localhost`.
- * Interrupted exchanges are remembered until {@link recover} reads their
- * responses to the end (the device keeps sending what it started).
+ * The eSCL client's HTTP/1.1 seam: Node's own `http` client on the keep-alive
+ * connections of an `http.Agent`. Over IPP-USB the agent is an
+ * {@link IppUsbAgent} (see {@link IppUsbClient}); a network transport passes
+ * its own agent and target. Interrupted exchanges are remembered until
+ * {@link recover} reads their responses to the end (an IPP-USB device keeps
+ * sending what it started; on TCP an interrupted exchange closes its socket).
  */
-export class IppUsbClient {
-  readonly agent: IppUsbAgent;
+export class HttpAgentClient {
   /** Exchanges not yet known to be finished. */
   private readonly exchanges = new Set<HttpExchange>();
   private readonly drainDeadlineMs: number;
   private readonly idleTimeoutMs: number;
   private readonly drainBudgetBytes: number | undefined;
 
-  constructor(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}) {
-    this.agent = new IppUsbAgent(transport, pipes, options);
+  constructor(
+    /** Hands out the connections; `maxSockets` is how many requests may run at once. */
+    readonly agent: Agent,
+    private readonly target: EsclHttpTarget = { host: 'localhost' },
+    options: EsclHttpOptions = {},
+  ) {
     this.drainDeadlineMs = options.drainDeadlineMs ?? 1500;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.drainBudgetBytes = options.drainBudgetBytes;
@@ -46,12 +60,13 @@ export class IppUsbClient {
   /** Sends a request; the returned exchange is read (or interrupted) by the caller. */
   send(request: IppUsbRequest): HttpExchange {
     const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
-    const headers: OutgoingHttpHeaders = { Host: 'localhost', Accept: '*/*' };
+    const { host, port } = this.target;
+    const headers: OutgoingHttpHeaders = { Host: port === undefined ? host : `${host}:${port}`, Accept: '*/*' };
     if (body) {
       headers['Content-Type'] = request.contentType ?? 'text/xml';
       headers['Content-Length'] = body.length;
     }
-    const req = httpRequest({ agent: this.agent, method: request.method, path: request.path, headers, host: 'localhost', port: 80 });
+    const req = httpRequest({ agent: this.agent, method: request.method, path: request.path, headers, host, port: port ?? 80 });
     const exchange = new HttpExchange(req, this.idleTimeoutMs);
     req.end(body);
     for (const each of this.exchanges) if (each.finished) this.exchanges.delete(each);
@@ -87,5 +102,17 @@ export class IppUsbClient {
   close(): void {
     this.exchanges.clear();
     this.agent.destroy();
+  }
+}
+
+/**
+ * HTTP/1.1 over IPP-USB: requests go out on keep-alive connections, one per
+ * 7/1/4 interface, with `Host: localhost`.
+ */
+export class IppUsbClient extends HttpAgentClient {
+  declare readonly agent: IppUsbAgent;
+
+  constructor(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}) {
+    super(new IppUsbAgent(transport, pipes, options), { host: 'localhost' }, options);
   }
 }

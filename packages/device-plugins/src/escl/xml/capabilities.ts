@@ -1,10 +1,10 @@
 import { EsclXmlError, child, children, integer, parseEsclXml, text, texts, type XmlNode } from './safe-xml.js';
 
 /** eSCL color modes this driver scans in. */
-export type EsclColorMode = 'BlackAndWhite1' | 'Grayscale8' | 'RGB24';
-const COLOR_MODES: readonly EsclColorMode[] = ['BlackAndWhite1', 'Grayscale8', 'RGB24'];
+export type EsclColorMode = 'BlackAndWhite1' | 'Grayscale8' | 'Grayscale16' | 'RGB24' | 'RGB48';
+const COLOR_MODES: readonly EsclColorMode[] = ['BlackAndWhite1', 'Grayscale8', 'Grayscale16', 'RGB24', 'RGB48'];
 /** Other color modes real devices list, kept so that an app can see them (`scan:` prefixes dropped). */
-const OTHER_COLOR_MODES: readonly string[] = ['Grayscale16', 'RGB48', 'AutoColorDetection', 'CMYK32', 'CMYK64'];
+const OTHER_COLOR_MODES: readonly string[] = ['AutoColorDetection', 'CMYK32', 'CMYK64'];
 
 /** What one input source (platen, feeder simplex/duplex) can do. */
 export interface EsclInputCaps {
@@ -18,7 +18,7 @@ export interface EsclInputCaps {
   documentFormats: string[];
   /** Supported resolutions in dpi (same in X and Y), ascending. */
   resolutions: number[];
-  /** Listed modes outside {@link EsclColorMode} (e.g. `Grayscale16`, `RGB48`, `AutoColorDetection`). */
+  /** Listed modes outside {@link EsclColorMode} (e.g. `AutoColorDetection`). */
   otherColorModes: string[];
   /** Listed resolution pairs whose X and Y differ (Kyocera/UTAX list 200×100, 200×400); not offered. */
   nonSquareResolutions: Array<{ x: number; y: number }>;
@@ -81,7 +81,8 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
     resolutions: [],
     otherColorModes: [],
     nonSquareResolutions: [],
-    intents: texts(child(node, 'SupportedIntents'), 'Intent'),
+    // HP writes <Intent>, Kyocera <SupportedIntent>.
+    intents: [...texts(child(node, 'SupportedIntents'), 'Intent'), ...texts(child(node, 'SupportedIntents'), 'SupportedIntent')],
   };
   if (caps.minWidth > caps.maxWidth || caps.minHeight > caps.maxHeight) throw new EsclXmlError(`${source} has a minimum size above its maximum`);
   const modes = new Set<string>();

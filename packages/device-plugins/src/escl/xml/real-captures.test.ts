@@ -57,8 +57,18 @@ describe('eSCL codec against real device captures (test-fixtures/escl, provenanc
       </scan:SettingProfile></scan:SettingProfiles></scan:PlatenInputCaps></scan:Platen></scan:ScannerCapabilities>`;
     const caps = parseCapabilities(whole);
     expect([caps.platen!.minWidth, caps.platen!.minHeight, caps.platen!.maxWidth]).to.deep.equal([0, 0, 2539]);
-    expect(caps.platen!.colorModes).to.deep.equal(['Grayscale8', 'RGB24']);
-    expect(caps.platen!.otherColorModes).to.deep.equal(['Grayscale16', 'RGB48']);
+    expect(caps.platen!.colorModes).to.deep.equal(['Grayscale8', 'Grayscale16', 'RGB24', 'RGB48']);
+    expect(caps.platen!.otherColorModes).to.deep.equal([]);
+  });
+
+  it('Kyocera ECOSYS M5526cdw (a fragment at the source): its SupportedIntent spelling is read', () => {
+    const fragment = read('kyocera-ecosys-m5526cdw-capabilities.fragment.xml');
+    const intents = fragment.slice(fragment.indexOf('<scan:SupportedIntents>'), fragment.indexOf('</scan:SupportedIntents>') + '</scan:SupportedIntents>'.length);
+    const hp = read('hp-eSCL_ScannerCapabilities_Simplex.xml');
+    // The HP platen with its intents replaced by Kyocera's block, verbatim.
+    const mixed = hp.replace(/<scan:SupportedIntents>[\s\S]*?<\/scan:SupportedIntents>/, intents);
+    expect(parseCapabilities(mixed).platen!.intents).to.deep.equal(['Document', 'TextAndGraphic', 'Photo', 'Preview']);
+    expect(parseCapabilities(hp).platen!.intents.length).to.be.greaterThan(0);
   });
 
   it('statuses: HP job histories with numeric and UUID ids, and a paste without namespace declarations', () => {

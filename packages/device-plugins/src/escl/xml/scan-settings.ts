@@ -10,7 +10,10 @@ export interface EsclScanSettings {
   inputSource: 'Platen' | 'Feeder';
   duplex: boolean;
   colorMode: EsclColorMode;
+  /** X resolution in dpi (and Y too, unless {@link yResolution} is given). */
   resolution: number;
+  /** Y resolution in dpi when it differs from X (a non-square resolution the scanner lists). */
+  yResolution?: number;
   documentFormat: string;
   region: { x: number; y: number; width: number; height: number };
   intent?: 'Document' | 'TextAndGraphic' | 'Photo' | 'Preview';
@@ -40,7 +43,7 @@ export function buildScanSettings(settings: EsclScanSettings): string {
       ...(settings.inputSource === 'Feeder' ? { 'scan:Duplex': settings.duplex } : {}),
       'scan:ColorMode': settings.colorMode,
       'scan:XResolution': settings.resolution,
-      'scan:YResolution': settings.resolution,
+      'scan:YResolution': settings.yResolution ?? settings.resolution,
       'pwg:DocumentFormat': settings.documentFormat,
       'scan:DocumentFormatExt': settings.documentFormat,
     },
