@@ -1,9 +1,10 @@
 import {
+  delay,
   WIA_ERROR_BUSY,
   WIA_ERROR_DEVICE_COMMUNICATION,
   WiaError,
 } from '@openwia/core';
-import { abortReason, type HttpExchange } from './ipp-usb/http-exchange.js';
+import type { HttpExchange } from './ipp-usb/http-exchange.js';
 import type { IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
 import { statusError } from './escl-errors.js';
@@ -44,21 +45,6 @@ export const DEFAULT_RETRY: EsclRetryPolicy = { initialDelayMs: 50, maxDelayMs: 
 /** Base path of eSCL resources. */
 export const ESCL_BASE = '/eSCL';
 
-/** Waits `ms`, abortably; the timer is cleared on abort. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * The eSCL resources of a scanner, over IPP-USB: capabilities, status, scan
@@ -127,7 +113,7 @@ export class EsclClient {
 
   /** Sends a request, retrying `503` with backoff; the last exchange is returned unread. */
   private async sendWithRetry(request: IppUsbRequest, signal: AbortSignal, options: { busyIsFinal: boolean }): Promise<{ exchange: HttpExchange; status: number }> {
-    let delay = this.retry.initialDelayMs;
+    let backoffMs = this.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       const exchange = this.http.send(request);
       const head = await exchange.head(signal);
@@ -142,10 +128,10 @@ export class EsclClient {
       await exchange.readAll(64 * 1024, signal);
       // The device's own Retry-After beats the backoff (a scanner warming up says how long it needs).
       const asked = retryAfterMs(head.headers['retry-after'], this.retry.maxRetryAfterMs ?? 30_000);
-      const wait = asked ?? delay;
+      const wait = asked ?? backoffMs;
       this.retry.onRetry?.(attempt, wait, head.headers['retry-after']);
-      await sleep(wait, signal);
-      delay = Math.min(delay * 2, this.retry.maxDelayMs);
+      await delay(wait, signal);
+      backoffMs = Math.min(backoffMs * 2, this.retry.maxDelayMs);
     }
   }
 }

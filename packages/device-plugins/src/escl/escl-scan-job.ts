@@ -1,6 +1,5 @@
-import { WiaError, type ItemReader } from '@openwia/core';
+import { WiaError, delay, type ItemReader } from '@openwia/core';
 import type { EsclClient } from './escl-client.js';
-import { sleep } from './escl-client.js';
 import type { HttpExchange } from './ipp-usb/http-exchange.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
 import type { EsclScanSettings } from './xml/scan-settings.js';
@@ -111,7 +110,7 @@ export class EsclScanJob {
         throw err;
       });
       if (!status || status.state !== 'Processing') return;
-      await sleep(IDLE_POLL_DELAY_MS, signal);
+      await delay(IDLE_POLL_DELAY_MS, signal);
     }
   }
 }

@@ -1,6 +1,7 @@
 import {
   AbortableMiniDriver,
-  CancelledError,
+  delay,
+  raceAbort,
   WIA_CATEGORY_FEEDER,
   WIA_CATEGORY_FINISHED_FILE,
   WIA_STATUS_END_OF_MEDIA,
@@ -58,29 +59,6 @@ function patternBytes(size: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed * 17) & 0xff;
   return bytes;
-}
-
-function abortable(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new CancelledError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new CancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function never(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((_resolve, reject) => {
-    if (!signal) return;
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 /**
@@ -147,8 +125,8 @@ export class MemoryMiniDriver extends AbortableMiniDriver {
         const readIndex = log.reads++;
         const effective = options.ignoreSignal ? undefined : signal;
         if (options.throwOnRead === readIndex) throw new Error(`simulated driver bug on read ${readIndex}`);
-        if (options.hangOnItem === name) await never(effective);
-        if (typeof options.readDelay === 'number') await abortable(options.readDelay, effective);
+        if (options.hangOnItem === name) await raceAbort(new Promise<never>(() => undefined), effective);
+        if (typeof options.readDelay === 'number') await delay(options.readDelay, effective);
         else if (options.readDelay) await options.readDelay(name, offset, effective ?? new AbortController().signal);
         if (!options.ignoreSignal) signal.throwIfAborted();
         const n = Math.min(buffer.length, options.chunkSize ?? buffer.length, data.length - offset);

@@ -1,5 +1,5 @@
 import {
-  CancelledError,
+  raceAbort,
   S_FALSE,
   S_OK,
   WIA_ERROR_OFFLINE,
@@ -81,24 +81,6 @@ export function scriptedChunk(item: number, chunk: number, size: number): Buffer
   return bytes;
 }
 
-function raceSignal(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason ?? new CancelledError());
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason ?? new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
 
 /**
  * A raw `IWiaMiniDrv` (not on the plugin base) whose every step is scripted:
@@ -211,15 +193,15 @@ export class ScriptedMiniDriver implements IWiaMiniDrv {
     if (fault && fault.item === item && fault.chunk === chunk) {
       if (fault.kind === 'throw') throw new Error(`scripted driver bug at item ${item} chunk ${chunk}`);
       if (fault.kind === 'offline') throw new WiaError(WIA_ERROR_OFFLINE, 'the device was unplugged');
-      await raceSignal(new Promise<void>(() => undefined), honoured);
+      await raceAbort(new Promise<void>(() => undefined), honoured);
     }
-    await raceSignal(this.options.readGate?.(item, chunk) ?? Promise.resolve(), honoured);
+    await raceAbort(this.options.readGate?.(item, chunk) ?? Promise.resolve(), honoured);
   }
 
   private async write(stream: Writable, data: Buffer, signal: AbortSignal): Promise<void> {
     if (stream.write(data)) return;
     const honoured = this.behaviour === 'ignore-signal' ? undefined : signal;
-    await raceSignal(new Promise<void>((resolve) => stream.once('drain', resolve)), honoured);
+    await raceAbort(new Promise<void>((resolve) => stream.once('drain', resolve)), honoured);
   }
 
   private async record<T>(method: 'GetNextStream' | 'SendMessage', call: () => Promise<{ hr: HResult; value: T }>): Promise<T> {

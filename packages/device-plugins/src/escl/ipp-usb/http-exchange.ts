@@ -1,21 +1,12 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { CancelledError, WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
+import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError, abortError } from '@openwia/core';
 import { UsbPipeConnection } from './usb-pipe-connection.js';
 
-/**
- * The error an aborted wait ends with: the signal's own reason when it is a
- * typed error other than a cancel (the plugin base aborts with
- * `WIA_ERROR_OFFLINE` when the device is unplugged), else a `CancelledError`.
- */
-export function abortReason(signal: AbortSignal): WiaError {
-  const reason: unknown = signal.reason;
-  return reason instanceof WiaError && !(reason instanceof CancelledError) ? reason : new CancelledError();
-}
 
 /** Waits for one of `events` on `emitter`, or rejects when `signal` aborts. */
 function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
+    if (signal.aborted) return reject(abortError(signal));
     const done = (): void => {
       for (const e of events) emitter.off(e, done);
       signal.removeEventListener('abort', onAbort);
@@ -23,7 +14,7 @@ function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: 
     };
     const onAbort = (): void => {
       for (const e of events) emitter.off(e, done);
-      reject(abortReason(signal));
+      reject(abortError(signal));
     };
     for (const e of events) emitter.on(e, done);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -124,7 +115,7 @@ export class HttpExchange {
   async read(buffer: Uint8Array, signal: AbortSignal): Promise<number> {
     const res = await this.head(signal);
     for (;;) {
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw abortError(signal);
       const chunk = res.read() as Buffer | null;
       if (chunk) {
         const n = Math.min(chunk.length, buffer.length);
@@ -211,7 +202,7 @@ export class HttpExchange {
   private async abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) {
       this.interrupt();
-      throw abortReason(signal);
+      throw abortError(signal);
     }
     let onAbort: (() => void) | undefined;
     // A ref'd timer on purpose: when the device is all that is pending, the process must wait for the verdict.
@@ -219,7 +210,7 @@ export class HttpExchange {
     const aborted = new Promise<never>((_resolve, reject) => {
       onAbort = () => {
         this.interrupt();
-        reject(abortReason(signal));
+        reject(abortError(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       timer = setTimeout(() => reject(this.silenceFailure()), this.idleTimeoutMs);
