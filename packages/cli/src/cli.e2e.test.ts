@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'bin', 'openwia.js');
+// The committed bin shim npm links (packages/cli/bin/openwia.js), which loads dist/bin/openwia.js.
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'openwia.js');
 
 interface CliRun {
   code: number | null;
