@@ -1,39 +1,8 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-// The committed bin shim npm links (packages/cli/bin/openwia.js), which loads dist/bin/openwia.js.
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'openwia.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `openwia` binary; sends one SIGINT each time stdout first matches the next of `interruptWhen`. */
-function runCli(args: string[], options: { cwd?: string; interruptWhen?: RegExp[] } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--no-usb', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const pending = [...(options.interruptWhen ?? [])];
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      // Signals are not queued: each SIGINT waits for the output that shows the previous one arrived.
-      if (pending[0]?.test(stdout)) {
-        pending.shift();
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { join } from 'node:path';
+import { runCli } from './run-cli.test-support.js';
 
 describe('the openwia command (end to end, on the simulated devices)', function () {
   this.timeout(60_000);
@@ -93,7 +62,7 @@ describe('the openwia command (end to end, on the simulated devices)', function 
 
   it('Ctrl-C cancels: exit 130, finished pages kept, no partial file, and it says so', async () => {
     const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
-    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: [/Page2 +transferred/] });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }] });
     expect(run.code).to.equal(130);
     expect(run.stdout).to.match(/^cancelled: kept \d+ item\(s\)/m);
     const files = await readdir(join(dir, 'scans'));
@@ -104,7 +73,7 @@ describe('the openwia command (end to end, on the simulated devices)', function 
 
   it('a second Ctrl-C quits at once (exit 130) and still leaves no partial file', async () => {
     const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
-    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: [/Page2 +transferred/, /cancelling/] });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }, { when: /cancelling/ }] });
     expect(run.code).to.equal(130);
     expect(`${run.stdout}${run.stderr}`).to.match(/quitting without waiting/);
     expect((await readdir(join(dir, 'scans'))).some((f) => f.endsWith('.partial'))).to.equal(false);

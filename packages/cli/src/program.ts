@@ -71,10 +71,10 @@ export function createProgram(): Command {
     .requiredOption('-o, --out <dir>', 'directory for the acquired files')
     .option('--overwrite', 'replace existing files (default: keep them and number the new ones)')
     .option('--set <NAME=VALUE>', 'write an item property before acquiring (repeatable)', collect)
-    .description('acquire items into files with progress; Ctrl-C cancels (exit 130), a second Ctrl-C quits at once')
+    .description('acquire items into files with progress; Ctrl-C cancels (exit 130; SIGTERM: 143), a second Ctrl-C quits at once')
     .action(async (device: string, items: string[], opts: AcquireCommandOptions, command: Command) => {
       const summary = await acquireCommand(device, items, { ...globals(command), ...opts });
-      process.exitCode = exitCodeFor(summary.outcome);
+      process.exitCode = exitCodeFor(summary);
     });
 
   program
