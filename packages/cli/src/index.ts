@@ -1,2 +1,2 @@
 export { createProgram } from './program.js';
-export { runDemo, type DemoOptions } from './commands/demo.js';
+export { runDemo, type DemoItem, type DemoOptions, type DemoReport, type DemoTransfer } from './commands/demo.js';

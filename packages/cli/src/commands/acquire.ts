@@ -1,6 +1,7 @@
 import {
   AcquireAbortedError,
   E_INVALIDARG,
+  WIA_CATEGORY_FEEDER,
   WiaError,
   hresultName,
   type AcquireResult,
@@ -9,6 +10,7 @@ import {
 } from '@openwia/core';
 import { ItemFile } from '../output/item-file.js';
 import { prepareOutputFolder, sweepStalePartials } from '../output/output-folder.js';
+import { count as plural } from '../progress/measure.js';
 import { createProgressView, type ProgressView } from '../progress/progress-view.js';
 import { exitStatusFor, handleInterrupts, type CancelSignal } from '../session/interrupt.js';
 import { announcedSize, defaultTargets, fileNameFor, findItem } from '../session/item-lookup.js';
@@ -68,10 +70,10 @@ async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: Acq
         const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false });
         files.set(info.fullItemName, file);
         // Report each item as soon as its file is complete, not when the whole acquisition ends.
-        file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path))));
+        file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path)), file.bytesWritten));
         return file;
       },
-      onProgress: (p) => view.itemProgress(p.item.itemName, p.itemBytes, p.totalBytes),
+      onProgress: (p) => view.itemProgress(p.item.itemName, p.itemBytes, p.itemPercent),
     });
   } catch (err) {
     if (err instanceof AcquireAbortedError) return err.result;
@@ -103,12 +105,28 @@ function lineFor(result: AcquireResult['items'][number], files: Map<string, Item
 function record(summary: AcquireSummary, result: AcquireResult, files: Map<string, ItemFile>, view: ProgressView): boolean {
   for (const item of result.items) {
     summary.items.push(lineFor(item, files));
-    if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined));
+    if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined), 0);
   }
   summary.bytes += result.items.filter((i) => i.status === 'transferred').reduce((n, i) => n + i.bytes, 0);
   if (result.outcome !== 'completed') summary.outcome = result.outcome;
   if (result.error) summary.error = `${hresultName(result.error.hresult)}: ${result.error.message}`;
   return result.outcome !== 'cancelled' && result.outcome !== 'failed';
+}
+
+/**
+ * How many items and bytes the targets will deliver, as far as the device says: a folder's
+ * transferable children and their announced sizes. A feeder's page count is unknown.
+ */
+export function expectation(targets: WiaDrvItem[]): { expectedItems?: number; expectedBytes?: number } {
+  const items: WiaDrvItem[] = [];
+  for (const target of targets) {
+    if (target.category === WIA_CATEGORY_FEEDER) return {};
+    items.push(...(target.isFolder ? target.children.filter((c) => c.isTransferable && !c.isFolder) : [target]));
+  }
+  if (!items.length) return {};
+  const sizes = items.map(announcedSize);
+  const known = sizes.every((size) => size !== undefined);
+  return { expectedItems: items.length, ...(known ? { expectedBytes: sizes.reduce((a, b) => a + (b ?? 0), 0) } : {}) };
 }
 
 /** Clears the output folder of a killed run's partial files, and says what it did. */
@@ -146,22 +164,21 @@ async function acquireTargets(device: WiaDevice, targets: WiaDrvItem[], options:
 export async function acquireCommand(deviceId: string, itemSpecs: string[], options: AcquireCommandOptions): Promise<AcquireSummary> {
   return withCatalog(options, async (catalog) => {
     const device = catalog.device(deviceId);
-    const targets = itemSpecs.length ? itemSpecs.map((s) => findItem(device, s)) : defaultTargets(device);
+    const targets = itemSpecs.length ? itemSpecs.map((s) => findItem(device, s, `openwia items ${deviceId}${catalog.flags}`)) : defaultTargets(device);
     if (!targets.length) throw new WiaError(E_INVALIDARG, `${deviceId} has nothing to acquire`);
     // Everything the user typed is checked before the disk is touched: a bad --set creates no folder.
     await applySettings(device, targets, options.set);
     const out = await prepareOutputFolder(options.out);
     const summary: AcquireSummary = { device: deviceId, outcome: 'completed', items: [], bytes: 0, seconds: 0, error: null, signal: null, stalePartialsRemoved: [] };
     summary.stalePartialsRemoved = await sweepFolder(out, (line) => process.stderr.write(`${line}\n`));
-    const expectedItems = targets.reduce((n, t) => n + (t.isFolder ? t.children.filter((c) => c.isTransferable).length : 1), 0) || undefined;
-    const view = createProgressView({ json: options.json ?? false, ...(expectedItems ? { expectedItems } : {}) });
+    const view = createProgressView({ json: options.json ?? false, ...expectation(targets) });
     const started = performance.now();
     await acquireTargets(device, targets, options, view, summary);
     summary.seconds = (performance.now() - started) / 1000;
     if (options.json) printJson(summary);
     else console.log(summaryLine(summary, out));
     return summary;
-  });
+  }, deviceId);
 }
 
 /** The one-line summary every acquire ends with. */
@@ -169,7 +186,7 @@ export function summaryLine(s: AcquireSummary, out: string): string {
   const count = (status: string): number => s.items.filter((i) => i.status === status).length;
   const mb = s.bytes / 1e6;
   const rate = s.seconds > 0 ? ` (${(mb / s.seconds).toFixed(1)} MB/s)` : '';
-  const kept = `${count('transferred')} item(s), ${mb.toFixed(2)} MB in ${s.seconds.toFixed(2)} s${rate} from ${s.device} into ${out}`;
+  const kept = `${plural(count('transferred'), 'item')}, ${mb.toFixed(2)} MB in ${s.seconds.toFixed(2)} s${rate} from ${s.device} into ${out}`;
   const extras = [count('skipped') && `${count('skipped')} skipped`, count('failed') && `${count('failed')} failed`].filter(Boolean).join(', ');
   switch (s.outcome) {
     case 'cancelled':

@@ -27,7 +27,9 @@ export async function watchCommand(options: GlobalOptions & { for?: number }): P
       else console.log(`${new Date().toISOString()}  ${Object.values(record).filter((v) => v !== undefined).join('  ')}`);
     };
     catalog.on('event', (event, deviceId, item) => print({ event: WIA_EVENT_NAMES.get(event) ?? event, device: deviceId, item }));
+    // Listening for Ctrl-C before saying so: a signal sent on seeing the message must find the handler.
+    const stopped = untilStopped(options.for);
     if (!options.json) console.log(`watching ${catalog.entries().length} device(s); Ctrl-C to stop`);
-    await untilStopped(options.for);
+    await stopped;
   });
 }
