@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { WiaError, formatHResult } from '@openwia/core';
+import type { WiaError } from '@openwia/core';
 
 /** The JSON document a failed `--json` command prints on stdout. */
 export interface FailureDocument {
@@ -12,9 +12,18 @@ export interface FailureDocument {
   };
 }
 
+/**
+ * A `WiaError`, recognised by its shape: this module is loaded by every command, even `--help`,
+ * and must not pull in the core to tell (a command that threw one has loaded it anyway).
+ */
+function isWiaError(err: unknown): err is WiaError {
+  return err instanceof Error && typeof (err as Partial<WiaError>).hresult === 'number' && typeof (err as Partial<WiaError>).code === 'string';
+}
+
 /** What a thrown value says, as a document. */
 export function failureDocument(err: unknown): FailureDocument {
-  if (err instanceof WiaError) return { error: { code: err.code, hresult: formatHResult(err.hresult), message: err.message } };
+  // The SDK's spelling of an HRESULT, as core's formatHResult prints it: 0x80070057.
+  if (isWiaError(err)) return { error: { code: err.code, hresult: `0x${(err.hresult >>> 0).toString(16).padStart(8, '0')}`, message: err.message } };
   if (err instanceof CommanderError) return { error: { code: err.code, hresult: null, message: err.message.replace(/^error: /, '') } };
   return { error: { code: 'E_FAIL', hresult: null, message: err instanceof Error ? err.message : String(err) } };
 }
