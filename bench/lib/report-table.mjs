@@ -46,6 +46,12 @@ function saneRows(s) {
   ];
 }
 
+function startupRows(s) {
+  const start = Object.entries(s.startToExit).map(([name, f]) => [`Start to exit: \`${name}\``, `median ${f.medianMs} ms (max ${f.maxMs}, ${f.runs} runs)`, `${f.timesBareNode}× node -e 0`]);
+  const stop = Object.entries(s.sigintToExit).map(([name, f]) => [`SIGINT → exit: ${name}`, `median ${f.medianMs} ms (max ${f.maxMs}), exit ${f.exits.join('/')}`, `${f.overBareNodeMs >= 0 ? '+' : ''}${f.overBareNodeMs} ms vs bare Node`]);
+  return [...start, ...stop];
+}
+
 function reliabilityRows(r) {
   const rows = [['Property suite speed', `${r.propertyRate.schedulesPerSecond} schedules/s checked`, `${r.propertyRate.violations} violations`]];
   const f = r.fuzz;
@@ -62,6 +68,7 @@ export function resultTable(results) {
   if (results.memory) rows.push(...memoryRows(results.memory));
   if (results.scale) rows.push(...scaleRows(results.scale));
   if (results.sane) rows.push(...saneRows(results.sane));
+  if (results.startup) rows.push(...startupRows(results.startup));
   if (results.reliability) rows.push(...reliabilityRows(results.reliability));
   const e = results.environment;
   const lines = [`OpenWIA bench — ${e.cpu}, ${e.cores} cores, ${e.memoryGiB} GiB, ${e.os}, Node ${e.node}, commit ${e.commit ?? '?'}`, '', '| figure | measured | result |', '| --- | --- | --- |'];
