@@ -41,7 +41,7 @@ function saneRows(s) {
   return [
     [`SANE vs OpenWIA, 10 pages, no delay (whole process)`, `scanimage ${s.scanimage.noDelay.MBps} MB/s (${s.scanimage.noDelay.seconds} s, startup ${s.scanimage.startupSeconds} s, ${s.scanimage.bytesPerPage} B/page)`, ow((x) => `openwia ${x.noDelay.MBps} MB/s (${x.noDelay.seconds} s, startup ${x.startupSeconds} s, ${x.bytesPerPage} B/page)`)],
     [`SANE vs OpenWIA, 10 pages, read delay ${s.scanimage.withReadDelay.delayPerPageMs} ms/page`, `scanimage ${s.scanimage.withReadDelay.MBps} MB/s (${s.scanimage.withReadDelay.seconds} s)`, ow((x) => `openwia ${x.withReadDelay.MBps} MB/s (${x.withReadDelay.seconds} s)`)],
-    ['SIGINT mid-scan → process exit', `scanimage median ${s.scanimage.sigintToExitMs.median} ms (max ${s.scanimage.sigintToExitMs.max})`, ow((x) => `openwia median ${x.sigintToExitMs.median} ms (max ${x.sigintToExitMs.max})`)],
+    ['SIGINT mid-scan → process exit', `scanimage median ${s.scanimage.sigintToExitMs.median} ms (max ${s.scanimage.sigintToExitMs.max}), exit ${s.scanimage.sigintToExitMs.exits.join('/')}, ${s.scanimage.sigintToExitMs.stoppedCleanly ?? '?'}/${s.scanimage.sigintToExitMs.runs} cancelled cleanly`, ow((x) => `openwia median ${x.sigintToExitMs.median} ms (max ${x.sigintToExitMs.max}), exit ${x.sigintToExitMs.exits.join('/')}, ${x.sigintToExitMs.stoppedCleanly ?? '?'}/${x.sigintToExitMs.runs} cancelled cleanly`)],
     ...(o.skipped ? [['OpenWIA side', o.skipped, '']] : []),
   ];
 }

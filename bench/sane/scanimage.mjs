@@ -10,6 +10,8 @@ import { directoryBytes, sigintRun, timedRun } from './processes.mjs';
 /** Pages the test backend's feeder holds. */
 export const SANE_TEST_FEEDER_SHEETS = 10;
 const RESOLUTION = 300;
+/** scanimage's exit status after a cancelled scan. */
+const SANE_STATUS_CANCELLED = 2;
 
 /** Is scanimage here? Installs sane-utils first when asked and allowed (root, apt-get). */
 export async function findScanimage({ install = false } = {}) {
@@ -69,7 +71,8 @@ export async function scanimageSigint({ geometry, readDelayUs, pageMs }) {
       ready: (stderr) => stderr.includes('Scanning page 2'),
       extraWaitMs: Math.round(pageMs / 2),
     });
-    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: /stop scanner|cancel/i.test(run.stderr) };
+    // scanimage exits with the SANE status that ended the scan: 2 is SANE_STATUS_CANCELLED, a clean stop.
+    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: run.code === SANE_STATUS_CANCELLED };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -35,7 +35,7 @@ async function measureScanimage(geometry, repeats) {
     startupSeconds: Number(((await scanimageStartupMs()) / 1000).toFixed(3)),
     noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain) },
     withReadDelay: { readDelayUsPerBuffer: READ_DELAY_US, delayPerPageMs: Number(delayPerPageMs.toFixed(1)), seconds: Number((delayed.ms / 1000).toFixed(3)), MBps: mbps(delayed) },
-    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))] },
+    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))], stoppedCleanly: sigint.filter((s) => s.stoppedCleanly).length },
     delayPerPageMs,
     longPageMs,
   };
@@ -54,7 +54,7 @@ async function measureOpenWia({ delayPerPageMs, longPageMs }, repeats) {
     startupSeconds: Number(((await openWiaStartupMs()) / 1000).toFixed(3)),
     noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain) },
     withReadDelay: { scanDelayMsPerPage: Math.round(delayPerPageMs), seconds: Number((delayed.ms / 1000).toFixed(3)), MBps: mbps(delayed) },
-    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))] },
+    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))], stoppedCleanly: sigint.filter((s) => s.stoppedCleanly).length },
   };
 }
 
