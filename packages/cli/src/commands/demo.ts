@@ -110,6 +110,76 @@ function checkIntact(t: DemoTransfer, problems: string[]): void {
   for (const item of t.items) if (item.intact === false) problems.push(`${t.title}: ${item.item} arrived with different bytes than the device holds`);
 }
 
+/** What the three transfers share: the device, its transfer object and where lines go. */
+interface DemoRig {
+  transfer: ReturnType<WiaDevice['createTransfer']>;
+  device: WiaDevice;
+  driver: MemoryMiniDriver;
+  options: DemoOptions;
+  result: DemoReport;
+}
+
+/** Runs one download with `app`, prints and records it. */
+async function download(rig: DemoRig, title: string, app: DemoCallback): Promise<{ report: TransferReport; transfer: DemoTransfer; settledAt: number }> {
+  const started = performance.now();
+  const report = await rig.transfer.transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, app);
+  const settledAt = performance.now();
+  const transfer = describeTransfer(title, report, app, rig.driver, settledAt - started);
+  printTransfer(rig.options.out, transfer);
+  rig.result.transfers.push(transfer);
+  checkIntact(transfer, rig.result.problems);
+  return { report, transfer, settledAt };
+}
+
+/** 1) every page, skipping one with WIA_STATUS_SKIP_ITEM. */
+async function skipOnePage(rig: DemoRig): Promise<void> {
+  const skipPage = `Page${Math.min(3, rig.options.pages)}`;
+  const title = `1) download every page, skipping ${skipPage} (WIA_STATUS_SKIP_ITEM from GetNextStream)`;
+  rig.options.out(`\n${title}`);
+  const { report } = await download(rig, title, callback(skipPage));
+  if (report.outcome !== 'completed') rig.result.problems.push(`${title}: ended ${report.outcome}, expected completed`);
+  const skipped = report.items.find((i) => i.itemName === skipPage)?.status;
+  if (skipped !== 'skipped') rig.result.problems.push(`${title}: ${skipPage} was ${skipped ?? 'missing'}, expected skipped`);
+}
+
+/** 2) Cancel() in the middle of a page: the driver hears it once, no byte reaches the app after it. */
+async function cancelMidPage(rig: DemoRig): Promise<void> {
+  const { options, result } = rig;
+  const cancelPage = `Page${Math.min(4, options.pages)}`;
+  const title = `2) download again and Cancel() in the middle of ${cancelPage}`;
+  options.out(`\n${title}`);
+  let cancelledAt = 0;
+  let bytesAtCancel = 0;
+  const app: DemoCallback = callback(undefined, (item, bytes) => {
+    if (item !== cancelPage || cancelledAt || bytes < (options.pageKiB * 1024) / 2) return;
+    cancelledAt = performance.now();
+    bytesAtCancel = [...app.sinks.values()].reduce((n, s) => n + s.bytes, 0);
+    rig.transfer.Cancel();
+  });
+  let notifiedAt = 0;
+  rig.device.once('cancelIo', () => (notifiedAt = performance.now()));
+  const { report, settledAt } = await download(rig, title, app);
+  const bytesAfter = [...app.sinks.values()].reduce((n, s) => n + s.bytes, 0) - bytesAtCancel;
+  result.cancel = { cancelIoNotified: report.cancelIoNotified, notifiedAfterMs: notifiedAt - cancelledAt, settledAfterMs: settledAt - cancelledAt, bytesAfterCancel: bytesAfter, cancelDeviceCalls: rig.driver.log.cancelDeviceCalls };
+  options.out(
+    `  cancel: WIA_EVENT_CANCEL_IO ${report.cancelIoNotified ? 'sent once' : 'NOT sent'} after ${(notifiedAt - cancelledAt).toFixed(2)} ms, ` +
+      `settled ${(settledAt - cancelledAt).toFixed(2)} ms after Cancel(), ${bytesAfter} bytes reached the app after it, ` +
+      `device told to stop its job ${rig.driver.log.cancelDeviceCalls} time(s)`,
+  );
+  if (!cancelledAt) result.problems.push(`${title}: the transfer never reached the middle of ${cancelPage}, so nothing was cancelled`);
+  if (report.outcome !== 'cancelled') result.problems.push(`${title}: ended ${report.outcome}, expected cancelled`);
+  if (!report.cancelIoNotified) result.problems.push(`${title}: the driver was not sent WIA_EVENT_CANCEL_IO`);
+  if (bytesAfter !== 0) result.problems.push(`${title}: ${bytesAfter} bytes reached the app after Cancel()`);
+}
+
+/** 3) after the cancel, the device is ready: every page again. */
+async function readyAgain(rig: DemoRig): Promise<void> {
+  const title = '3) the device is ready again: download every page';
+  rig.options.out(`\n${title}`);
+  const { report } = await download(rig, title, callback(undefined));
+  if (report.outcome !== 'completed') rig.result.problems.push(`${title}: ended ${report.outcome}, expected completed`);
+}
+
 /**
  * Three transfers through the public API on an in-memory feeder — one with a
  * skipped page, one cancelled mid-page, and one after the cancel to show the
@@ -117,74 +187,17 @@ function checkIntact(t: DemoTransfer, problems: string[]): void {
  * saw with every failed check named (no problems = all as the contract says).
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
-  const { out } = options;
   const pages = Array.from({ length: options.pages }, (_, i) => ({ name: `Page${i + 1}`, data: options.pageKiB * 1024 }));
   const driver = new MemoryMiniDriver({ items: pages, folderName: 'Feeder', feeder: true, readDelay: options.readDelayMs });
   const device = await WiaDevice.open(driver, { deviceId: 'mem:demo' });
-  const transfer = device.createTransfer('Root\\Feeder');
-  const result: DemoReport = { transfers: [], cancel: null, problems: [] };
-  const problems = result.problems;
-  const page = (n: number): string => `page${n === 1 ? '' : 's'}`;
-  out(`OpenWIA demo: in-memory feeder "mem:demo" with ${options.pages} ${page(options.pages)} of ${options.pageKiB} KiB`);
-
-  const skipPage = `Page${Math.min(3, options.pages)}`;
-  const first = `1) download every page, skipping ${skipPage} (WIA_STATUS_SKIP_ITEM from GetNextStream)`;
-  out(`\n${first}`);
-  let app = callback(skipPage);
-  let started = performance.now();
-  let report = await transfer.transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, app);
-  let t = describeTransfer(first, report, app, driver, performance.now() - started);
-  printTransfer(out, t);
-  result.transfers.push(t);
-  checkIntact(t, problems);
-  if (report.outcome !== 'completed') problems.push(`${first}: ended ${report.outcome}, expected completed`);
-  const skipped = report.items.find((i) => i.itemName === skipPage)?.status;
-  if (skipped !== 'skipped') problems.push(`${first}: ${skipPage} was ${skipped ?? 'missing'}, expected skipped`);
-
-  const cancelPage = `Page${Math.min(4, options.pages)}`;
-  const second = `2) download again and Cancel() in the middle of ${cancelPage}`;
-  out(`\n${second}`);
-  let cancelledAt = 0;
-  let bytesAtCancel = 0;
-  app = callback(undefined, (item, bytes) => {
-    if (item !== cancelPage || cancelledAt || bytes < (options.pageKiB * 1024) / 2) return;
-    cancelledAt = performance.now();
-    bytesAtCancel = [...app.sinks.values()].reduce((n, s) => n + s.bytes, 0);
-    transfer.Cancel();
-  });
-  let notifiedAt = 0;
-  device.once('cancelIo', () => (notifiedAt = performance.now()));
-  started = performance.now();
-  report = await transfer.transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, app);
-  const settledAt = performance.now();
-  t = describeTransfer(second, report, app, driver, settledAt - started);
-  printTransfer(out, t);
-  result.transfers.push(t);
-  const bytesAfter = [...app.sinks.values()].reduce((n, s) => n + s.bytes, 0) - bytesAtCancel;
-  result.cancel = { cancelIoNotified: report.cancelIoNotified, notifiedAfterMs: notifiedAt - cancelledAt, settledAfterMs: settledAt - cancelledAt, bytesAfterCancel: bytesAfter, cancelDeviceCalls: driver.log.cancelDeviceCalls };
-  out(
-    `  cancel: WIA_EVENT_CANCEL_IO ${report.cancelIoNotified ? 'sent once' : 'NOT sent'} after ${(notifiedAt - cancelledAt).toFixed(2)} ms, ` +
-      `settled ${(settledAt - cancelledAt).toFixed(2)} ms after Cancel(), ${bytesAfter} bytes reached the app after it, ` +
-      `device told to stop its job ${driver.log.cancelDeviceCalls} time(s)`,
-  );
-  if (!cancelledAt) problems.push(`${second}: the transfer never reached the middle of ${cancelPage}, so nothing was cancelled`);
-  if (report.outcome !== 'cancelled') problems.push(`${second}: ended ${report.outcome}, expected cancelled`);
-  if (!report.cancelIoNotified) problems.push(`${second}: the driver was not sent WIA_EVENT_CANCEL_IO`);
-  if (bytesAfter !== 0) problems.push(`${second}: ${bytesAfter} bytes reached the app after Cancel()`);
-
-  const third = '3) the device is ready again: download every page';
-  out(`\n${third}`);
-  app = callback(undefined);
-  started = performance.now();
-  report = await transfer.transfer('download', WIA_TRANSFER_ACQUIRE_CHILDREN, app);
-  t = describeTransfer(third, report, app, driver, performance.now() - started);
-  printTransfer(out, t);
-  result.transfers.push(t);
-  checkIntact(t, problems);
-  if (report.outcome !== 'completed') problems.push(`${third}: ended ${report.outcome}, expected completed`);
-
+  const rig: DemoRig = { transfer: device.createTransfer('Root\\Feeder'), device, driver, options, result: { transfers: [], cancel: null, problems: [] } };
+  options.out(`OpenWIA demo: in-memory feeder "mem:demo" with ${options.pages} page${options.pages === 1 ? '' : 's'} of ${options.pageKiB} KiB`);
+  await skipOnePage(rig);
+  await cancelMidPage(rig);
+  await readyAgain(rig);
   await device.close();
-  if (problems.length === 0) out('\ndemo finished: every transfer behaved as the contract says');
-  else out(`\ndemo found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return result;
+  const { problems } = rig.result;
+  if (problems.length === 0) options.out('\ndemo finished: every transfer behaved as the contract says');
+  else options.out(`\ndemo found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return rig.result;
 }
