@@ -29,6 +29,14 @@ describe('the openwia command stops cleanly (end to end: signals, killed runs, w
     expect(files.length).to.be.within(2, 49);
   });
 
+  it('a second Ctrl-C after the transfer settled (while the command winds down) still exits 130 and leaves no partial file', async () => {
+    // The summary is printed once the transfer has settled: the moment the handler used to be gone.
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }, { when: /^cancelled: /m }] });
+    expect(run.signal, 'killed by the default SIGINT action').to.equal(null);
+    expect(run.code).to.equal(130);
+    expect(partials(await readdir(join(dir, 'scans')))).to.deep.equal([]);
+  });
+
   for (const gapMs of [0, 20, 50]) {
     it(`two Ctrl-C ${gapMs} ms apart leave no partial file and say what they do`, async () => {
       const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }, { afterMs: gapMs }] });
