@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Packs the publishable packages, installs them from the tarballs into a fresh
 // app outside the workspace, and runs the README's app example there on the
-// virtual scanner: proof that `exports`, types and dependencies hold for a
-// consumer. `npm run check:packages`.
+// virtual scanner, and the packed CLI's `openwia --help` and `openwia-conformance --help`: proof
+// that `exports`, types, bins and dependencies hold for a consumer. `npm run check:packages`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ const app = mkdtempSync(join(tmpdir(), 'openwia-consumer-'));
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 try {
-  const tarballs = ['core', 'testkit', 'device-plugins'].map((name) => {
+  const packages = ['core', 'testkit', 'device-plugins', 'cli'];
+  const tarballs = packages.map((name) => {
     const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', app], join(root, 'packages', name)));
     const shipped = info.files.map((f) => f.path);
     const stray = shipped.filter((p) => /\.test\.|tsbuildinfo|fixtures|test-support|^src\//.test(p));
@@ -21,7 +22,7 @@ try {
     console.log(`${info.name}: ${shipped.length} files, ${(info.size / 1024).toFixed(0)} KiB packed`);
     return join(app, info.filename);
   });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: Object.fromEntries(tarballs.map((t, i) => [['@openwia/core', '@openwia/testkit', '@openwia/device-plugins'][i], `file:${t}`])) }, null, 2));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: Object.fromEntries(tarballs.map((t, i) => [`@openwia/${packages[i]}`, `file:${t}`])) }, null, 2));
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
   writeFileSync(
     join(app, 'example.mjs'),
@@ -42,6 +43,12 @@ await devices.stop();
   const output = run(process.execPath, ['example.mjs'], app).trim();
   console.log(`consumer app: ${output}`);
   if (!output.startsWith('completed Page1')) throw new Error('the example did not complete');
+  // The bins as an installed consumer runs them (npx finds them in node_modules/.bin).
+  for (const [bin, expected] of [['openwia', /Usage: openwia/], ['openwia-conformance', /Usage: openwia-conformance/]]) {
+    const help = run('npx', ['--no-install', bin, '--help'], app);
+    if (!expected.test(help)) throw new Error(`npx ${bin} --help printed no usage:\n${help}`);
+    console.log(`npx ${bin} --help: ${help.split('\n')[0]}`);
+  }
   console.log(`packages check passed (${readdirSync(app).filter((f) => f.endsWith('.tgz')).length} tarballs)`);
 } finally {
   rmSync(app, { recursive: true, force: true });

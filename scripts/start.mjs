@@ -4,9 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const cli = join('packages', 'cli', 'dist', 'bin', 'openwia.js');
+const cli = join('packages', 'cli', 'bin', 'openwia.js');
 const config = join('scripts', 'start-sim-config.json');
 const out = 'out';
+console.log(`npm start: acquiring from the simulated camera and scanner into ./${out} (replacing what an earlier npm start left there)`);
 rmSync(out, { recursive: true, force: true });
 
 const runs = [

@@ -55,11 +55,17 @@ function saneRows(s) {
   const o = s.openwia;
   const ow = (get) => (o.skipped ? `openwia: skipped` : get(o));
   return [
-    [`SANE vs OpenWIA, 10 pages, no delay (whole process)`, `scanimage ${s.scanimage.noDelay.MBps} MB/s (${s.scanimage.noDelay.seconds} s, startup ${s.scanimage.startupSeconds} s, ${s.scanimage.bytesPerPage} B/page)`, ow((x) => `openwia ${x.noDelay.MBps} MB/s (${x.noDelay.seconds} s, startup ${x.startupSeconds} s, ${x.bytesPerPage} B/page)`)],
+    [`SANE vs OpenWIA, 10 pages${s.pixelsPerPage ? ` of ${s.pixelsPerPage.width}×${s.pixelsPerPage.height} gray 8-bit` : ''}, no delay (whole process)`, `scanimage ${s.scanimage.noDelay.Mpxps ?? '?'} Mpx/s, ${s.scanimage.noDelay.MBps} MB/s (${s.scanimage.noDelay.seconds} s, startup ${s.scanimage.startupSeconds} s, ${s.scanimage.bytesPerPage} B/page)`, ow((x) => `openwia ${x.noDelay.Mpxps ?? '?'} Mpx/s, ${x.noDelay.MBps} MB/s (${x.noDelay.seconds} s, startup ${x.startupSeconds} s, ${x.bytesPerPage} B/page)`)],
     [`SANE vs OpenWIA, 10 pages, read delay ${s.scanimage.withReadDelay.delayPerPageMs} ms/page`, `scanimage ${s.scanimage.withReadDelay.MBps} MB/s (${s.scanimage.withReadDelay.seconds} s)`, ow((x) => `openwia ${x.withReadDelay.MBps} MB/s (${x.withReadDelay.seconds} s)`)],
-    ['SIGINT mid-scan → process exit', `scanimage median ${s.scanimage.sigintToExitMs.median} ms (max ${s.scanimage.sigintToExitMs.max})`, ow((x) => `openwia median ${x.sigintToExitMs.median} ms (max ${x.sigintToExitMs.max})`)],
+    ['SIGINT mid-scan → process exit', `scanimage median ${s.scanimage.sigintToExitMs.median} ms (max ${s.scanimage.sigintToExitMs.max}), exit ${s.scanimage.sigintToExitMs.exits.join('/')}, ${s.scanimage.sigintToExitMs.stoppedCleanly ?? '?'}/${s.scanimage.sigintToExitMs.runs} cancelled cleanly`, ow((x) => `openwia median ${x.sigintToExitMs.median} ms (max ${x.sigintToExitMs.max}), exit ${x.sigintToExitMs.exits.join('/')}, ${x.sigintToExitMs.stoppedCleanly ?? '?'}/${x.sigintToExitMs.runs} cancelled cleanly`)],
     ...(o.skipped ? [['OpenWIA side', o.skipped, '']] : []),
   ];
+}
+
+function startupRows(s) {
+  const start = Object.entries(s.startToExit).map(([name, f]) => [`Start to exit: \`${name}\``, `median ${f.medianMs} ms (max ${f.maxMs}, ${f.runs} runs)`, `${f.timesBareNode}× node -e 0`]);
+  const stop = Object.entries(s.sigintToExit).map(([name, f]) => [`SIGINT → exit: ${name}`, `median ${f.medianMs} ms (max ${f.maxMs}), exit ${f.exits.join('/')}`, `${f.overBareNodeMs >= 0 ? '+' : ''}${f.overBareNodeMs} ms vs bare Node`]);
+  return [...start, ...stop];
 }
 
 function reliabilityRows(r) {
@@ -78,6 +84,7 @@ export function resultTable(results) {
   if (results.memory) rows.push(...memoryRows(results.memory));
   if (results.scale) rows.push(...scaleRows(results.scale));
   if (results.sane) rows.push(...saneRows(results.sane));
+  if (results.startup) rows.push(...startupRows(results.startup));
   if (results.reliability) rows.push(...reliabilityRows(results.reliability));
   const e = results.environment;
   const lines = [`OpenWIA bench — ${e.cpu}, ${e.cores} cores, ${e.memoryGiB} GiB, ${e.os}, Node ${e.node}, commit ${e.commit ?? '?'}`, '', '| figure | measured | result |', '| --- | --- | --- |'];

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { directoryBytes, sigintRun, timedRun } from './processes.mjs';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin/openwia.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/bin/openwia.js', import.meta.url));
 
 /** `undefined` when `openwia acquire sim:scanner` can run, otherwise why not. */
 export async function openWiaUnavailable() {
@@ -26,23 +26,32 @@ export async function openWiaUnavailable() {
   return undefined;
 }
 
-/** Time of a run that starts the CLI and lists the devices: the fixed cost inside every batch. */
+/**
+ * Time of a run that starts the CLI and opens the scanner without scanning (its item tree): the
+ * fixed cost inside every batch, as `scanimage -d test --dont-scan` is on the SANE side.
+ */
 export async function openWiaStartupMs() {
-  return (await timedRun(process.execPath, [CLI, '--no-usb', '--simulate', 'list'])).ms;
+  return (await timedRun(process.execPath, [CLI, '--no-usb', '--simulate', 'items', 'sim:scanner'])).ms;
 }
 
-/** A work directory with the simulation config for `pages` at `scanDelayMs` per page. */
-async function prepare({ pages, scanDelayMs }) {
+/**
+ * A work directory with the simulation config for `pages` at `scanDelayMs` per page. With
+ * `pixels` ({ width, height } at 300 dpi), the scan is gray 8-bit PNG of exactly those pixels
+ * (WIA_IPA_DATATYPE 2 = grayscale, extents in pixels) — the page scanimage scans.
+ */
+async function prepare({ pages, scanDelayMs, pixels }) {
   const dir = await mkdtemp(join(tmpdir(), 'openwia-cli-'));
   const config = join(dir, 'sim.json');
-  await writeFile(config, JSON.stringify({ scanner: { pages, speed: 'unlimited', scanDelayMs, format: 'image/jpeg', resolution: 150 } }));
+  const scanner = pixels ? { format: 'image/png', resolution: 300 } : { format: 'image/jpeg', resolution: 150 };
+  await writeFile(config, JSON.stringify({ scanner: { pages, speed: 'unlimited', scanDelayMs, ...scanner } }));
   const out = join(dir, 'out');
-  return { dir, out, args: [CLI, '--no-usb', '--sim-config', config, 'acquire', 'sim:scanner', '--out', out] };
+  const same = pixels ? ['--set', 'WIA_IPA_DATATYPE=2', '--set', `WIA_IPS_XEXTENT=${pixels.width}`, '--set', `WIA_IPS_YEXTENT=${pixels.height}`] : [];
+  return { dir, out, args: [CLI, '--no-usb', '--sim-config', config, 'acquire', 'sim:scanner', '--out', out, ...same] };
 }
 
 /** One `openwia acquire sim:scanner` of `pages` pages; bytes and time of the whole process. */
-export async function openWiaBatch({ pages, scanDelayMs = 0 }) {
-  const { dir, out, args } = await prepare({ pages, scanDelayMs });
+export async function openWiaBatch({ pages, scanDelayMs = 0, pixels }) {
+  const { dir, out, args } = await prepare({ pages, scanDelayMs, pixels });
   try {
     const run = await timedRun(process.execPath, args);
     if (run.code !== 0) throw new Error(`openwia acquire exited ${run.code}: ${run.stderr.trim().split('\n').at(-1)}`);
@@ -54,8 +63,8 @@ export async function openWiaBatch({ pages, scanDelayMs = 0 }) {
 }
 
 /** SIGINT half a page after the first page was saved; ms from the signal to the process's exit. */
-export async function openWiaSigint({ pages, scanDelayMs, pageMs }) {
-  const { dir, out, args } = await prepare({ pages, scanDelayMs });
+export async function openWiaSigint({ pages, scanDelayMs, pageMs, pixels }) {
+  const { dir, out, args } = await prepare({ pages, scanDelayMs, pixels });
   try {
     const firstPageSaved = async () => (await readdir(out).catch(() => [])).some((name) => !name.endsWith('.partial'));
     const run = await sigintRun(process.execPath, args, { ready: firstPageSaved, extraWaitMs: Math.round(pageMs / 2) });

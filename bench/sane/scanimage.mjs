@@ -10,6 +10,8 @@ import { directoryBytes, sigintRun, timedRun } from './processes.mjs';
 /** Pages the test backend's feeder holds. */
 export const SANE_TEST_FEEDER_SHEETS = 10;
 const RESOLUTION = 300;
+/** scanimage's exit status after a cancelled scan. */
+const SANE_STATUS_CANCELLED = 2;
 
 /** Is scanimage here? Installs sane-utils first when asked and allowed (root, apt-get). */
 export async function findScanimage({ install = false } = {}) {
@@ -26,15 +28,14 @@ export async function findScanimage({ install = false } = {}) {
 }
 
 /**
- * Geometry of a gray 8-bit page of about `bytesPerPage` bytes at 300 dpi
- * (the backend's scan area is at most 200 × 200 mm).
+ * The page both sides scan: gray 8-bit at 300 dpi, 80 × 100 mm (the test backend's scan area is
+ * at most 200 × 200 mm) — 945 × 1181 pixels, the same pixels on the SANE and the OpenWIA side.
  */
-export function pageGeometry(bytesPerPage) {
-  const widthMm = 80;
-  const pixelsPerLine = Math.round((widthMm / 25.4) * RESOLUTION);
-  const lines = Math.ceil(bytesPerPage / pixelsPerLine);
-  const heightMm = Math.min(200, Math.max(1, Math.round((lines / RESOLUTION) * 25.4)));
-  return { widthMm, heightMm };
+export const SAME_PAGE = { widthMm: 80, heightMm: 100, resolution: RESOLUTION, mode: 'Gray', depth: 8 };
+
+/** Pixels across and down a page of `geometry` at the shared resolution. */
+export function pagePixels(geometry) {
+  return { width: Math.round((geometry.widthMm / 25.4) * RESOLUTION), height: Math.round((geometry.heightMm / 25.4) * RESOLUTION) };
 }
 
 function scanArgs(dir, pages, geometry, readDelayUs) {
@@ -69,7 +70,8 @@ export async function scanimageSigint({ geometry, readDelayUs, pageMs }) {
       ready: (stderr) => stderr.includes('Scanning page 2'),
       extraWaitMs: Math.round(pageMs / 2),
     });
-    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: /stop scanner|cancel/i.test(run.stderr) };
+    // scanimage exits with the SANE status that ended the scan: 2 is SANE_STATUS_CANCELLED, a clean stop.
+    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: run.code === SANE_STATUS_CANCELLED };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

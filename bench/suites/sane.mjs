@@ -4,7 +4,7 @@
 // `scanimage -d test` and for `openwia acquire sim:scanner`.
 import { median } from '../lib/stats.mjs';
 import { openWiaBatch, openWiaSigint, openWiaStartupMs, openWiaUnavailable } from '../sane/openwia-cli.mjs';
-import { SANE_TEST_FEEDER_SHEETS, findScanimage, pageGeometry, scanimageBatch, scanimageSigint, scanimageStartupMs } from '../sane/scanimage.mjs';
+import { SAME_PAGE, SANE_TEST_FEEDER_SHEETS, findScanimage, pagePixels, scanimageBatch, scanimageSigint, scanimageStartupMs } from '../sane/scanimage.mjs';
 
 const PAGES = SANE_TEST_FEEDER_SHEETS;
 /** scanimage's pause after every buffer (~64 KiB) in the delayed runs, in µs. */
@@ -13,6 +13,8 @@ const READ_DELAY_US = 5000;
 const SIGINT_READ_DELAY_US = 20_000;
 
 const mbps = (r) => Number((r.bytes / 1e3 / r.ms).toFixed(1));
+/** Megapixels per second: the fair rate when both sides scan the same pixels but encode them differently (PNM, PNG). */
+const mpxps = (r, pixelsPerPage) => Number(((r.pages * pixelsPerPage) / 1e3 / r.ms).toFixed(2));
 
 /** Median of `times` runs of a batch (by time). */
 async function medianBatch(times, run) {
@@ -23,7 +25,7 @@ async function medianBatch(times, run) {
 }
 
 /** The SANE figures; `delayPerPageMs` is what scanimage's read delay adds per page (the OpenWIA side gets the same). */
-async function measureScanimage(geometry, repeats) {
+async function measureScanimage(geometry, repeats, pixels) {
   const plain = await medianBatch(repeats, () => scanimageBatch({ pages: PAGES, geometry }));
   const delayed = await medianBatch(repeats, () => scanimageBatch({ pages: PAGES, geometry, readDelayUs: READ_DELAY_US }));
   const delayPerPageMs = Math.max(0, (delayed.ms - plain.ms) / PAGES);
@@ -33,28 +35,28 @@ async function measureScanimage(geometry, repeats) {
   return {
     bytesPerPage: Math.round(plain.bytes / PAGES),
     startupSeconds: Number(((await scanimageStartupMs()) / 1000).toFixed(3)),
-    noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain) },
+    noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain), Mpxps: mpxps(plain, pixels.width * pixels.height) },
     withReadDelay: { readDelayUsPerBuffer: READ_DELAY_US, delayPerPageMs: Number(delayPerPageMs.toFixed(1)), seconds: Number((delayed.ms / 1000).toFixed(3)), MBps: mbps(delayed) },
-    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))] },
+    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))], stoppedCleanly: sigint.filter((s) => s.stoppedCleanly).length },
     delayPerPageMs,
     longPageMs,
   };
 }
 
 /** The OpenWIA figures, the same way (isolated: the CLI's `acquire` decides whether it can run). */
-async function measureOpenWia({ delayPerPageMs, longPageMs }, repeats) {
+async function measureOpenWia({ delayPerPageMs, longPageMs }, repeats, pixels) {
   const why = await openWiaUnavailable();
   if (why) return { skipped: why };
-  const plain = await medianBatch(repeats, () => openWiaBatch({ pages: PAGES }));
-  const delayed = await medianBatch(repeats, () => openWiaBatch({ pages: PAGES, scanDelayMs: Math.round(delayPerPageMs) }));
+  const plain = await medianBatch(repeats, () => openWiaBatch({ pages: PAGES, pixels }));
+  const delayed = await medianBatch(repeats, () => openWiaBatch({ pages: PAGES, pixels, scanDelayMs: Math.round(delayPerPageMs) }));
   const sigint = [];
-  for (let i = 0; i < repeats; i++) sigint.push(await openWiaSigint({ pages: PAGES, scanDelayMs: Math.round(longPageMs), pageMs: longPageMs }));
+  for (let i = 0; i < repeats; i++) sigint.push(await openWiaSigint({ pages: PAGES, pixels, scanDelayMs: Math.round(longPageMs), pageMs: longPageMs }));
   return {
     bytesPerPage: Math.round(plain.bytes / plain.pages),
     startupSeconds: Number(((await openWiaStartupMs()) / 1000).toFixed(3)),
-    noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain) },
+    noDelay: { seconds: Number((plain.ms / 1000).toFixed(3)), MBps: mbps(plain), Mpxps: mpxps(plain, pixels.width * pixels.height) },
     withReadDelay: { scanDelayMsPerPage: Math.round(delayPerPageMs), seconds: Number((delayed.ms / 1000).toFixed(3)), MBps: mbps(delayed) },
-    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))] },
+    sigintToExitMs: { median: Number(median(sigint.map((s) => s.sigintToExitMs)).toFixed(1)), max: Number(Math.max(...sigint.map((s) => s.sigintToExitMs)).toFixed(1)), runs: sigint.length, exits: [...new Set(sigint.map((s) => s.exit))], stoppedCleanly: sigint.filter((s) => s.stoppedCleanly).length },
   };
 }
 
@@ -65,14 +67,15 @@ export async function measureSane({ quick = false, installSane = false } = {}) {
   const found = await findScanimage({ install: installSane });
   if (found.skipped) return { skipped: found.skipped, openwia: { skipped: (await openWiaUnavailable()) ?? 'scanimage missing: nothing to compare with' } };
   const repeats = quick ? 1 : 3;
-  // SANE's pages get the byte count of the OpenWIA scanner's pages (1 MiB when there is no OpenWIA side to ask).
-  const sample = (await openWiaUnavailable()) ? undefined : await openWiaBatch({ pages: 2 });
-  const geometry = pageGeometry(sample ? sample.bytes / sample.pages : 1024 * 1024);
-  const { delayPerPageMs, longPageMs, ...scanimage } = await measureScanimage(geometry, repeats);
+  // Both sides scan the same page: same size, resolution and mode, so the same pixels.
+  const geometry = { widthMm: SAME_PAGE.widthMm, heightMm: SAME_PAGE.heightMm };
+  const pixels = pagePixels(geometry);
+  const { delayPerPageMs, longPageMs, ...scanimage } = await measureScanimage(geometry, repeats, pixels);
   return {
-    method: `${PAGES}-page feeder batch, whole process timed (startup included, and given on its own as startupSeconds); scanimage -d test, Gray 8-bit 300 dpi ${geometry.widthMm}×${geometry.heightMm} mm pnm pages sized like the OpenWIA scanner's; openwia acquire sim:scanner, JPEG pages at 150 dpi rendered by the virtual scanner; read delay: scanimage --read-delay-duration=${READ_DELAY_US} µs per buffer, the OpenWIA scanner the same total per page; SIGINT half a page into page 2 of a scan delayed ${SIGINT_READ_DELAY_US} µs per buffer, ${repeats} run(s), median`,
+    method: `${PAGES}-page feeder batch, whole process timed (startup included, and given on its own as startupSeconds); the same page on both sides: gray 8-bit, 300 dpi, ${geometry.widthMm}×${geometry.heightMm} mm = ${pixels.width}×${pixels.height} pixels — scanimage -d test writes it as PNM, openwia acquire sim:scanner (WIA_IPA_DATATYPE=2, extents in pixels) as PNG rendered and deflated by the virtual scanner, so compare Mpx/s rather than MB/s; read delay: scanimage --read-delay-duration=${READ_DELAY_US} µs per buffer, the OpenWIA scanner the same total per page; SIGINT half a page into page 2 of a scan delayed ${SIGINT_READ_DELAY_US} µs per buffer, ${repeats} run(s), median`,
     scanimageVersion: found.version,
     scanimage,
-    openwia: await measureOpenWia({ delayPerPageMs, longPageMs }, repeats),
+    pixelsPerPage: pixels,
+    openwia: await measureOpenWia({ delayPerPageMs, longPageMs }, repeats, pixels),
   };
 }

@@ -1,38 +1,8 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'bin', 'openwia.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `openwia` binary; sends one SIGINT each time stdout first matches the next of `interruptWhen`. */
-function runCli(args: string[], options: { cwd?: string; interruptWhen?: RegExp[] } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--no-usb', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const pending = [...(options.interruptWhen ?? [])];
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      // Signals are not queued: each SIGINT waits for the output that shows the previous one arrived.
-      if (pending[0]?.test(stdout)) {
-        pending.shift();
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { join } from 'node:path';
+import { runCli } from './run-cli.test-support.js';
 
 describe('the openwia command (end to end, on the simulated devices)', function () {
   this.timeout(60_000);
@@ -86,15 +56,15 @@ describe('the openwia command (end to end, on the simulated devices)', function 
     const config = await simConfig({ scanner: { pages: 4, speed: 'unlimited' } });
     const scanner = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')]);
     expect(scanner.code, scanner.stderr).to.equal(0);
-    expect(scanner.stdout.trim().split('\n').pop()).to.match(/^acquired 4 item\(s\)/);
+    expect(scanner.stdout.trim().split('\n').pop()).to.match(/^acquired 4 items,/);
     expect((await readdir(join(dir, 'scans'))).sort()).to.deep.equal(['Page1.jpg', 'Page2.jpg', 'Page3.jpg', 'Page4.jpg']);
   });
 
   it('Ctrl-C cancels: exit 130, finished pages kept, no partial file, and it says so', async () => {
     const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
-    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: [/Page2 +transferred/] });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }] });
     expect(run.code).to.equal(130);
-    expect(run.stdout).to.match(/^cancelled: kept \d+ item\(s\)/m);
+    expect(run.stdout).to.match(/^cancelled: kept \d+ items?,/m);
     const files = await readdir(join(dir, 'scans'));
     expect(files.some((f) => f.endsWith('.partial'))).to.equal(false);
     expect(files.length).to.be.within(2, 49);
@@ -103,7 +73,7 @@ describe('the openwia command (end to end, on the simulated devices)', function 
 
   it('a second Ctrl-C quits at once (exit 130) and still leaves no partial file', async () => {
     const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
-    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { interruptWhen: [/Page2 +transferred/, /cancelling/] });
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }, { when: /cancelling/ }] });
     expect(run.code).to.equal(130);
     expect(`${run.stdout}${run.stderr}`).to.match(/quitting without waiting/);
     expect((await readdir(join(dir, 'scans'))).some((f) => f.endsWith('.partial'))).to.equal(false);
@@ -131,7 +101,7 @@ describe('the openwia command (end to end, on the simulated devices)', function 
   it('an unknown device and a bad config get clear errors', async () => {
     const unknown = await runCli(['items', 'sim:nope', '--simulate']);
     expect(unknown.code).to.equal(1);
-    expect(unknown.stderr).to.match(/no device sim:nope; devices: sim:camera, sim:scanner/);
+    expect(unknown.stderr).to.include("no device sim:nope; devices: sim:camera, sim:scanner (see: openwia list --simulate --no-usb)");
     const config = await simConfig({ scanner: { pagez: 3 } });
     const bad = await runCli(['list', '--sim-config', config]);
     expect(bad.code).to.equal(1);

@@ -1,11 +1,8 @@
+// Only commander is loaded up front: each command imports what it needs (core, plugins, and the
+// testkit only for --simulate) when it runs, so `openwia --help` starts as fast as Node itself.
 import { Command, InvalidArgumentError } from 'commander';
-import { acquireCommand, exitCodeFor, type AcquireCommandOptions } from './commands/acquire.js';
+import type { AcquireCommandOptions } from './commands/acquire.js';
 import type { GlobalOptions } from './commands/context.js';
-import { runDemo } from './commands/demo.js';
-import { itemsCommand } from './commands/items.js';
-import { listCommand } from './commands/list.js';
-import { propsCommand } from './commands/props.js';
-import { watchCommand } from './commands/watch.js';
 import { registerServeCommand } from './commands/serve.js';
 
 function positiveInt(value: string): number {
@@ -32,9 +29,20 @@ A --sim-config file is JSON, every key optional, for example:
   { "scanner": { "pages": 50, "speed": "usb2" }, "camera": { "photos": 8, "speed": "usb2" } }
 See docs/cli.md for every key.`;
 
-/** The `openwia` command line. */
-export function createProgram(): Command {
+/** Options of {@link createProgram}. */
+export interface ProgramOptions {
+  /** `--json` is on the command line: usage errors are left to the caller to report as JSON. */
+  json?: boolean;
+}
+
+/**
+ * The `openwia` command line. Commander's exits become `CommanderError`s (exitOverride), so
+ * the caller decides the exit status and how a usage error is reported.
+ */
+export function createProgram(options: ProgramOptions = {}): Command {
   const program = new Command('openwia')
+    .exitOverride()
+    .configureOutput(options.json ? { writeErr: () => undefined, outputError: () => undefined } : {})
     .description('OpenWIA: acquire images from cameras and scanners over userspace USB, the WIA 2.0 way')
     .version('0.1.0')
     .option('--simulate', 'add the virtual camera (sim:camera) and scanner (sim:scanner)')
@@ -49,13 +57,13 @@ export function createProgram(): Command {
   program
     .command('list')
     .description('list USB imaging devices: ready, unsupported, or inaccessible (and how to fix it)')
-    .action(async (_opts: unknown, command: Command) => listCommand(globals(command)));
+    .action(async (_opts: unknown, command: Command) => (await import('./commands/list.js')).listCommand(globals(command)));
 
   program
     .command('items')
     .argument('<device>', 'device id from `openwia list` (e.g. sim:camera)')
     .description("show a device's item tree")
-    .action(async (device: string, _opts: unknown, command: Command) => itemsCommand(device, globals(command)));
+    .action(async (device: string, _opts: unknown, command: Command) => (await import('./commands/items.js')).itemsCommand(device, globals(command)));
 
   program
     .command('props')
@@ -63,7 +71,9 @@ export function createProgram(): Command {
     .argument('<item>', 'item: full name (Root\\Feeder), path (Feeder) or unique name')
     .argument('[assignments...]', 'NAME=VALUE properties to write first (validated by the device)')
     .description("show an item's properties, writing any NAME=VALUE given first")
-    .action(async (device: string, item: string, assignments: string[], _opts: unknown, command: Command) => propsCommand(device, item, assignments, globals(command)));
+    .action(async (device: string, item: string, assignments: string[], _opts: unknown, command: Command) =>
+      (await import('./commands/props.js')).propsCommand(device, item, assignments, globals(command)),
+    );
 
   program
     .command('acquire')
@@ -72,17 +82,18 @@ export function createProgram(): Command {
     .requiredOption('-o, --out <dir>', 'directory for the acquired files')
     .option('--overwrite', 'replace existing files (default: keep them and number the new ones)')
     .option('--set <NAME=VALUE>', 'write an item property before acquiring (repeatable)', collect)
-    .description('acquire items into files with progress; Ctrl-C cancels (exit 130), a second Ctrl-C quits at once')
+    .description('acquire items into files with progress; Ctrl-C cancels (exit 130; SIGTERM: 143), a second Ctrl-C quits at once')
     .action(async (device: string, items: string[], opts: AcquireCommandOptions, command: Command) => {
+      const { acquireCommand, exitCodeFor } = await import('./commands/acquire.js');
       const summary = await acquireCommand(device, items, { ...globals(command), ...opts });
-      process.exitCode = exitCodeFor(summary.outcome);
+      process.exitCode = exitCodeFor(summary);
     });
 
   program
     .command('watch')
     .option('--for <ms>', 'stop after this many milliseconds', nonNegativeInt)
     .description('print device attach/detach and new-item events until Ctrl-C')
-    .action(async (opts: { for?: number }, command: Command) => watchCommand({ ...globals(command), ...opts }));
+    .action(async (opts: { for?: number }, command: Command) => (await import('./commands/watch.js')).watchCommand({ ...globals(command), ...opts }));
 
   program
     .command('demo')
@@ -90,9 +101,12 @@ export function createProgram(): Command {
     .option('--pages <n>', 'pages in the feeder', positiveInt, 6)
     .option('--page-kib <n>', 'size of each page in KiB', positiveInt, 512)
     .option('--read-delay <ms>', 'milliseconds each 64 KiB read takes', nonNegativeInt, 2)
-    .action(async (opts: { pages: number; pageKib: number; readDelay: number }) => {
-      const problems = await runDemo({ pages: opts.pages, pageKiB: opts.pageKib, readDelayMs: opts.readDelay, out: (line) => console.log(line) });
-      process.exitCode = problems === 0 ? 0 : 1;
+    .action(async (opts: { pages: number; pageKib: number; readDelay: number }, command: Command) => {
+      const json = globals(command).json === true;
+      const [{ runDemo }, { printJson }] = await Promise.all([import('./commands/demo.js'), import('./commands/context.js')]);
+      const report = await runDemo({ pages: opts.pages, pageKiB: opts.pageKib, readDelayMs: opts.readDelay, out: json ? () => undefined : (line) => console.log(line) });
+      if (json) printJson(report);
+      process.exitCode = report.problems.length === 0 ? 0 : 1;
     });
 
   registerServeCommand(program, globals);

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { reportFailure } from '../output/failure.js';
 import { createProgram } from '../program.js';
 
 let settled = false;
@@ -10,12 +12,25 @@ process.on('beforeExit', () => {
   console.error('openwia: the command stalled: it was waiting on work that can no longer happen (a bug; please report it)');
   process.exitCode = 70;
 });
+// A reader that goes away (`openwia list | head -1`) is not an error of ours: stop quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 
-createProgram()
+// Decided before parsing, so that a usage error is JSON too when --json was asked for.
+const json = process.argv.slice(2).includes('--json');
+
+createProgram({ json })
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    console.error(`openwia: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      // Help and --version are not failures; commander has printed them (or, with --json, the usage error).
+      if (err.exitCode === 0 || !json) return;
+    }
     process.exitCode = process.exitCode || 1;
+    reportFailure(err, json);
   })
   .finally(() => {
     settled = true;

@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import {
   AcquireAbortedError,
   E_INVALIDARG,
+  WIA_CATEGORY_FEEDER,
   WiaError,
   hresultName,
   type AcquireResult,
@@ -10,8 +9,10 @@ import {
   type WiaDrvItem,
 } from '@openwia/core';
 import { ItemFile } from '../output/item-file.js';
+import { prepareOutputFolder, sweepStalePartials } from '../output/output-folder.js';
+import { count as plural } from '../progress/measure.js';
 import { createProgressView, type ProgressView } from '../progress/progress-view.js';
-import { handleInterrupts } from '../session/interrupt.js';
+import { exitStatusFor, handleInterrupts, type CancelSignal } from '../session/interrupt.js';
 import { announcedSize, defaultTargets, fileNameFor, findItem } from '../session/item-lookup.js';
 import { parseAssignment } from './props.js';
 import { printJson, withCatalog, type GlobalOptions } from './context.js';
@@ -41,16 +42,25 @@ export interface AcquireSummary {
   bytes: number;
   seconds: number;
   error: string | null;
+  /** The signal that cancelled the run (SIGINT or SIGTERM), if one did. */
+  signal: CancelSignal | null;
+  /** Partial files of an earlier, killed run that were removed from the folder first. */
+  stalePartialsRemoved: string[];
 }
 
-/** Exit status for an outcome: 0 done, 130 cancelled by Ctrl-C, 1 failed. */
-export function exitCodeFor(outcome: AcquireSummary['outcome']): number {
-  if (outcome === 'cancelled') return 130;
-  return outcome === 'failed' || outcome === 'no-media' ? 1 : 0;
+/** Exit status for a run: 0 done, 130 cancelled by Ctrl-C (143 by SIGTERM), 1 failed. */
+export function exitCodeFor(summary: Pick<AcquireSummary, 'outcome' | 'signal'>): number {
+  if (summary.outcome === 'cancelled') return exitStatusFor(summary.signal ?? 'SIGINT');
+  return summary.outcome === 'failed' || summary.outcome === 'no-media' ? 1 : 0;
+}
+
+/** Writes the `--set` properties to every target; the device validates them. */
+async function applySettings(device: WiaDevice, targets: WiaDrvItem[], assignments: string[] | undefined): Promise<void> {
+  if (!assignments?.length) return;
+  for (const target of targets) await device.writeProperties(target, new Map(assignments.map((a) => parseAssignment(a, target.properties.list()))));
 }
 
 async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: AcquireCommandOptions, view: ProgressView, signal: AbortSignal, files: Map<string, ItemFile>): Promise<AcquireResult> {
-  if (options.set?.length) await device.writeProperties(target, new Map(options.set.map((a) => parseAssignment(a, target.properties.list()))));
   try {
     return await device.acquire(target, {
       signal,
@@ -60,10 +70,10 @@ async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: Acq
         const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false });
         files.set(info.fullItemName, file);
         // Report each item as soon as its file is complete, not when the whole acquisition ends.
-        file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path))));
+        file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path)), file.bytesWritten));
         return file;
       },
-      onProgress: (p) => view.itemProgress(p.item.itemName, p.itemBytes, p.totalBytes),
+      onProgress: (p) => view.itemProgress(p.item.itemName, p.itemBytes, p.itemPercent),
     });
   } catch (err) {
     if (err instanceof AcquireAbortedError) return err.result;
@@ -91,45 +101,84 @@ function lineFor(result: AcquireResult['items'][number], files: Map<string, Item
   };
 }
 
-/** `openwia acquire <device> [item...]`: items to files, with progress; Ctrl-C cancels. */
+/** Adds one target's result to the summary; false when the run must stop (cancelled or failed). */
+function record(summary: AcquireSummary, result: AcquireResult, files: Map<string, ItemFile>, view: ProgressView): boolean {
+  for (const item of result.items) {
+    summary.items.push(lineFor(item, files));
+    if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined), 0);
+  }
+  summary.bytes += result.items.filter((i) => i.status === 'transferred').reduce((n, i) => n + i.bytes, 0);
+  if (result.outcome !== 'completed') summary.outcome = result.outcome;
+  if (result.error) summary.error = `${hresultName(result.error.hresult)}: ${result.error.message}`;
+  return result.outcome !== 'cancelled' && result.outcome !== 'failed';
+}
+
+/**
+ * How many items and bytes the targets will deliver, as far as the device says: a folder's
+ * transferable children and their announced sizes. A feeder's page count is unknown.
+ */
+export function expectation(targets: WiaDrvItem[]): { expectedItems?: number; expectedBytes?: number } {
+  const items: WiaDrvItem[] = [];
+  for (const target of targets) {
+    if (target.category === WIA_CATEGORY_FEEDER) return {};
+    items.push(...(target.isFolder ? target.children.filter((c) => c.isTransferable && !c.isFolder) : [target]));
+  }
+  if (!items.length) return {};
+  const sizes = items.map(announcedSize);
+  const known = sizes.every((size) => size !== undefined);
+  return { expectedItems: items.length, ...(known ? { expectedBytes: sizes.reduce((a, b) => a + (b ?? 0), 0) } : {}) };
+}
+
+/** Clears the output folder of a killed run's partial files, and says what it did. */
+async function sweepFolder(out: string, say: (line: string) => void): Promise<string[]> {
+  const stale = await sweepStalePartials(out);
+  if (stale.removed.length) say(`openwia: removed ${stale.removed.length} partial file(s) left by an earlier run that was killed: ${stale.removed.join(', ')}`);
+  if (stale.unknown.length) say(`openwia: ${relative(out)} holds partial file(s) of unknown origin, left alone: ${stale.unknown.join(', ')}`);
+  return stale.removed;
+}
+
+/** Acquires every target in turn until one is cancelled or fails; every file is settled on return. */
+async function acquireTargets(device: WiaDevice, targets: WiaDrvItem[], options: AcquireCommandOptions, view: ProgressView, summary: AcquireSummary): Promise<void> {
+  const controller = new AbortController();
+  const files = new Map<string, ItemFile>();
+  const interrupts = handleInterrupts(
+    controller,
+    (line) => view.note(line),
+    () => files.forEach((file) => file.removePartialSync()),
+  );
+  try {
+    for (const target of targets) {
+      if (!record(summary, await acquireTarget(device, target, options, view, controller.signal, files), files, view)) break;
+    }
+    // Partial files are removed as the streams close, after the transfer settled: a second
+    // signal must still find the handler that removes them until then.
+    await Promise.all([...files.values()].map((file) => file.settled()));
+  } finally {
+    summary.signal = interrupts.received ?? null;
+    interrupts.dispose();
+    view.stop();
+  }
+}
+
+/** `openwia acquire <device> [item...]`: items to files, with progress; Ctrl-C or SIGTERM cancels. */
 export async function acquireCommand(deviceId: string, itemSpecs: string[], options: AcquireCommandOptions): Promise<AcquireSummary> {
   return withCatalog(options, async (catalog) => {
     const device = catalog.device(deviceId);
-    const targets = itemSpecs.length ? itemSpecs.map((s) => findItem(device, s)) : defaultTargets(device);
+    const targets = itemSpecs.length ? itemSpecs.map((s) => findItem(device, s, `openwia items ${deviceId}${catalog.flags}`)) : defaultTargets(device);
     if (!targets.length) throw new WiaError(E_INVALIDARG, `${deviceId} has nothing to acquire`);
-    await mkdir(options.out, { recursive: true });
-    const expectedItems = targets.reduce((n, t) => n + (t.isFolder ? t.children.filter((c) => c.isTransferable).length : 1), 0) || undefined;
-    const view = createProgressView({ json: options.json ?? false, ...(expectedItems ? { expectedItems } : {}) });
-    const controller = new AbortController();
-    const files = new Map<string, ItemFile>();
-    const stopInterrupts = handleInterrupts(
-      controller,
-      (line) => view.note(line),
-      () => files.forEach((file) => file.removePartialSync()),
-    );
-    const summary: AcquireSummary = { device: deviceId, outcome: 'completed', items: [], bytes: 0, seconds: 0, error: null };
+    // Everything the user typed is checked before the disk is touched: a bad --set creates no folder.
+    await applySettings(device, targets, options.set);
+    const out = await prepareOutputFolder(options.out);
+    const summary: AcquireSummary = { device: deviceId, outcome: 'completed', items: [], bytes: 0, seconds: 0, error: null, signal: null, stalePartialsRemoved: [] };
+    summary.stalePartialsRemoved = await sweepFolder(out, (line) => process.stderr.write(`${line}\n`));
+    const view = createProgressView({ json: options.json ?? false, ...expectation(targets) });
     const started = performance.now();
-    try {
-      for (const target of targets) {
-        const result = await acquireTarget(device, target, options, view, controller.signal, files);
-        for (const item of result.items) {
-          summary.items.push(lineFor(item, files));
-          if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined));
-        }
-        summary.bytes += result.items.filter((i) => i.status === 'transferred').reduce((n, i) => n + i.bytes, 0);
-        if (result.outcome !== 'completed') summary.outcome = result.outcome;
-        if (result.error) summary.error = `${hresultName(result.error.hresult)}: ${result.error.message}`;
-        if (result.outcome === 'cancelled' || result.outcome === 'failed') break;
-      }
-    } finally {
-      stopInterrupts();
-      view.stop();
-    }
+    await acquireTargets(device, targets, options, view, summary);
     summary.seconds = (performance.now() - started) / 1000;
     if (options.json) printJson(summary);
-    else console.log(summaryLine(summary, resolve(options.out)));
+    else console.log(summaryLine(summary, out));
     return summary;
-  });
+  }, deviceId);
 }
 
 /** The one-line summary every acquire ends with. */
@@ -137,7 +186,7 @@ export function summaryLine(s: AcquireSummary, out: string): string {
   const count = (status: string): number => s.items.filter((i) => i.status === status).length;
   const mb = s.bytes / 1e6;
   const rate = s.seconds > 0 ? ` (${(mb / s.seconds).toFixed(1)} MB/s)` : '';
-  const kept = `${count('transferred')} item(s), ${mb.toFixed(2)} MB in ${s.seconds.toFixed(2)} s${rate} from ${s.device} into ${out}`;
+  const kept = `${plural(count('transferred'), 'item')}, ${mb.toFixed(2)} MB in ${s.seconds.toFixed(2)} s${rate} from ${s.device} into ${out}`;
   const extras = [count('skipped') && `${count('skipped')} skipped`, count('failed') && `${count('failed')} failed`].filter(Boolean).join(', ');
   switch (s.outcome) {
     case 'cancelled':

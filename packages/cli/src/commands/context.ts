@@ -1,5 +1,4 @@
 import { DeviceCatalog } from '../session/device-catalog.js';
-import { loadSimConfig } from '../session/sim-config.js';
 
 /** Options every device command takes. */
 export interface GlobalOptions {
@@ -9,14 +8,36 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-/** Opens the devices for one command and always closes them. */
-export async function withCatalog<T>(options: GlobalOptions, work: (catalog: DeviceCatalog) => Promise<T>): Promise<T> {
-  const simConfig = await loadSimConfig(options.simConfig);
+/**
+ * The global options as they must be typed again for a suggested command to reach the same
+ * devices: ` --sim-config FILE`, ` --simulate`, ` --no-usb`, or nothing.
+ */
+export function deviceFlags(options: GlobalOptions): string {
+  const flags: string[] = [];
+  if (options.simConfig !== undefined) flags.push(`--sim-config ${shellWord(options.simConfig)}`);
+  else if (options.simulate) flags.push('--simulate');
+  if (options.usb === false) flags.push('--no-usb');
+  return flags.map((f) => ` ${f}`).join('');
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it needs to be. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Opens the devices for one command and always closes them. `device` is the device the command
+ * names, if any: of the simulated devices only that one is built.
+ */
+export async function withCatalog<T>(options: GlobalOptions, work: (catalog: DeviceCatalog) => Promise<T>, device?: string): Promise<T> {
+  const simulate = options.simulate === true || options.simConfig !== undefined;
+  // The simulation (zod for its settings, the testkit for its devices) is loaded only when asked for.
+  const simulation = simulate ? { config: await (await import('../session/sim-config.js')).loadSimConfig(options.simConfig), only: device } : undefined;
   const catalog = await DeviceCatalog.open({
-    simulate: options.simulate === true || options.simConfig !== undefined,
-    simConfig,
+    simulation,
     usb: options.usb !== false,
     warn: (line) => process.stderr.write(`openwia: ${line}\n`),
+    flags: deviceFlags(options),
   });
   try {
     return await work(catalog);

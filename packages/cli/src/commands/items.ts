@@ -30,5 +30,5 @@ export async function itemsCommand(deviceId: string, options: GlobalOptions): Pr
       const size = item.size === null ? '' : `${item.size} bytes`;
       console.log(`${'  '.repeat(item.depth)}${item.name.padEnd(Math.max(1, 30 - 2 * item.depth))} ${item.kind.padEnd(8)} ${size}`.trimEnd());
     }
-  });
+  }, deviceId);
 }

@@ -1,6 +1,13 @@
 import { formatVidPid } from '@openwia/core';
 import { printJson, withCatalog, type GlobalOptions } from './context.js';
 
+/** "Maker Product", without the maker twice when the product name already starts with it. */
+export function deviceName(manufacturer: string | null, product: string | null): string {
+  if (!manufacturer) return product ?? '';
+  if (!product) return manufacturer;
+  return product.toLowerCase().startsWith(manufacturer.toLowerCase()) ? product : `${manufacturer} ${product}`;
+}
+
 /** `openwia list`: every device, usable or not, and why not. */
 export async function listCommand(options: GlobalOptions): Promise<void> {
   await withCatalog(options, async (catalog) => {
@@ -19,7 +26,7 @@ export async function listCommand(options: GlobalOptions): Promise<void> {
       return;
     }
     for (const row of rows) {
-      console.log(`${row.id.padEnd(28)} ${row.status.padEnd(12)} ${(row.plugin ?? '-').padEnd(6)} ${row.vidPid}  ${row.manufacturer ?? ''} ${row.product ?? ''}`.trimEnd());
+      console.log(`${row.id.padEnd(28)} ${row.status.padEnd(12)} ${(row.plugin ?? '-').padEnd(6)} ${row.vidPid}  ${deviceName(row.manufacturer, row.product)}`.trimEnd());
       if (row.problem) console.log(`${''.padEnd(28)} ${row.problem}`);
     }
   });

@@ -40,7 +40,7 @@ export function parseAssignment(text: string, properties: WiaProperty[]): [numbe
 export async function propsCommand(deviceId: string, itemSpec: string, assignments: string[], options: GlobalOptions): Promise<void> {
   await withCatalog(options, async (catalog) => {
     const device = catalog.device(deviceId);
-    const item = findItem(device, itemSpec);
+    const item = findItem(device, itemSpec, `openwia items ${deviceId}${catalog.flags}`);
     if (assignments.length) {
       const writes = new Map(assignments.map((a) => parseAssignment(a, item.properties.list())));
       await device.writeProperties(item, writes);
@@ -58,5 +58,5 @@ export async function propsCommand(deviceId: string, itemSpec: string, assignmen
     for (const row of rows) {
       console.log(`  ${String(row.id).padStart(5)} ${row.name.padEnd(34)} ${String(row.value).padEnd(40)} ${row.writable ? 'rw' : 'r '} ${row.valid}`.trimEnd());
     }
-  });
+  }, deviceId);
 }

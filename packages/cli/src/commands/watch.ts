@@ -1,5 +1,23 @@
 import { WIA_EVENT_NAMES } from '@openwia/core';
+import { CANCEL_SIGNALS } from '../session/interrupt.js';
 import { withCatalog, type GlobalOptions } from './context.js';
+
+/** Resolves after `ms` milliseconds (never, when undefined) or at the first SIGINT/SIGTERM. */
+function untilStopped(ms: number | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // A signal listener does not keep Node's event loop alive, and simulated devices (or no
+    // devices at all) need no I/O: hold the loop open until told to stop.
+    const keepAlive = setInterval(() => undefined, 2 ** 30);
+    const stop = (): void => {
+      for (const signal of CANCEL_SIGNALS) process.off(signal, stop);
+      clearTimeout(timer);
+      clearInterval(keepAlive);
+      resolve();
+    };
+    const timer = ms !== undefined ? setTimeout(stop, ms) : undefined;
+    for (const signal of CANCEL_SIGNALS) process.on(signal, stop);
+  });
+}
 
 /** `openwia watch`: attach/detach and item events until Ctrl-C (or `--for` ms). */
 export async function watchCommand(options: GlobalOptions & { for?: number }): Promise<void> {
@@ -9,15 +27,9 @@ export async function watchCommand(options: GlobalOptions & { for?: number }): P
       else console.log(`${new Date().toISOString()}  ${Object.values(record).filter((v) => v !== undefined).join('  ')}`);
     };
     catalog.on('event', (event, deviceId, item) => print({ event: WIA_EVENT_NAMES.get(event) ?? event, device: deviceId, item }));
+    // Listening for Ctrl-C before saying so: a signal sent on seeing the message must find the handler.
+    const stopped = untilStopped(options.for);
     if (!options.json) console.log(`watching ${catalog.entries().length} device(s); Ctrl-C to stop`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = options.for !== undefined ? setTimeout(stop, options.for) : undefined;
-      process.on('SIGINT', stop);
-    });
+    await stopped;
   });
 }

@@ -17,7 +17,7 @@ describe('item files', () => {
   it('takes its final name only when complete', async () => {
     const file = await ItemFile.create(dir, 'IMG_0001.JPG');
     file.write(Buffer.from('hello '));
-    expect(await readdir(dir)).to.deep.equal(['IMG_0001.JPG.partial']);
+    expect(await readdir(dir)).to.deep.equal([`IMG_0001.JPG.${process.pid}.partial`]);
     file.end(Buffer.from('world'));
     await finished(file);
     expect(await readdir(dir)).to.deep.equal(['IMG_0001.JPG']);
@@ -31,6 +31,28 @@ describe('item files', () => {
     file.destroy();
     await new Promise((resolve) => file.once('close', resolve));
     expect(await readdir(dir)).to.deep.equal([]);
+  });
+
+  it('a stream error after the transfer stopped listening is kept, not thrown (a full disk cannot crash the CLI)', async () => {
+    const file = await ItemFile.create(dir, 'Page1.jpg');
+    file.write(Buffer.alloc(1000));
+    // What a failed write does: the stream is destroyed with the error, and emits it on a later tick.
+    const failure = new Error('ENOSPC: no space left on device, write');
+    file.destroy(failure);
+    await file.settled();
+    expect(file.failure).to.equal(failure);
+    expect(await readdir(dir)).to.deep.equal([]);
+  });
+
+  it('settled() abandons an unfinished item and removes its partial file', async () => {
+    const file = await ItemFile.create(dir, 'Page2.jpg');
+    file.write(Buffer.alloc(1000));
+    await file.settled();
+    expect(await readdir(dir)).to.deep.equal([]);
+    const done = await ItemFile.create(dir, 'Page3.jpg');
+    done.end('x');
+    await done.settled();
+    expect(await readdir(dir)).to.deep.equal(['Page3.jpg']);
   });
 
   it('never replaces an existing file unless asked', async () => {

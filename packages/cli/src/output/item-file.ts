@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { open, link, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { WIA_ERROR_DESTINATION, WiaError } from '@openwia/core';
+import { partialName } from './output-folder.js';
 import { numberedName, resolveInside, safeFileName } from './safe-file-name.js';
 
 /** Options of {@link ItemFile.create}. */
@@ -11,15 +12,18 @@ export interface ItemFileOptions {
 }
 
 /**
- * The destination of one acquired item: bytes go to `<name>.partial` and the
- * file takes its final name only when the item is complete, so an existing
+ * The destination of one acquired item: bytes go to `<name>.<pid>.partial` and
+ * the file takes its final name only when the item is complete, so an existing
  * file is never clobbered (unless asked) and a cancelled or failed item leaves
- * nothing behind.
+ * nothing behind. The process id in the partial name lets a later run tell a
+ * partial file of a killed run from one another process is still writing.
  */
 export class ItemFile extends Writable {
   private finalPath: string | undefined;
   /** Bytes written so far. */
   bytesWritten = 0;
+  /** Why the file failed, if it did (a write or the final rename). */
+  failure: Error | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -29,13 +33,17 @@ export class ItemFile extends Writable {
     private readonly overwrite: boolean,
   ) {
     super({ highWaterMark: 1 << 20 });
+    // The transfer reports a destination failure in its own outcome and may stop listening once it
+    // has settled, while a stream emits 'error' after it is destroyed: without a listener of its
+    // own that late 'error' would crash the process (e.g. on a full disk).
+    this.on('error', (err) => (this.failure ??= err));
   }
 
   /** Creates the partial file for an item named `deviceName` by the device. */
   static async create(dir: string, deviceName: string, options: ItemFileOptions = {}): Promise<ItemFile> {
     const wanted = safeFileName(deviceName);
     for (let n = 1; ; n++) {
-      const partialPath = resolveInside(dir, `${n === 1 ? wanted : numberedName(wanted, n)}.partial`);
+      const partialPath = resolveInside(dir, partialName(n === 1 ? wanted : numberedName(wanted, n)));
       try {
         const handle = await open(partialPath, 'wx');
         return new ItemFile(dir, wanted, partialPath, handle, options.overwrite ?? false);
@@ -48,6 +56,17 @@ export class ItemFile extends Writable {
   /** Where the complete item landed (set once the stream finished). */
   get path(): string | undefined {
     return this.finalPath;
+  }
+
+  /**
+   * Resolves once the file is closed: complete under its final name, or its partial file
+   * removed. An item the transfer left unfinished is abandoned (its partial file removed).
+   */
+  async settled(): Promise<void> {
+    if (this.closed) return;
+    const closed = new Promise<void>((done) => this.once('close', () => done()));
+    if (!this.writableEnded) this.destroy();
+    await closed;
   }
 
   /** Removes the partial file at once (a forced quit cannot wait for streams). No-op once complete. */

@@ -1,61 +1,129 @@
 import cliProgress from 'cli-progress';
+import { TransferMeter, count, formatBytes, formatEta, formatRate } from './measure.js';
 
 /** What a long acquisition reports as it goes. */
 export interface ProgressView {
+  /** An item starts; `expectedBytes` is its size when the device announced it. */
   itemStarted(name: string, expectedBytes: number | undefined): void;
-  itemProgress(name: string, bytes: number, totalBytes: number): void;
-  itemFinished(line: string): void;
-  /** A message above the bars (warnings, "cancelling…"). */
+  /** Bytes of the current item so far, and the driver's own estimate of how far it is (0–100). */
+  itemProgress(name: string, bytes: number, percent: number): void;
+  /** An item ended (transferred, skipped, failed…) with `bytes` kept; `line` reports it. */
+  itemFinished(line: string, bytes: number): void;
+  /** A message above the bars (warnings, "cancelling…"), shown at once. */
   note(line: string): void;
   stop(): void;
 }
 
-function mib(bytes: number): string {
-  return (bytes / 2 ** 20).toFixed(1);
+/** Options of {@link createProgressView}. */
+export interface ProgressViewOptions {
+  json: boolean;
+  /** Items the acquisition will deliver, when known (a folder's children; not a feeder's pages). */
+  expectedItems?: number;
+  /** Bytes the acquisition will deliver, when every item announced its size. */
+  expectedBytes?: number;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** Milliseconds clock (tests pass their own). */
+  now?: () => number;
 }
 
-/** Bars on a terminal: the current item and the whole acquisition, redrawn in place. */
-class TerminalProgressView implements ProgressView {
+/** The size of the current item: announced, or estimated from the driver's percentage. */
+function itemTotal(expected: number | undefined, bytes: number, percent: number): number | undefined {
+  if (expected) return expected;
+  return percent > 0 && percent < 100 && bytes > 0 ? (bytes * 100) / percent : undefined;
+}
+
+/** Bars on a terminal: the current item and the whole acquisition, each with bytes, rate and ETA. */
+export class TerminalProgressView implements ProgressView {
   private readonly bars: cliProgress.MultiBar;
   private readonly overall: cliProgress.SingleBar;
-  private item: cliProgress.SingleBar | undefined;
+  private readonly overallMeter: TransferMeter;
+  private item: { bar: cliProgress.SingleBar; meter: TransferMeter; expected: number | undefined } | undefined;
   private itemsDone = 0;
+  /** Bytes of finished items, plus those of the current one. */
+  private bytesDone = 0;
+  private currentBytes = 0;
+  private drawnAt = Number.NEGATIVE_INFINITY;
 
-  constructor(stream: NodeJS.WriteStream, private readonly expectedItems: number | undefined) {
+  constructor(stream: NodeJS.WritableStream, private readonly options: Omit<ProgressViewOptions, 'json'>, private readonly now: () => number) {
     this.bars = new cliProgress.MultiBar(
-      { stream, clearOnComplete: false, hideCursor: true, format: ' {label} |{bar}| {detail}', barsize: 30, fps: 10 },
+      // Drawn by this view at most every 100 ms of its clock (see redraw), not by cli-progress's own timer.
+      { stream, clearOnComplete: false, hideCursor: true, format: ' {label} |{bar}| {detail}', barsize: 24, fps: 1, forceRedraw: true },
       cliProgress.Presets.shades_classic,
     );
-    this.overall = this.bars.create(expectedItems ?? 1, 0, { label: 'total'.padEnd(16), detail: '' });
+    this.overallMeter = new TransferMeter(now());
+    this.overall = this.bars.create(1000, 0, { label: 'total'.padEnd(16), detail: '' });
+    this.drawOverall();
   }
 
   itemStarted(name: string, expectedBytes: number | undefined): void {
-    this.item?.stop();
-    if (this.item) this.bars.remove(this.item);
-    this.item = this.bars.create(expectedBytes && expectedBytes > 0 ? expectedBytes : 1, 0, { label: name.slice(0, 16).padEnd(16), detail: '' });
+    this.dropItemBar();
+    const bar = this.bars.create(1000, 0, { label: name.slice(0, 16).padEnd(16), detail: '' });
+    this.item = { bar, meter: new TransferMeter(this.now()), expected: expectedBytes && expectedBytes > 0 ? expectedBytes : undefined };
+    this.currentBytes = 0;
   }
 
-  itemProgress(_name: string, bytes: number, totalBytes: number): void {
-    const known = this.item && this.item.getTotal() > 1;
-    this.item?.update(known ? bytes : 0, { detail: `${mib(bytes)} MiB` });
-    this.overall.update(this.itemsDone, { detail: `${this.itemsDone}${this.expectedItems ? `/${this.expectedItems}` : ''} items, ${mib(totalBytes)} MiB` });
+  itemProgress(_name: string, bytes: number, percent: number): void {
+    this.currentBytes = bytes;
+    if (this.item) {
+      const { bar, meter, expected } = this.item;
+      meter.update(bytes);
+      const total = itemTotal(expected, bytes, percent);
+      const of = total ? ` of ${expected ? '' : '~'}${formatBytes(total)}` : '';
+      bar.update(total ? Math.min(1000, Math.round((bytes / total) * 1000)) : 0, { detail: `${formatBytes(bytes)}${of}, ${formatRate(meter.rate(this.now()))} ${formatEta(meter.secondsLeft(total, this.now()))}`.trimEnd() });
+    }
+    this.drawOverall();
+    this.redraw(false);
   }
 
-  itemFinished(line: string): void {
+  itemFinished(line: string, bytes: number): void {
     this.itemsDone++;
-    if (!this.expectedItems) this.overall.setTotal(this.itemsDone);
-    this.overall.update(this.itemsDone);
-    this.bars.log(`${line}\n`);
+    this.bytesDone += bytes;
+    this.currentBytes = 0;
+    this.dropItemBar();
+    this.drawOverall();
+    this.note(line);
   }
 
   note(line: string): void {
     this.bars.log(`${line}\n`);
+    // cli-progress writes logged lines on its next redraw: draw now, a forced quit may follow.
+    this.redraw(true);
   }
 
   stop(): void {
-    // cli-progress writes logged lines on its next redraw: force one so none are lost.
-    this.bars.update();
+    this.dropItemBar();
+    this.drawOverall();
+    this.redraw(true);
     this.bars.stop();
+  }
+
+  /** Draws the bars now when forced, or when 100 ms have passed since the last frame. */
+  private redraw(force: boolean): void {
+    const now = this.now();
+    if (!force && now - this.drawnAt < 100) return;
+    this.drawnAt = now;
+    this.bars.update();
+  }
+
+  private dropItemBar(): void {
+    if (!this.item) return;
+    this.item.bar.stop();
+    this.bars.remove(this.item.bar);
+    this.item = undefined;
+  }
+
+  /** The whole acquisition: items, bytes, rate, and an ETA when the total size is known. */
+  private drawOverall(): void {
+    const bytes = this.bytesDone + this.currentBytes;
+    this.overallMeter.update(bytes);
+    const { expectedItems, expectedBytes } = this.options;
+    const items = expectedItems ? `${this.itemsDone}/${count(expectedItems, 'item')}` : count(this.itemsDone, 'item');
+    const size = expectedBytes ? `${formatBytes(bytes)} of ${formatBytes(expectedBytes)}` : formatBytes(bytes);
+    const now = this.now();
+    const fraction = expectedBytes ? bytes / expectedBytes : expectedItems ? this.itemsDone / expectedItems : 0;
+    const detail = `${items}, ${size}, ${formatRate(this.overallMeter.rate(now))} ${formatEta(this.overallMeter.secondsLeft(expectedBytes, now))}`.trimEnd();
+    this.overall.update(Math.min(1000, Math.round(fraction * 1000)), { detail });
   }
 }
 
@@ -86,10 +154,10 @@ class SilentProgressView implements ProgressView {
 }
 
 /** Bars on a terminal, lines elsewhere, nothing but warnings for `--json`. */
-export function createProgressView(options: { json: boolean; expectedItems?: number; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream }): ProgressView {
+export function createProgressView(options: ProgressViewOptions): ProgressView {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   if (options.json) return new SilentProgressView((line) => stderr.write(`${line}\n`));
-  if (stdout.isTTY) return new TerminalProgressView(stdout, options.expectedItems);
+  if (stdout.isTTY) return new TerminalProgressView(stdout, options, options.now ?? (() => performance.now()));
   return new LineProgressView((line) => stdout.write(`${line}\n`));
 }

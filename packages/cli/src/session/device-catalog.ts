@@ -11,7 +11,7 @@ import {
 } from '@openwia/core';
 import { devicePlugins } from '@openwia/device-plugins';
 import type { SimConfig } from './sim-config.js';
-import { startSimulatedDevices, type SimulatedDevices } from './simulated-devices.js';
+import type { SimulatedDevices } from './simulated-devices.js';
 
 /** A device as the CLI lists it. */
 export interface CatalogEntry {
@@ -22,13 +22,14 @@ export interface CatalogEntry {
 
 /** Options of {@link DeviceCatalog.open}. */
 export interface CatalogOptions {
-  /** Add the virtual camera and scanner. */
-  simulate: boolean;
-  simConfig: SimConfig;
+  /** Add the virtual camera and scanner (only the one named by `only`, when it names one). */
+  simulation?: { config: SimConfig; only?: string | undefined } | undefined;
   /** Look at real USB too (default true). */
   usb?: boolean;
   /** Where warnings go (e.g. libusb could not be loaded). */
   warn: (line: string) => void;
+  /** The device options as typed, for the commands an error suggests (e.g. ` --simulate`). */
+  flags?: string;
 }
 
 /**
@@ -40,6 +41,8 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
   private constructor(
     private readonly managers: DeviceManager[],
     private readonly simulated: SimulatedDevices | undefined,
+    /** The device options as typed, for suggested commands. */
+    readonly flags: string,
   ) {
     super();
     for (const manager of managers) {
@@ -58,9 +61,10 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
         options.warn(`real USB is not available: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const simulated = options.simulate ? startSimulatedDevices(options.simConfig) : undefined;
+    // The testkit is imported only when simulating: it is test code, and heavy to load.
+    const simulated = options.simulation ? (await import('./simulated-devices.js')).startSimulatedDevices(options.simulation.config, options.simulation.only) : undefined;
     if (simulated) managers.push(new DeviceManager({ backend: simulated.bus, plugins: devicePlugins }));
-    const catalog = new DeviceCatalog(managers, simulated);
+    const catalog = new DeviceCatalog(managers, simulated, options.flags ?? '');
     await Promise.all(managers.map((m) => m.start()));
     return catalog;
   }
@@ -75,8 +79,8 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
     const entries = this.entries();
     const entry = entries.find((e) => e.id === id || e.managed.deviceId === id);
     if (!entry) {
-      const known = entries.map((e) => e.id).join(', ') || 'none (try --simulate)';
-      throw new WiaError(E_INVALIDARG, `no device ${id}; devices: ${known}`);
+      if (!entries.length && !this.simulated) throw new WiaError(E_INVALIDARG, `no device ${id}; no devices found (add --simulate for the virtual camera and scanner)`);
+      throw new WiaError(E_INVALIDARG, `no device ${id}; devices: ${entries.map((e) => e.id).join(', ') || 'none'} (see: openwia list${this.flags})`);
     }
     if (entry.managed.status !== 'ready' || !entry.managed.device) {
       throw entry.managed.error ?? new WiaError(WIA_ERROR_OFFLINE, `${id} is ${entry.managed.status}`);

@@ -11,9 +11,10 @@ import {
 /**
  * Finds an item from what a user typed: its full name (`Root\Feeder`), a path
  * below the root with `/` or `\` (`SD Card/DCIM`), or a name that only one
- * item has.
+ * item has. `itemsCommand` is the command that lists the device's items, as the user must type
+ * it (with the device options), suggested when nothing matches.
  */
-export function findItem(device: WiaDevice, spec: string): WiaDrvItem {
+export function findItem(device: WiaDevice, spec: string, itemsCommand = `openwia items ${device.deviceId}`): WiaDrvItem {
   const items = device.items();
   const normalized = spec.replace(/\//g, '\\').replace(/\\+$/, '');
   const rootName = device.root.name;
@@ -22,7 +23,7 @@ export function findItem(device: WiaDevice, spec: string): WiaDrvItem {
   const named = items.filter((i) => i.name === spec);
   if (named.length === 1) return named[0]!;
   const why = named.length > 1 ? `${named.length} items are named ${spec}; give the full name` : `no item ${spec}`;
-  throw new WiaError(E_INVALIDARG, `${why} (see: openwia items ${device.deviceId})`);
+  throw new WiaError(E_INVALIDARG, `${why} (see: ${itemsCommand})`);
 }
 
 /**

@@ -42,15 +42,20 @@ function startScanner(config: ScannerConfig): SimulatedUsbDevice {
   return scanner.device;
 }
 
-/** Builds the virtual camera and scanner and plugs them into a simulated bus. */
-export function startSimulatedDevices(config: SimConfig): SimulatedDevices {
+/** The aliases of the simulated devices, in the order `list` shows them. */
+export const SIMULATED_ALIASES = ['sim:camera', 'sim:scanner'] as const;
+
+/**
+ * Builds the virtual camera and scanner and plugs them into a simulated bus: only the one
+ * `only` names, when it names one of them (a command on `sim:scanner` does not need a camera).
+ */
+export function startSimulatedDevices(config: SimConfig, only?: string): SimulatedDevices {
   const bus = new SimulatedUsbBus();
-  const camera = startCamera(config.camera);
-  const scanner = startScanner(config.scanner);
-  const byAlias = new Map<string, SimulatedUsbDevice>([
-    ['sim:camera', camera.device],
-    ['sim:scanner', scanner],
-  ]);
+  const wanted = SIMULATED_ALIASES.filter((alias) => !(SIMULATED_ALIASES as readonly string[]).includes(only ?? '') || alias === only);
+  const camera = wanted.includes('sim:camera') ? startCamera(config.camera) : undefined;
+  const byAlias = new Map<string, SimulatedUsbDevice>();
+  if (camera) byAlias.set('sim:camera', camera.device);
+  if (wanted.includes('sim:scanner')) byAlias.set('sim:scanner', startScanner(config.scanner));
   for (const device of byAlias.values()) bus.attach(device);
-  return { bus, byAlias, stop: camera.stop };
+  return { bus, byAlias, stop: () => camera?.stop() };
 }

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The committed bin shim npm links (packages/cli/bin/openwia.js), which loads dist/bin/openwia.js. */
+export const OPENWIA_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'openwia.js');
+
+/** How a run of the real `openwia` binary ended. */
+export interface CliRun {
+  code: number | null;
+  /** The signal that killed it, when it did not exit by itself. */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A signal sent to the running command: when its output first matches `when`, or `afterMs` after the previous signal. */
+export type SignalStep = { signal?: NodeJS.Signals } & ({ when: RegExp } | { afterMs: number });
+
+/**
+ * Runs `openwia --no-usb …args` and sends each of `signals` in turn (SIGINT unless named).
+ * Signals are not queued: a step that waits on output sees the previous one arrive first.
+ */
+export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[] } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [OPENWIA_BIN, '--no-usb', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const pending = [...(options.signals ?? [])];
+    let timer: NodeJS.Timeout | undefined;
+    const next = (): void => {
+      const step = pending[0];
+      if (!step) return;
+      if ('afterMs' in step) {
+        pending.shift();
+        timer = setTimeout(() => {
+          child.kill(step.signal ?? 'SIGINT');
+          next();
+        }, step.afterMs);
+      } else if (step.when.test(stdout + stderr)) {
+        pending.shift();
+        child.kill(step.signal ?? 'SIGINT');
+        next();
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      next();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      next();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
