@@ -7,6 +7,7 @@ import { PtpContainerCodec } from './ptp-container.js';
 import { joinContainer, readBody, readHeader, type HeaderRead } from './ptp-container-reader.js';
 import { PtpDataInStream, type PtpOpenTransaction } from './ptp-data-in.js';
 import type { PtpEndpoints } from './ptp-endpoints.js';
+import { withTransferDeadline } from './ptp-deadline.js';
 import { PtpProtocolError, PtpResponseError } from './ptp-errors.js';
 import { DEFAULT_RECOVERY_OPTIONS, PtpRecovery, type PtpRecoveryOptions, type PtpRecoveryReport } from './ptp-recovery.js';
 
@@ -199,7 +200,8 @@ export class PtpSession {
     const tx: ActiveTransaction = { operation, transactionId, owed: !signal.aborted };
     this.active = tx;
     const command = PtpContainerCodec.encodeCommand(operation, transactionId, params);
-    await this.usb.transferOut(this.endpoints.bulkOut.address, command, { signal, timeoutMs: this.ioTimeoutMs });
+    const out = this.endpoints.bulkOut.address;
+    await withTransferDeadline(out, this.ioTimeoutMs, signal, (bounded, timeoutMs) => this.usb.transferOut(out, command, { signal: bounded, timeoutMs }));
     return tx;
   }
 
