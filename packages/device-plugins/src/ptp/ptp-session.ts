@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { WIA_ERROR_OFFLINE, WiaError, type UsbTransport } from '@openwia/core';
+import { UsbStallError, WIA_ERROR_OFFLINE, WiaError, type UsbTransport } from '@openwia/core';
 import { ExclusiveLock } from './exclusive-lock.js';
 import { PtpBulkIn } from './ptp-bulk-in.js';
 import { PTP_HEADER_SIZE, PTP_MAX_PARAMS, PTP_SESSION_ID, PtpContainerType, PtpOperation, PtpResponse, ptpCodeName } from './ptp-codes.js';
@@ -15,6 +15,9 @@ const debug = createDebug('openwia:ptp:session');
 
 /** Largest response container: header and five parameters. */
 const MAX_RESPONSE_LENGTH = PTP_HEADER_SIZE + PTP_MAX_PARAMS * 4;
+
+/** Answers meaning the device does not hold our session (any more). */
+const SESSION_LOST: ReadonlySet<number> = new Set([PtpResponse.SessionNotOpen, PtpResponse.InvalidTransactionID]);
 
 /** Default bound of each bulk transfer, ms: a camera silent for this long is not going to answer. */
 export const DEFAULT_PTP_IO_TIMEOUT_MS = 15_000;
@@ -123,12 +126,15 @@ export class PtpSession {
     const release = await this.lock.acquire(signal);
     let handedOver = false;
     try {
-      const tx = await this.begin(operation, params, signal);
-      const first = await readHeader(this.bulkIn, signal);
-      if (first.header.type === PtpContainerType.Response) {
-        await this.readResponse(tx, first, signal);
-        throw new PtpProtocolError('type', `${ptpCodeName(operation)} answered OK without its data phase`);
-      }
+      const { tx, first } = await this.withSessionRetry(signal, async () => {
+        const begun = await this.begin(operation, params, signal);
+        const header = await readHeader(this.bulkIn, signal);
+        if (header.header.type === PtpContainerType.Response) {
+          await this.readResponse(begun, header, signal);
+          throw new PtpProtocolError('type', `${ptpCodeName(operation)} answered OK without its data phase`);
+        }
+        return { tx: begun, first: header };
+      });
       this.checkDataHeader(tx, first);
       const stream = new PtpDataInStream(this.bulkIn, first.header, first.transferEnded, this.lend(tx, release));
       handedOver = true;
@@ -158,10 +164,12 @@ export class PtpSession {
   private async transaction<T>(operation: number, params: readonly number[], signal: AbortSignal, body: (tx: ActiveTransaction) => Promise<T>): Promise<T> {
     const release = await this.lock.acquire(signal);
     try {
-      const tx = await this.begin(operation, params, signal);
-      const result = await body(tx);
-      this.active = undefined;
-      return result;
+      return await this.withSessionRetry(signal, async () => {
+        const tx = await this.begin(operation, params, signal);
+        const result = await body(tx);
+        this.active = undefined;
+        return result;
+      });
     } catch (err) {
       this.noteFailure(err);
       throw err;
@@ -177,21 +185,51 @@ export class PtpSession {
     return this.sendCommand(operation, params, this.allocateTransactionId(), signal);
   }
 
+  /**
+   * A device that lost our session (re-enumerated after an unplug, reset behind our back) answers
+   * SessionNotOpen; one that holds another host's session answers InvalidTransactionID to our ids.
+   * Either way the command was not carried out: open a new session and try it once more.
+   */
+  private async withSessionRetry<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof PtpResponseError) || !SESSION_LOST.has(err.responseCode)) throw err;
+      debug('%s: opening a new session and trying again', ptpCodeName(err.responseCode));
+      this.sessionOpen = false;
+      return attempt();
+    }
+  }
+
+  /**
+   * OpenSession. A device that still has a session (of an earlier host, or of ours before a crash) answers
+   * SessionAlreadyOpened and expects transaction ids we cannot know: end it with a Device Reset and open ours.
+   */
   private async openSessionLocked(signal: AbortSignal): Promise<void> {
     if (this.interrupted) await this.recoverLocked(signal);
-    const tx = await this.sendCommand(PtpOperation.OpenSession, [PTP_SESSION_ID], 0, signal);
-    try {
-      await this.readResponse(tx, await readHeader(this.bulkIn, signal), signal);
-    } catch (err) {
-      if (!(err instanceof PtpResponseError && err.responseCode === PtpResponse.SessionAlreadyOpened)) {
-        this.noteFailure(err);
-        throw err;
-      }
-      debug('the device had a session open already: taking it over');
+    if ((await this.sendOpenSession(signal)) === 'already-open') {
+      debug('the device had a session open already: Device Reset, then a new session');
+      const reset = await this.recovery.deviceReset(signal).then(
+        () => true,
+        (err: unknown) => (err instanceof UsbStallError ? false : Promise.reject(err)),
+      );
+      if (!reset || (await this.sendOpenSession(signal)) === 'already-open') debug('no Device Reset on this device: taking the session over');
     }
     this.active = undefined;
     this.sessionOpen = true;
     this.nextTransactionId = 1;
+  }
+
+  private async sendOpenSession(signal: AbortSignal): Promise<'opened' | 'already-open'> {
+    const tx = await this.sendCommand(PtpOperation.OpenSession, [PTP_SESSION_ID], 0, signal);
+    try {
+      await this.readResponse(tx, await readHeader(this.bulkIn, signal), signal);
+      return 'opened';
+    } catch (err) {
+      if (err instanceof PtpResponseError && err.responseCode === PtpResponse.SessionAlreadyOpened) return 'already-open';
+      this.noteFailure(err);
+      throw err;
+    }
   }
 
   private async sendCommand(operation: number, params: readonly number[], transactionId: number, signal: AbortSignal): Promise<ActiveTransaction> {

@@ -78,6 +78,17 @@ export class VirtualCameraControl {
     this.responder.busyAnswers = count;
   }
 
+  /**
+   * The camera loses the host's session behind its back: `'closed'` as after a
+   * firmware restart (later commands answer SessionNotOpen), `'ids-moved-on'`
+   * as when another initiator used the session (the host's next transaction
+   * id is stale: InvalidTransactionID).
+   */
+  loseSession(how: 'closed' | 'ids-moved-on'): void {
+    if (how === 'closed') this.responder.closeSession();
+    else this.responder.skipTransactionIds(1000);
+  }
+
   /** A new photo is taken: stored (on `storageId`, default the internal memory) and announced with ObjectAdded. */
   addPhoto(storageId = this.storages()[0]?.id ?? 0x00010001): VirtualObject {
     const photo = addPhoto(this.store, storageId, 0, this.nextPhoto++, this.sizes);

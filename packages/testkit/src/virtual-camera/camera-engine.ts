@@ -75,6 +75,8 @@ export class CameraEngine {
     device.onControl((setup, data) => this.onControl(setup, data));
     device.events.on('clearHalt', (address) => this.stalled.delete(address));
     device.events.on('reset', () => this.reset());
+    // A camera pulled from the bus loses power: it comes back re-enumerated, with no session and nothing queued.
+    device.events.on('unplug', () => this.reset());
   }
 
   /** Resolves once every command received so far has been answered (or given up). */

@@ -31,10 +31,15 @@ export interface ResponderHost {
 const OPERATIONS = [OP.GetDeviceInfo, OP.OpenSession, OP.CloseSession, OP.GetStorageIDs, OP.GetStorageInfo, OP.GetNumObjects, OP.GetObjectHandles, OP.GetObjectInfo, OP.GetObject, OP.GetThumb, OP.DeleteObject];
 const EVENTS = [EV.CancelTransaction, EV.ObjectAdded, EV.ObjectRemoved, EV.StoreAdded, EV.StoreRemoved];
 
+/** The id that must follow `last` in a session: one more, wrapping from 0xFFFFFFFE to 1. */
+function nextTransactionId(last: number): number {
+  return last >= 0xfffffffe ? 1 : last + 1;
+}
+
 /**
  * The camera's PTP semantics, apart from USB: session state, transaction id
  * rules, and one answer per operation. Strict like a picky device: commands
- * outside a session, reused transaction ids, unknown handles and storages get
+ * outside a session, reused or skipped transaction ids, unknown handles and storages get
  * the matching error response.
  */
 export class CameraResponder {
@@ -55,11 +60,18 @@ export class CameraResponder {
     this.lastTransactionId = 0;
   }
 
+  /** Another initiator ran `count` transactions in the open session. */
+  skipTransactionIds(count: number): void {
+    if (this.sessionOpen) this.lastTransactionId = (this.lastTransactionId + count) % 0xffffffff;
+  }
+
   respond(command: HostCommand): CameraReply {
-    if (command.code === OP.GetDeviceInfo) return this.deviceInfo();
+    // GetDeviceInfo is the one operation allowed outside a session; inside one it takes its transaction id like any other.
+    if (command.code === OP.GetDeviceInfo && !this.sessionOpen) return this.deviceInfo();
     if (command.code === OP.OpenSession) return this.openSession(command);
     if (!this.sessionOpen) return { code: RC.SessionNotOpen };
-    if (command.transactionId <= this.lastTransactionId || command.transactionId === 0xffffffff) return { code: RC.InvalidTransactionID };
+    // Transaction ids go up by exactly one within a session (PTP 1.1 §9.3.1; 0xFFFFFFFF is never used): a reused or skipped id is refused.
+    if (command.transactionId !== nextTransactionId(this.lastTransactionId)) return { code: RC.InvalidTransactionID };
     this.lastTransactionId = command.transactionId;
     if (this.busyAnswers > 0) {
       this.busyAnswers--;
@@ -72,6 +84,8 @@ export class CameraResponder {
     const [p1 = 0, p2 = 0, p3 = 0] = params;
     const { store } = this.host;
     switch (code) {
+      case OP.GetDeviceInfo:
+        return this.deviceInfo();
       case OP.CloseSession:
         this.closeSession();
         return { code: RC.OK };

@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { SimulatedUsbBus } from '../usb/index.js';
+import { OP, RC } from './camera-wire.js';
+import { RawPtpHost } from './raw-ptp-host.js';
+import { createVirtualCamera } from './virtual-camera.js';
+
+describe('virtual PTP camera: session and transaction ids like a real device', () => {
+  it('drops its session when unplugged: after re-attach it has none, and a new one opens', async () => {
+    const camera = createVirtualCamera({ photos: 1 });
+    const bus = new SimulatedUsbBus();
+    bus.attach(camera.device);
+    const before = await RawPtpHost.open(camera);
+    expect((await before.transact(OP.OpenSession, 0, [1])).code).to.equal(RC.OK);
+    expect((await before.transact(OP.GetStorageIDs, 1)).code).to.equal(RC.OK);
+    bus.detach(camera.device);
+    bus.attach(camera.device);
+    const after = await RawPtpHost.open(camera);
+    expect((await after.transact(OP.GetStorageIDs, 2)).code, 'the old session survived the unplug').to.equal(RC.SessionNotOpen);
+    expect((await after.transact(OP.OpenSession, 0, [1])).code).to.equal(RC.OK);
+    expect((await after.transact(OP.GetStorageIDs, 1)).code).to.equal(RC.OK);
+    await after.close();
+  });
+
+  it('refuses a transaction id that skips ahead, or one used before, with InvalidTransactionID', async () => {
+    const camera = createVirtualCamera({ photos: 1 });
+    const host = await RawPtpHost.open(camera);
+    await host.transact(OP.OpenSession, 0, [1]);
+    expect((await host.transact(OP.GetStorageIDs, 1)).code).to.equal(RC.OK);
+    expect((await host.transact(OP.GetStorageIDs, 3)).code, 'skipped id 2').to.equal(RC.InvalidTransactionID);
+    expect((await host.transact(OP.GetStorageIDs, 1)).code, 'reused id 1').to.equal(RC.InvalidTransactionID);
+    expect((await host.transact(OP.GetStorageIDs, 2)).code).to.equal(RC.OK);
+    await host.close();
+  });
+});
