@@ -36,7 +36,7 @@ export async function fuzzEsclXml(ms, seed) {
     const leaks = leakedSince(before);
     if (leaks.length) tally.problem('leaks', leaks.join(', '));
   });
-  fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) });
+  tally.checkResult(fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) }));
   return tally;
 }
 
@@ -70,6 +70,6 @@ export async function fuzzEsclReplies(ms, seed) {
     fc.tuple(hostileEsclBody, hostileEsclBody).map(([a, b]) => [[PATHS[0], a], [PATHS[1], b]]),
   );
   const property = fc.asyncProperty(overrides, async (o) => guardedCase(tally, () => hostileSession(o)));
-  await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) });
+  tally.checkResult(await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) }));
   return tally;
 }

@@ -1,5 +1,5 @@
 import type { SimulatedUsbDevice } from '../usb/index.js';
-import { addPhoto, type PhotoSizes } from './camera-content.js';
+import { addPhoto, isGeneratedPhoto, type PhotoSizes } from './camera-content.js';
 import type { CameraEngine, CameraLogEntry, CameraStats } from './camera-engine.js';
 import type { CameraFaults } from './camera-faults.js';
 import type { CameraResponder } from './camera-responder.js';
@@ -56,7 +56,7 @@ export class VirtualCameraControl {
 
   /** The JPEG photos. */
   photos(): VirtualObject[] {
-    return this.objects().filter((o) => o.format === FMT.ExifJpeg && o.thumbnail !== undefined);
+    return this.objects().filter(isGeneratedPhoto);
   }
 
   /** An object by its file name. */
@@ -71,6 +71,18 @@ export class VirtualCameraControl {
     const object = this.store.objects.get(handle);
     if (!object) throw new Error(`the virtual camera has no object ${handle}`);
     return object.content.read(0, object.content.length).slice();
+  }
+
+  /** Photos and thumbnails drawn so far: each is drawn the first time a host (or a test) reads it. */
+  get picturesDrawn(): number {
+    return this.store.picturesDrawn;
+  }
+
+  /** The ObjectInfo dataset the camera sends for `handle` (GetObjectInfo's data phase, without the container header). */
+  objectInfo(handle: number): Uint8Array {
+    const object = this.store.objects.get(handle);
+    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
+    return this.store.objectInfo(object);
   }
 
   /** The next `count` commands are answered DeviceBusy. */
