@@ -24,6 +24,8 @@ export interface ResponderHost {
   readonly partialObjects: boolean;
   /** Whether deleting on the host's request also raises ObjectRemoved (some cameras do). */
   readonly eventOnHostDelete: boolean;
+  /** A recorded DeviceInfo dataset (a real camera's) to answer GetDeviceInfo with, byte for byte, instead of the camera's own. */
+  readonly recordedDeviceInfo?: Uint8Array;
   /** Sends an event on the interrupt endpoint. */
   sendEvent(code: number, params: number[]): void;
 }
@@ -132,6 +134,7 @@ export class CameraResponder {
   }
 
   private deviceInfo(): CameraReply {
+    if (this.host.recordedDeviceInfo) return this.dataset(this.host.recordedDeviceInfo);
     const { identity, partialObjects } = this.host;
     const operations = partialObjects ? [...OPERATIONS, OP.GetPartialObject] : OPERATIONS;
     const info = new DatasetBuilder()

@@ -1,0 +1,19 @@
+import { expect } from 'chai';
+import { WIA_DIP_DEV_DESC, WIA_DIP_VEND_DESC } from '@openwia/core';
+import { readCapture } from './captures.js';
+import { cameraBytes, download, openCameraRig, type CameraRig } from './camera-rig.js';
+
+describe('PTP camera: the virtual camera replaying a real DeviceInfo, through the whole stack', () => {
+  let rig: CameraRig;
+  afterEach(async () => rig?.close());
+
+  it('Canon EOS 1300D (capture cut inside SerialNumber): the device opens with its real names and downloads work', async () => {
+    rig = await openCameraRig({ photos: 1, recordedDeviceInfo: readCapture('canon-eos-1300d/device-info.bin').dataset });
+    const root = rig.device.item('Root');
+    expect(root.properties.value(WIA_DIP_VEND_DESC)).to.equal('Canon Inc.');
+    expect(root.properties.value(WIA_DIP_DEV_DESC)).to.equal('Canon EOS Rebel T6');
+    const { app, report } = await download(rig, 'Root\\Internal Memory\\IMG_0001.JPG', 0);
+    expect(report.outcome, String(report.error)).to.equal('completed');
+    expect(app.files.get('IMG_0001.JPG')!.bytes.equals(cameraBytes(rig, 'IMG_0001.JPG'))).to.equal(true);
+  });
+});
