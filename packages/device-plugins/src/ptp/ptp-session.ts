@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import { UsbStallError, WIA_ERROR_OFFLINE, WiaError, type UsbTransport } from '@openwia/core';
+import { abortableDelay } from './abortable-delay.js';
 import { ExclusiveLock } from './exclusive-lock.js';
 import { PtpBulkIn } from './ptp-bulk-in.js';
 import { PTP_HEADER_SIZE, PTP_MAX_PARAMS, PTP_SESSION_ID, PtpContainerType, PtpOperation, PtpResponse, ptpCodeName } from './ptp-codes.js';
@@ -19,6 +20,9 @@ const MAX_RESPONSE_LENGTH = PTP_HEADER_SIZE + PTP_MAX_PARAMS * 4;
 /** Answers meaning the device does not hold our session (any more). */
 const SESSION_LOST: ReadonlySet<number> = new Set([PtpResponse.SessionNotOpen, PtpResponse.InvalidTransactionID]);
 
+/** First pause before asking a busy device again, ms. */
+const FIRST_BUSY_PAUSE_MS = 10;
+
 /** Default bound of each bulk transfer, ms: a camera silent for this long is not going to answer. */
 export const DEFAULT_PTP_IO_TIMEOUT_MS = 15_000;
 
@@ -27,6 +31,8 @@ export interface PtpSessionOptions {
   recovery?: Partial<PtpRecoveryOptions>;
   /** Bound of each bulk transfer (default {@link DEFAULT_PTP_IO_TIMEOUT_MS}); a timeout fails the transaction and resynchronises. */
   ioTimeoutMs?: number;
+  /** How long DeviceBusy answers are retried (doubling pauses from 10 ms) before WIA_ERROR_BUSY (default 3000; 0: never). */
+  busyRetryMs?: number;
 }
 
 /** The transaction in progress on the pipes. */
@@ -50,6 +56,7 @@ export class PtpSession {
   private readonly bulkIn: PtpBulkIn;
   private readonly recovery: PtpRecovery;
   private readonly ioTimeoutMs: number;
+  private readonly busyRetryMs: number;
   private nextTransactionId = 1;
   private sessionOpen = false;
   private active: ActiveTransaction | undefined;
@@ -63,6 +70,7 @@ export class PtpSession {
     options: PtpSessionOptions = {},
   ) {
     this.ioTimeoutMs = options.ioTimeoutMs ?? DEFAULT_PTP_IO_TIMEOUT_MS;
+    this.busyRetryMs = options.busyRetryMs ?? 3000;
     this.bulkIn = new PtpBulkIn(usb, endpoints.bulkIn.address, endpoints.bulkIn.maxPacketSize, this.ioTimeoutMs);
     this.recovery = new PtpRecovery(usb, endpoints, this.bulkIn, { ...DEFAULT_RECOVERY_OPTIONS, ...options.recovery });
   }
@@ -186,18 +194,33 @@ export class PtpSession {
   }
 
   /**
-   * A device that lost our session (re-enumerated after an unplug, reset behind our back) answers
-   * SessionNotOpen; one that holds another host's session answers InvalidTransactionID to our ids.
-   * Either way the command was not carried out: open a new session and try it once more.
+   * Runs a transaction again when the device did not carry it out. A device that lost our session
+   * (re-enumerated after an unplug, reset behind our back) answers SessionNotOpen; one that holds another
+   * host's session answers InvalidTransactionID: open a new session and try once more. DeviceBusy: try
+   * again after a pause (see below).
    */
   private async withSessionRetry<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof PtpResponseError) || !SESSION_LOST.has(err.responseCode)) throw err;
-      debug('%s: opening a new session and trying again', ptpCodeName(err.responseCode));
-      this.sessionOpen = false;
-      return attempt();
+    let sessionReopened = false;
+    let pauseMs = FIRST_BUSY_PAUSE_MS;
+    for (let waitedMs = 0; ; ) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof PtpResponseError)) throw err;
+        if (SESSION_LOST.has(err.responseCode) && !sessionReopened) {
+          debug('%s: opening a new session and trying again', ptpCodeName(err.responseCode));
+          sessionReopened = true;
+          this.sessionOpen = false;
+          continue;
+        }
+        // DeviceBusy is what phones answer for a while after a cancel, and cameras while they write a file:
+        // ask again after a doubling pause, within a bound; past it the caller gets WIA_ERROR_BUSY.
+        if (err.responseCode !== PtpResponse.DeviceBusy || waitedMs + pauseMs > this.busyRetryMs) throw err;
+        debug('DeviceBusy: asking again in %d ms', pauseMs);
+        await abortableDelay(pauseMs, signal);
+        waitedMs += pauseMs;
+        pauseMs *= 2;
+      }
     }
   }
 

@@ -23,6 +23,8 @@ export interface CameraEngineOptions {
   cancelledResponse: boolean;
   /** Get Device Status answers TransactionCancelled this many times after a cancel before OK (default 2). */
   statusPollsAfterCancel: number;
+  /** Commands answered DeviceBusy after a cancel, as Android's MTP stack and busy cameras do (default 1). */
+  busyAfterCancel: number;
 }
 
 /** One transaction as the camera saw it. */
@@ -209,6 +211,7 @@ export class CameraEngine {
     tx.cancelled = true;
     tx.wake();
     this.statusAnswers = new Array<number>(this.options.statusPollsAfterCancel).fill(RC.TransactionCancelled);
+    this.responder.busyAnswers = Math.max(this.responder.busyAnswers, this.options.busyAfterCancel);
     if (this.faults.take('stuckBusyAfterCancel')) this.stuckBusy = true;
     if (this.options.flushOnCancel) this.device.clearIn(this.endpoints.bulkIn);
   }

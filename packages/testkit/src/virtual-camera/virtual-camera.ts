@@ -115,6 +115,7 @@ export function createVirtualCamera(options: VirtualCameraOptions = {}): Virtual
     flushOnCancel: options.flushOnCancel ?? false,
     cancelledResponse: options.cancelledResponse ?? false,
     statusPollsAfterCancel: options.statusPollsAfterCancel ?? 2,
+    busyAfterCancel: options.busyAfterCancel ?? 1,
   });
   const control = new VirtualCameraControl(device, store, responder, engine, sizes);
   return { device, control, endpoints: VIRTUAL_CAMERA_ENDPOINTS };
