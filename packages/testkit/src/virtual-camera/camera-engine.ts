@@ -218,8 +218,9 @@ export class CameraEngine {
 
   private deviceStatus(): Uint8Array {
     this.stats.statusPolls++;
-    const code = this.stuckBusy ? RC.DeviceBusy : (this.statusAnswers.shift() ?? RC.OK);
     const stalled = [...this.stalled];
+    // A device with a halted endpoint is not ready: it says so until the host has cleared the halts it lists.
+    const code = this.stuckBusy ? RC.DeviceBusy : (this.statusAnswers.shift() ?? (stalled.length > 0 ? RC.DeviceBusy : RC.OK));
     const bytes = new Uint8Array(4 + stalled.length * 4);
     const dv = new DataView(bytes.buffer);
     dv.setUint16(0, bytes.length, true);

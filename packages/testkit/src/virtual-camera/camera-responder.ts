@@ -168,6 +168,8 @@ export class CameraResponder {
   }
 
   private partial(content: ObjectContent, offset: number, max: number): CameraReply {
+    // An offset past the end is a bad parameter on real devices, not an OK with nothing (a zero-size object reads at 0).
+    if (offset > content.length || (offset === content.length && content.length > 0)) return { code: RC.InvalidParameter };
     const length = Math.max(0, Math.min(max, content.length - offset));
     return { data: { length, read: (at, n) => content.read(offset + at, Math.min(n, length - at)) }, code: RC.OK, params: [length] };
   }

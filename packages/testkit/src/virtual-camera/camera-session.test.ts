@@ -31,4 +31,27 @@ describe('virtual PTP camera: session and transaction ids like a real device', (
     expect((await host.transact(OP.GetStorageIDs, 2)).code).to.equal(RC.OK);
     await host.close();
   });
+
+  it('answers GetPartialObject past the end of an object with InvalidParameter, not OK with nothing', async () => {
+    const camera = createVirtualCamera({ photos: 0, largeObjects: [{ name: 'A.MOV', size: 1000 }] });
+    const handle = camera.control.object('A.MOV').handle;
+    const host = await RawPtpHost.open(camera);
+    await host.transact(OP.OpenSession, 0, [1]);
+    expect((await host.transact(OP.GetPartialObject, 1, [handle, 900, 500])).code).to.equal(RC.OK);
+    expect((await host.transact(OP.GetPartialObject, 2, [handle, 1000, 500])).code).to.equal(RC.InvalidParameter);
+    expect((await host.transact(OP.GetPartialObject, 3, [handle, 5000, 1])).code).to.equal(RC.InvalidParameter);
+    await host.close();
+  });
+
+  it('reports a halted endpoint in Get Device Status as not ready (DeviceBusy) until the host clears it', async () => {
+    const camera = createVirtualCamera({ photos: 0, largeObjects: [{ name: 'A.MOV', size: 300_000 }] });
+    const host = await RawPtpHost.open(camera);
+    await host.transact(OP.OpenSession, 0, [1]);
+    camera.control.faults.stallDataPhase(1);
+    await host.transact(OP.GetObject, 1, [camera.control.object('A.MOV').handle]).catch(() => undefined);
+    expect(await host.deviceStatus()).to.deep.equal({ code: RC.DeviceBusy, halted: [camera.endpoints.bulkIn] });
+    await host.clearHalt(camera.endpoints.bulkIn);
+    expect(await host.deviceStatus()).to.deep.equal({ code: RC.OK, halted: [] });
+    await host.close();
+  });
 });

@@ -44,6 +44,21 @@ export class RawPtpHost {
     }
   }
 
+  /** Get Device Status (class request 0x67): the code and the endpoints listed as halted. */
+  async deviceStatus(): Promise<{ code: number; halted: number[] }> {
+    const setup = { requestType: 'class', recipient: 'interface', request: 0x67, value: 0, index: this.camera.endpoints.interfaceNumber } as const;
+    const bytes = await this.usb.controlTransferIn(setup, 64);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const halted: number[] = [];
+    for (let offset = 4; offset + 4 <= view.getUint16(0, true); offset += 4) halted.push(view.getUint32(offset, true));
+    return { code: view.getUint16(2, true), halted };
+  }
+
+  /** Clears a halt the camera reported. */
+  async clearHalt(endpointAddress: number): Promise<void> {
+    await this.usb.clearHalt(endpointAddress);
+  }
+
   /** Closes the handle (no CloseSession: as a host that crashed). */
   async close(): Promise<void> {
     await this.usb.close();
