@@ -16,3 +16,5 @@ export * from './ptp-item-tree.js';
 export * from './ptp-event-reader.js';
 export * from './ptp-event-pump.js';
 export * from './ptp-camera-driver.js';
+export * from './ptp-retry.js';
+export * from './ptp-deadline.js';

@@ -1,6 +1,5 @@
 import createDebug from 'debug';
 import { UsbStallError, WIA_ERROR_OFFLINE, WiaError, type UsbTransport } from '@openwia/core';
-import { abortableDelay } from './abortable-delay.js';
 import { ExclusiveLock } from './exclusive-lock.js';
 import { PtpBulkIn } from './ptp-bulk-in.js';
 import { PTP_HEADER_SIZE, PTP_MAX_PARAMS, PTP_SESSION_ID, PtpContainerType, PtpOperation, PtpResponse, ptpCodeName } from './ptp-codes.js';
@@ -10,18 +9,13 @@ import { PtpDataInStream, type PtpOpenTransaction } from './ptp-data-in.js';
 import type { PtpEndpoints } from './ptp-endpoints.js';
 import { withTransferDeadline } from './ptp-deadline.js';
 import { PtpProtocolError, PtpResponseError } from './ptp-errors.js';
+import { retryUnperformed } from './ptp-retry.js';
 import { DEFAULT_RECOVERY_OPTIONS, PtpRecovery, type PtpRecoveryOptions, type PtpRecoveryReport } from './ptp-recovery.js';
 
 const debug = createDebug('openwia:ptp:session');
 
 /** Largest response container: header and five parameters. */
 const MAX_RESPONSE_LENGTH = PTP_HEADER_SIZE + PTP_MAX_PARAMS * 4;
-
-/** Answers meaning the device does not hold our session (any more). */
-const SESSION_LOST: ReadonlySet<number> = new Set([PtpResponse.SessionNotOpen, PtpResponse.InvalidTransactionID]);
-
-/** First pause before asking a busy device again, ms. */
-const FIRST_BUSY_PAUSE_MS = 10;
 
 /** Default bound of each bulk transfer, ms: a camera silent for this long is not going to answer. */
 export const DEFAULT_PTP_IO_TIMEOUT_MS = 15_000;
@@ -193,35 +187,9 @@ export class PtpSession {
     return this.sendCommand(operation, params, this.allocateTransactionId(), signal);
   }
 
-  /**
-   * Runs a transaction again when the device did not carry it out. A device that lost our session
-   * (re-enumerated after an unplug, reset behind our back) answers SessionNotOpen; one that holds another
-   * host's session answers InvalidTransactionID: open a new session and try once more. DeviceBusy: try
-   * again after a pause (see below).
-   */
-  private async withSessionRetry<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
-    let sessionReopened = false;
-    let pauseMs = FIRST_BUSY_PAUSE_MS;
-    for (let waitedMs = 0; ; ) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (!(err instanceof PtpResponseError)) throw err;
-        if (SESSION_LOST.has(err.responseCode) && !sessionReopened) {
-          debug('%s: opening a new session and trying again', ptpCodeName(err.responseCode));
-          sessionReopened = true;
-          this.sessionOpen = false;
-          continue;
-        }
-        // DeviceBusy is what phones answer for a while after a cancel, and cameras while they write a file:
-        // ask again after a doubling pause, within a bound; past it the caller gets WIA_ERROR_BUSY.
-        if (err.responseCode !== PtpResponse.DeviceBusy || waitedMs + pauseMs > this.busyRetryMs) throw err;
-        debug('DeviceBusy: asking again in %d ms', pauseMs);
-        await abortableDelay(pauseMs, signal);
-        waitedMs += pauseMs;
-        pauseMs *= 2;
-      }
-    }
+  /** Runs a transaction again when the device did not carry it out (see {@link retryUnperformed}). */
+  private withSessionRetry<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    return retryUnperformed(attempt, { signal, busyRetryMs: this.busyRetryMs, sessionLost: () => (this.sessionOpen = false) });
   }
 
   /**
