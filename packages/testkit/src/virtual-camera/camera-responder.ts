@@ -1,5 +1,5 @@
 import { bytesContent, type CameraStore, type ObjectContent, type VirtualObject } from './camera-store.js';
-import { DatasetBuilder, EV, FMT, OP, RC, type HostCommand } from './camera-wire.js';
+import { DatasetBuilder, EV, FMT, OBJECT_PROP, OP, RC, type HostCommand } from './camera-wire.js';
 
 /** What the camera answers to one command: an optional data phase, then a response. */
 export interface CameraReply {
@@ -30,7 +30,7 @@ export interface ResponderHost {
   sendEvent(code: number, params: number[]): void;
 }
 
-const OPERATIONS = [OP.GetDeviceInfo, OP.OpenSession, OP.CloseSession, OP.GetStorageIDs, OP.GetStorageInfo, OP.GetNumObjects, OP.GetObjectHandles, OP.GetObjectInfo, OP.GetObject, OP.GetThumb, OP.DeleteObject];
+const OPERATIONS = [OP.GetDeviceInfo, OP.OpenSession, OP.CloseSession, OP.GetStorageIDs, OP.GetStorageInfo, OP.GetNumObjects, OP.GetObjectHandles, OP.GetObjectInfo, OP.GetObject, OP.GetThumb, OP.DeleteObject, OP.GetObjectPropValue];
 const EVENTS = [EV.CancelTransaction, EV.ObjectAdded, EV.ObjectRemoved, EV.StoreAdded, EV.StoreRemoved];
 
 /** The id that must follow `last` in a session: one more, wrapping from 0xFFFFFFFE to 1. */
@@ -83,7 +83,7 @@ export class CameraResponder {
   }
 
   private operate(code: number, params: number[]): CameraReply {
-    const [p1 = 0, p2 = 0, p3 = 0] = params;
+    const [p1 = 0, p2 = 0, p3 = 0, p4 = 0] = params;
     const { store } = this.host;
     switch (code) {
       case OP.GetDeviceInfo:
@@ -110,6 +110,12 @@ export class CameraResponder {
       case OP.GetPartialObject:
         if (!this.host.partialObjects) return { code: RC.OperationNotSupported };
         return this.withObject(p1, (o) => this.partial(o.content, p2, p3));
+      case OP.GetPartialObject64:
+        if (!this.host.partialObjects) return { code: RC.OperationNotSupported };
+        return this.withObject(p1, (o) => this.partial(o.content, p3 * 0x1_0000_0000 + p2, p4));
+      case OP.GetObjectPropValue:
+        if (p2 !== OBJECT_PROP.ObjectSize) return { code: RC.InvalidParameter };
+        return this.withObject(p1, (o) => this.dataset(new DatasetBuilder().u64(o.content.length).bytes()));
       case OP.GetThumb:
         return this.withObject(p1, (o) => (o.thumbnail ? this.dataset(o.thumbnail) : { code: RC.NoThumbnailPresent }));
       case OP.DeleteObject:
@@ -136,7 +142,7 @@ export class CameraResponder {
   private deviceInfo(): CameraReply {
     if (this.host.recordedDeviceInfo) return this.dataset(this.host.recordedDeviceInfo);
     const { identity, partialObjects } = this.host;
-    const operations = partialObjects ? [...OPERATIONS, OP.GetPartialObject] : OPERATIONS;
+    const operations = partialObjects ? [...OPERATIONS, OP.GetPartialObject, OP.GetPartialObject64] : OPERATIONS;
     const info = new DatasetBuilder()
       .u16(100) // PTP 1.00
       .u32(0)

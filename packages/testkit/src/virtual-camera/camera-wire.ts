@@ -18,7 +18,14 @@ export const OP = {
   GetThumb: 0x100a,
   DeleteObject: 0x100b,
   GetPartialObject: 0x101b,
+  /** MTP: one property of an object (ObjectSize 0xDC04 gives sizes past 4 GiB). */
+  GetObjectPropValue: 0x9803,
+  /** Android MTP extension: GetPartialObject with a 64-bit offset (handle, offset low, offset high, max bytes). */
+  GetPartialObject64: 0x95c1,
 } as const;
+
+/** MTP object property codes the camera answers. */
+export const OBJECT_PROP = { ObjectSize: 0xdc04 } as const;
 
 /** Response codes the camera gives. */
 export const RC = {
