@@ -29,17 +29,30 @@ export function leakedSince(before) {
 }
 
 /**
+ * Node's own process-wide timers, not owned by any case: the HTTP `Date`
+ * header cache (node:internal/http `utcDate`) clears itself each second.
+ */
+const NODE_CACHE_TIMERS = new Set(['resetCache']);
+
+/**
  * Every timer created and not yet fired or cleared, ref'd or not
  * (`getActiveResourcesInfo` does not list unref'd ones). Timers the fuzzer
  * itself keeps (none) would show here too.
  */
 class TimerWatch {
   #live = new Map();
+  #stacks = new Map();
   #hook = createHook({
     init: (id, type, _trigger, resource) => {
-      if (type === 'Timeout') this.#live.set(id, resource);
+      if (type !== 'Timeout') return;
+      this.#live.set(id, resource);
+      // FUZZ_TIMER_STACKS=1: say where a leaked timer was set (costly, for diagnosis only).
+      if (process.env.FUZZ_TIMER_STACKS) this.#stacks.set(id, new Error().stack.split('\n').slice(3, 9).join(' <- '));
     },
-    destroy: (id) => this.#live.delete(id),
+    destroy: (id) => {
+      this.#live.delete(id);
+      this.#stacks.delete(id);
+    },
   });
 
   enable() {
@@ -55,8 +68,9 @@ class TimerWatch {
   since(before) {
     const out = [];
     for (const [id, timer] of this.#live) {
-      if (before.has(id) || timer._destroyed || timer._idleTimeout === -1) continue;
-      out.push(`${timer.hasRef?.() === false ? "unref'd" : "ref'd"} Timeout of ${timer._idleTimeout} ms`);
+      if (before.has(id) || timer._destroyed || timer._idleTimeout === -1 || NODE_CACHE_TIMERS.has(timer._onTimeout?.name)) continue;
+      const where = this.#stacks.get(id);
+      out.push(`${timer.hasRef?.() === false ? "unref'd" : "ref'd"} Timeout of ${timer._idleTimeout} ms${where ? ` set at ${where}` : ''}`);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-// One worker thread running the PTP decoders (decoder-worker.mjs) with a
+// One worker thread running a plugin's decoders (decoder-worker.mjs) with a
 // deadline per case: a case whose decoders have not all returned by then is a
 // synchronous hang; the worker is terminated and a fresh one takes over.
 import { Worker } from 'node:worker_threads';
@@ -8,9 +8,12 @@ const WORKER_URL = new URL('./decoder-worker.mjs', import.meta.url);
 export class DecoderWorker {
   #worker;
   #plant;
+  #suite;
 
-  constructor(plant) {
+  /** @param {'ptp' | 'escl'} suite which decoders the worker runs; `plant` a planted fault (planted.mjs) */
+  constructor(plant, suite = 'ptp') {
     this.#plant = plant;
+    this.#suite = suite;
   }
 
   /** Decodes `bytes` with every decoder; `{ hang: true }` when they have not returned within `deadlineMs`. */
@@ -53,7 +56,7 @@ export class DecoderWorker {
 
   /** A fresh worker, once it has loaded the decoders. */
   async #start() {
-    const worker = new Worker(WORKER_URL, { workerData: { plant: this.#plant } });
+    const worker = new Worker(WORKER_URL, { workerData: { plant: this.#plant, suite: this.#suite } });
     await this.#answer(worker, () => undefined);
     return worker;
   }
