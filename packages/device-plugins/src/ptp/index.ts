@@ -18,3 +18,4 @@ export * from './ptp-event-pump.js';
 export * from './ptp-camera-driver.js';
 export * from './ptp-retry.js';
 export * from './ptp-deadline.js';
+export * from './ptp-device-identity.js';

@@ -4,6 +4,7 @@ import { readCapture } from './e2e/captures.js';
 import { PtpOperation } from './ptp-codes.js';
 import { PtpDataReader } from './ptp-data-reader.js';
 import { parseDeviceInfo, parseObjectInfo } from './ptp-datasets.js';
+import { identifyPtpDevice } from './ptp-device-identity.js';
 import { PtpProtocolError } from './ptp-errors.js';
 
 /** The fields of a DeviceInfo up to its vendor extension description: all a partial capture is sure to hold. */
@@ -24,6 +25,9 @@ describe('PTP datasets from real devices (test-fixtures/ptp, see PROVENANCE.md)'
     expect(info.operationsSupported).to.have.length(167);
     expect(info.operationsSupported).to.include.members([PtpOperation.GetPartialObject, PtpOperation.GetObjectInfo, PtpOperation.GetThumb]);
     expect(info.imageFormats).to.include(0x3801); // EXIF/JPEG
+    // VendorExtensionID 6 with an empty description, yet a Canon camera: told by its manufacturer.
+    expect(identifyPtpDevice(info, 0x04a9)).to.deep.equal({ vendor: 'Canon', mtp: true, vendorExtension: { id: 6, description: '' } });
+    expect(identifyPtpDevice({ ...info, manufacturer: '' }, 0x04a9).vendor, 'by USB vendor id when the name is missing').to.equal('Canon');
   });
 
   for (const [device, path, desc] of [
