@@ -1,3 +1,4 @@
+import { CameraDeviceProperties } from './camera-properties.js';
 import { bytesContent, type CameraStore, type ObjectContent, type VirtualObject } from './camera-store.js';
 import { DatasetBuilder, EV, FMT, OBJECT_PROP, OP, RC, type HostCommand } from './camera-wire.js';
 
@@ -30,7 +31,7 @@ export interface ResponderHost {
   sendEvent(code: number, params: number[]): void;
 }
 
-const OPERATIONS = [OP.GetDeviceInfo, OP.OpenSession, OP.CloseSession, OP.GetStorageIDs, OP.GetStorageInfo, OP.GetNumObjects, OP.GetObjectHandles, OP.GetObjectInfo, OP.GetObject, OP.GetThumb, OP.DeleteObject, OP.GetObjectPropValue];
+const OPERATIONS = [OP.GetDeviceInfo, OP.OpenSession, OP.CloseSession, OP.GetStorageIDs, OP.GetStorageInfo, OP.GetNumObjects, OP.GetObjectHandles, OP.GetObjectInfo, OP.GetObject, OP.GetThumb, OP.DeleteObject, OP.GetObjectPropValue, OP.GetDevicePropDesc, OP.GetDevicePropValue];
 const EVENTS = [EV.CancelTransaction, EV.ObjectAdded, EV.ObjectRemoved, EV.StoreAdded, EV.StoreRemoved];
 
 /** The id that must follow `last` in a session: one more, wrapping from 0xFFFFFFFE to 1. */
@@ -49,6 +50,8 @@ export class CameraResponder {
   private lastTransactionId = 0;
   /** Commands still to answer DeviceBusy (a fault). */
   busyAnswers = 0;
+  /** Battery level and clock, listed in DeviceInfo and answered by GetDevicePropDesc / GetDevicePropValue. */
+  readonly deviceProperties = new CameraDeviceProperties();
 
   constructor(private readonly host: ResponderHost) {}
 
@@ -113,6 +116,11 @@ export class CameraResponder {
       case OP.GetPartialObject64:
         if (!this.host.partialObjects) return { code: RC.OperationNotSupported };
         return this.withObject(p1, (o) => this.partial(o.content, p3 * 0x1_0000_0000 + p2, p4));
+      case OP.GetDevicePropDesc:
+      case OP.GetDevicePropValue: {
+        const dataset = code === OP.GetDevicePropDesc ? this.deviceProperties.describe(p1) : this.deviceProperties.valueOf(p1);
+        return dataset ? this.dataset(dataset) : { code: RC.DevicePropNotSupported };
+      }
       case OP.GetObjectPropValue:
         if (p2 !== OBJECT_PROP.ObjectSize) return { code: RC.InvalidParameter };
         return this.withObject(p1, (o) => this.dataset(new DatasetBuilder().u64(o.content.length).bytes()));
@@ -151,7 +159,7 @@ export class CameraResponder {
       .u16(0)
       .u16s(operations)
       .u16s(EVENTS)
-      .u16s([])
+      .u16s(this.deviceProperties.codes)
       .u16s([FMT.ExifJpeg])
       .u16s([FMT.ExifJpeg, FMT.Jfif, FMT.Undefined, FMT.Association])
       .str(identity.manufacturer)

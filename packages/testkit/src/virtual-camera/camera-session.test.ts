@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { SimulatedUsbBus } from '../usb/index.js';
+import { DEVICE_PROP } from './camera-properties.js';
 import { OP, RC } from './camera-wire.js';
 import { RawPtpHost } from './raw-ptp-host.js';
 import { createVirtualCamera } from './virtual-camera.js';
@@ -52,6 +53,22 @@ describe('virtual PTP camera: session and transaction ids like a real device', (
     expect(await host.deviceStatus()).to.deep.equal({ code: RC.DeviceBusy, halted: [camera.endpoints.bulkIn] });
     await host.clearHalt(camera.endpoints.bulkIn);
     expect(await host.deviceStatus()).to.deep.equal({ code: RC.OK, halted: [] });
+    await host.close();
+  });
+
+  it('lists device properties (battery level, clock) and describes them, as real cameras do', async () => {
+    const camera = createVirtualCamera({ photos: 0 });
+    const host = await RawPtpHost.open(camera);
+    const info = (await host.transact(OP.GetDeviceInfo, 0)).data!;
+    // DevicePropertiesSupported follows the operation and event arrays: find the two codes in the dataset.
+    const words = new Set(Array.from({ length: info.length - 1 }, (_, i) => info[i]! | (info[i + 1]! << 8)));
+    expect(words.has(DEVICE_PROP.BatteryLevel) && words.has(DEVICE_PROP.DateTime)).to.equal(true);
+    await host.transact(OP.OpenSession, 0, [1]);
+    const desc = await host.transact(OP.GetDevicePropDesc, 1, [DEVICE_PROP.BatteryLevel]);
+    // code, UINT8, get-only, factory default 100, current 75, range form 0..100 step 1
+    expect([...desc.data!]).to.deep.equal([0x01, 0x50, 0x02, 0x00, 0x00, 100, 75, 1, 0, 100, 1]);
+    expect([...(await host.transact(OP.GetDevicePropValue, 2, [DEVICE_PROP.BatteryLevel])).data!]).to.deep.equal([75]);
+    expect((await host.transact(OP.GetDevicePropValue, 3, [0x5003])).code).to.equal(RC.DevicePropNotSupported);
     await host.close();
   });
 });

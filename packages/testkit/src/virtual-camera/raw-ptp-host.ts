@@ -5,6 +5,8 @@ import type { VirtualCamera } from './virtual-camera.js';
 export interface RawResponse {
   code: number;
   transactionId: number;
+  /** The data phase's dataset (without its container header), when there was one. */
+  data?: Uint8Array;
 }
 
 /**
@@ -37,10 +39,12 @@ export class RawPtpHost {
     view.setUint32(8, transactionId, true);
     params.forEach((p, i) => view.setUint32(12 + i * 4, p, true));
     await this.usb.transferOut(this.camera.endpoints.bulkOut, command);
+    let data: Uint8Array | undefined;
     for (;;) {
       const container = await this.usb.transferIn(this.camera.endpoints.bulkIn, 1 << 20);
       const head = new DataView(container.buffer, container.byteOffset, container.length);
-      if (head.getUint16(4, true) === 3) return { code: head.getUint16(6, true), transactionId: head.getUint32(8, true) };
+      if (head.getUint16(4, true) === 2) data = container.slice(12);
+      if (head.getUint16(4, true) === 3) return { code: head.getUint16(6, true), transactionId: head.getUint32(8, true), ...(data ? { data } : {}) };
     }
   }
 
