@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { S_OK, WIA_IPS_XRES, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice } from '@openwia/core';
 import { createVirtualScanner } from '@openwia/testkit';
-import { EsclScannerDriver } from '@openwia/device-plugins';
+import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 
 const speed = process.argv[2] ?? 'usb2';
 const dpi = Number(process.argv[3] ?? 300);

@@ -7,7 +7,7 @@
 //   node bench/escl-unplug.mjs [--runs 200] [--seed N]
 import { parseArgs } from 'node:util';
 import { WIA_ERROR_OFFLINE, WIA_EVENT_DEVICE_DISCONNECTED, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, hresultName } from '@openwia/core';
-import { EsclScannerDriver } from '@openwia/device-plugins';
+import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 import { createVirtualScanner } from '@openwia/testkit';
 import { countingApp } from './lib/counting-app.mjs';
 

@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { WIA_ERROR_BUSY, WiaDevice, WiaError, hresultName } from '@openwia/core';
-import { EsclScannerDriver } from '@openwia/device-plugins';
+import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 import { createVirtualScanner } from '@openwia/testkit';
 
 const { values } = parseArgs({

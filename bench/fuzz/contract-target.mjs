@@ -23,6 +23,6 @@ export async function fuzzContractSchedules(ms, seed) {
       return problems.length ? { violation: problems.join('; ') } : run.report.outcome;
     });
   });
-  await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) });
+  tally.checkResult(await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) }));
   return tally;
 }

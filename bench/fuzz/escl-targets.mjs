@@ -2,42 +2,38 @@
 // directly, and whole sessions against a virtual scanner whose replies are
 // hostile (open the device, scan a feeder page, close).
 import fc from 'fast-check';
-import { S_OK, WIA_ERROR_DEVICE_COMMUNICATION, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, WiaError } from '@openwia/core';
+import { S_OK, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, WiaError } from '@openwia/core';
 import { EsclScannerDriver } from '@openwia/device-plugins/escl';
-import { EsclXmlError, parseCapabilities, parseStatus } from '@openwia/device-plugins/escl/codec';
 import { createVirtualScanner } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
-import { FuzzTally, activeResources, guardedCase, leakedSince } from './case-guard.mjs';
+import { FuzzTally, MEMORY_BUDGET_BYTES, guardedCase } from './case-guard.mjs';
+import { DecoderWorker } from './decoder-pool.mjs';
 import { hostileEsclBody } from './hostile-xml.mjs';
 
-/** A parse must give a value or an EsclXmlError (WIA_ERROR_DEVICE_COMMUNICATION); it must not take long. */
-function parseOutcome(parse) {
-  const t0 = performance.now();
-  try {
-    parse();
-    return { label: 'parsed', ms: performance.now() - t0 };
-  } catch (err) {
-    const typed = err instanceof EsclXmlError && err.hresult === WIA_ERROR_DEVICE_COMMUNICATION;
-    return typed ? { label: 'typed-error', ms: performance.now() - t0 } : { crash: err };
-  }
-}
+/** A parse that takes longer than this is a hang (parses run in a worker, so a synchronous one is caught). */
+const PARSE_DEADLINE_MS = 1000;
 
 /** Hostile bodies straight into parseStatus and parseCapabilities for `ms` milliseconds. */
 export async function fuzzEsclXml(ms, seed) {
-  const tally = new FuzzTally('escl-xml', 'hostile eSCL XML documents (each parsed as ScannerStatus and ScannerCapabilities)');
-  const property = fc.property(hostileEsclBody, (body) => {
-    const before = activeResources();
-    for (const parse of [() => parseStatus(body), () => parseCapabilities(body)]) {
-      tally.cases++;
-      const result = parseOutcome(parse);
-      if (result.crash) tally.problem('crashes', result.crash?.stack ?? result.crash);
-      else if (result.ms > 1000) tally.problem('hangs', `a parse took ${result.ms.toFixed(0)} ms`);
-      else tally.outcome(result.label);
+  const tally = new FuzzTally('escl-xml', 'hostile eSCL XML documents (each parsed as ScannerStatus and ScannerCapabilities, in a worker with a deadline)');
+  const worker = new DecoderWorker(undefined, 'escl');
+  const property = fc.asyncProperty(hostileEsclBody, async (body) => {
+    tally.cases++;
+    const result = await worker.decode(body, PARSE_DEADLINE_MS);
+    if (result.hang) {
+      await worker.stop();
+      return void tally.problem('hangs', `a parse of a ${body.length}-character document did not return within ${PARSE_DEADLINE_MS} ms`);
     }
-    const leaks = leakedSince(before);
-    if (leaks.length) tally.problem('leaks', leaks.join(', '));
+    if (result.crash) return void tally.problem('crashes', result.crash);
+    if (result.heldBytes > MEMORY_BUDGET_BYTES) return void tally.problem('leaks', `parsing held ${Math.round(result.heldBytes / 2 ** 20)} MiB`);
+    tally.outcome(result.typedErrors === result.decoders ? 'typed-error' : result.typedErrors === 0 ? 'parsed' : 'parsed-by-one');
   });
-  fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) });
+  try {
+    await worker.ready();
+    tally.checkResult(await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) }));
+  } finally {
+    await worker.stop();
+  }
   return tally;
 }
 
@@ -71,6 +67,6 @@ export async function fuzzEsclReplies(ms, seed) {
     fc.tuple(hostileEsclBody, hostileEsclBody).map(([a, b]) => [[PATHS[0], a], [PATHS[1], b]]),
   );
   const property = fc.asyncProperty(overrides, async (o) => guardedCase(tally, () => hostileSession(o)));
-  await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) });
+  tally.checkResult(await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) }));
   return tally;
 }

@@ -1,17 +1,20 @@
 // Runs every fuzz target within a time budget and sums up the reliability
-// figures: cases tried, and contract violations, crashes, hangs and leaks.
+// figures: cases tried, and contract violations, crashes, hangs, leaks and
+// properties fast-check itself reports failed.
 import { fuzzContractSchedules } from './contract-target.mjs';
 import { fuzzEsclReplies, fuzzEsclXml } from './escl-targets.mjs';
+import { fuzzPtpSessions } from './ptp-session-target.mjs';
 import { fuzzPtpContainers } from './ptp-target.mjs';
 import { fuzzUnplugPoints } from './unplug-target.mjs';
 
 /** Share of the time budget per target. */
 const TARGETS = [
-  { weight: 0.3, run: fuzzContractSchedules },
+  { weight: 0.25, run: fuzzContractSchedules },
   { weight: 0.1, run: fuzzPtpContainers },
-  { weight: 0.15, run: fuzzEsclXml },
+  { weight: 0.15, run: fuzzPtpSessions },
+  { weight: 0.1, run: fuzzEsclXml },
   { weight: 0.2, run: fuzzEsclReplies },
-  { weight: 0.25, run: fuzzUnplugPoints },
+  { weight: 0.2, run: fuzzUnplugPoints },
 ];
 
 /**
@@ -23,7 +26,7 @@ export async function runFuzz({ seconds, seed, log = () => undefined }) {
   for (const { weight, run } of TARGETS) {
     const tally = await run(Math.round(seconds * 1000 * weight), seed);
     const json = tally.toJSON();
-    log(`  ${json.target}: ${json.cases} cases, ${json.violations} violations, ${json.crashes} crashes, ${json.hangs} hangs, ${json.leaks} leaks`);
+    log(`  ${json.target}: ${json.cases} cases, ${json.violations} violations, ${json.crashes} crashes, ${json.hangs} hangs, ${json.leaks} leaks, ${json.failures} failed properties`);
     targets.push(json);
   }
   const measured = targets.filter((t) => !t.skipped);
@@ -36,6 +39,7 @@ export async function runFuzz({ seconds, seed, log = () => undefined }) {
     crashes: sum('crashes'),
     hangs: sum('hangs'),
     leaks: sum('leaks'),
+    failures: sum('failures'),
     targets,
   };
 }

@@ -5,7 +5,7 @@
 // (typed errors only).
 import fc from 'fast-check';
 import { S_OK, WIA_ERROR_OFFLINE, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, WiaError } from '@openwia/core';
-import { EsclScannerDriver } from '@openwia/device-plugins';
+import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 import { createVirtualScanner } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
 import { ITEM_STREAM, expectedItemHash } from '../lib/item-stream-device.mjs';
@@ -67,6 +67,6 @@ export async function fuzzUnplugPoints(ms, seed) {
     .map((c) => ({ kind: 'bench', ...c, unplugAt: Math.floor(c.fraction * c.itemSizes.reduce((a, b) => a + b, 0)) }));
   const scannerCase = fc.integer({ min: 0, max: 30_000 }).map((unplugAt) => ({ kind: 'scanner', unplugAt }));
   const property = fc.asyncProperty(fc.oneof(benchCase, scannerCase), async (c) => guardedCase(tally, () => (c.kind === 'bench' ? benchDeviceUnplug(c) : scannerUnplug(c))));
-  await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) });
+  tally.checkResult(await fc.check(property, { numRuns: 1e9, interruptAfterTimeLimit: ms, markInterruptAsFailure: false, ...(seed !== undefined ? { seed } : {}) }));
   return tally;
 }

@@ -1,4 +1,5 @@
 import type { UsbTransport } from '@openwia/core';
+import { withTransferDeadline } from './ptp-deadline.js';
 
 /** What one read from the bulk IN pipe gave. */
 export interface BulkInChunk {
@@ -36,7 +37,7 @@ export class PtpBulkIn {
     const mps = this.maxPacketSize;
     const packets = Math.floor(max / mps);
     const requested = (toEnd || packets === 0 ? packets + 1 : packets) * mps;
-    const bytes = await this.usb.transferIn(this.address, requested, { signal, timeoutMs: this.timeoutMs });
+    const bytes = await withTransferDeadline(this.address, this.timeoutMs, signal, (bounded, timeoutMs) => this.usb.transferIn(this.address, requested, { signal: bounded, timeoutMs }));
     this.pending = { bytes, endOfTransfer: bytes.length < requested };
     return this.takePending(max);
   }

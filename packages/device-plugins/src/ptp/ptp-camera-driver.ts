@@ -30,10 +30,16 @@ import { findPtpEndpoints, type PtpEndpoints } from './ptp-endpoints.js';
 import { PtpEventPump } from './ptp-event-pump.js';
 import { PtpEventReader } from './ptp-event-reader.js';
 import { PtpItemTree } from './ptp-item-tree.js';
+import { identifyPtpDevice, type PtpDeviceIdentity } from './ptp-device-identity.js';
+import { PtpResponseError } from './ptp-errors.js';
+import { PtpResponse } from './ptp-codes.js';
 import { defineObjectProperties, defineStorageProperties, hasThumbnail, ptpContextOf } from './ptp-item-view.js';
 import { DEFAULT_PARTIAL_CHUNK_SIZE, PtpObjectReader } from './ptp-object-reader.js';
 
 const debug = createDebug('openwia:ptp:driver');
+
+/** Answers to GetThumb that mean "no thumbnail here", not a failure. */
+const NO_THUMBNAIL: ReadonlySet<number> = new Set([PtpResponse.OperationNotSupported, PtpResponse.NoThumbnailPresent]);
 
 /** Options of the PTP plugin (all optional). */
 export interface PtpDriverOptions extends PtpCameraOptions {
@@ -65,6 +71,8 @@ interface PtpDriverSession {
 @injectable()
 export class PtpCameraDriver extends AbortableMiniDriver {
   private current: PtpDriverSession | undefined;
+  /** Who made the device and whether it speaks MTP (after `drvInitializeWia`); vendor operations would key on it. */
+  identity: PtpDeviceIdentity | undefined;
   private readonly deletedByUs = new Set<number>();
 
   constructor(
@@ -91,7 +99,7 @@ export class PtpCameraDriver extends AbortableMiniDriver {
     const tree = new PtpItemTree(camera, root);
     this.current = { camera, tree, pump: undefined, openedTransport, endpoints };
     await camera.session.openSession(signal);
-    await camera.getDeviceInfo(signal);
+    this.identity = identifyPtpDevice(await camera.getDeviceInfo(signal), this.usb.descriptor.vendorId);
     await tree.addAllStorages(signal);
     if (endpoints.interruptIn) {
       const host = { tree, deletedByUs: this.deletedByUs, queueEvent: (event: string, name: string) => this.services?.queueEvent(event, name) };
@@ -135,7 +143,17 @@ export class PtpCameraDriver extends AbortableMiniDriver {
     if (context?.kind !== 'object' || !propertyIds.includes(WIA_IPC_THUMBNAIL) || !hasThumbnail(context.info)) return;
     const current = item.properties.value(WIA_IPC_THUMBNAIL);
     if (current instanceof Uint8Array && current.length > 0) return;
-    item.properties.setByDriver(WIA_IPC_THUMBNAIL, await this.camera.getThumb(context.handle, this.disconnectSignal));
+    item.properties.setByDriver(WIA_IPC_THUMBNAIL, await this.readThumbnail(context.handle));
+  }
+
+  /** GetThumb; a device without thumbnails (phones answer OperationNotSupported, others NoThumbnailPresent) gives none. */
+  private async readThumbnail(handle: number): Promise<Uint8Array> {
+    try {
+      return await this.camera.getThumb(handle, this.disconnectSignal);
+    } catch (err) {
+      if (err instanceof PtpResponseError && NO_THUMBNAIL.has(err.responseCode)) return new Uint8Array(0);
+      throw err;
+    }
   }
 
   override async drvDeleteItem(item: WiaDrvItem): Promise<void> {
@@ -188,7 +206,8 @@ export class PtpCameraDriver extends AbortableMiniDriver {
     const info = this.current?.camera.deviceInfo;
     const pictures = [...root.walk()].filter((i) => ptpContextOf(i)?.kind === 'object').length;
     const define = (id: number, name: string, value: string | number): void => root.properties.define({ id, name, access: WIA_PROP_READ, value });
-    define(WIA_DIP_VEND_DESC, 'WIA_DIP_VEND_DESC', info?.manufacturer ?? '');
+    // A device whose DeviceInfo names no maker (cut short) is still told by its USB vendor id.
+    define(WIA_DIP_VEND_DESC, 'WIA_DIP_VEND_DESC', info?.manufacturer || this.identity?.vendor || '');
     define(WIA_DIP_DEV_DESC, 'WIA_DIP_DEV_DESC', info?.model ?? '');
     define(WIA_DPC_PICTURES_TAKEN, 'WIA_DPC_PICTURES_TAKEN', pictures);
   }

@@ -1,9 +1,13 @@
 import type { UsbTransport } from '@openwia/core';
-import { PtpOperation } from './ptp-codes.js';
+import { MtpObjectProperty, PtpOperation } from './ptp-codes.js';
+import { PtpDataReader } from './ptp-data-reader.js';
 import { parseDeviceInfo, parseObjectInfo, parseStorageInfo, parseU32ArrayDataset, type PtpDeviceInfo, type PtpObjectInfo, type PtpStorageInfo } from './ptp-datasets.js';
 import type { PtpDataInStream } from './ptp-data-in.js';
 import type { PtpEndpoints } from './ptp-endpoints.js';
 import { PtpSession, type PtpSessionOptions } from './ptp-session.js';
+
+/** ObjectCompressedSize of an object of 4 GiB or more. */
+const PTP_SIZE_UNKNOWN = 0xffffffff;
 
 /** Upper bounds on what the plugin holds in memory from one answer; larger claims are refused unread. */
 export interface PtpLimits {
@@ -70,8 +74,23 @@ export class PtpCamera {
     return this.session.operationWithData(PtpOperation.GetObjectHandles, [storageId, 0, 0], this.limits.maxListBytes, signal, parse);
   }
 
-  getObjectInfo(handle: number, signal: AbortSignal): Promise<PtpObjectInfo> {
-    return this.session.operationWithData(PtpOperation.GetObjectInfo, [handle], this.limits.maxDatasetBytes, signal, parseObjectInfo);
+  /**
+   * ObjectInfo. Its size field is a UINT32: an object of 4 GiB or more says
+   * 0xFFFFFFFF, and its real size comes from the MTP ObjectSize property
+   * (0xDC04, a UINT64) where the device offers GetObjectPropValue.
+   */
+  async getObjectInfo(handle: number, signal: AbortSignal): Promise<PtpObjectInfo> {
+    const info = await this.session.operationWithData(PtpOperation.GetObjectInfo, [handle], this.limits.maxDatasetBytes, signal, parseObjectInfo);
+    if (info.compressedSize !== PTP_SIZE_UNKNOWN || info.compressedSize64 || !this.supports(PtpOperation.GetObjectPropValue)) return info;
+    return { ...info, compressedSize: await this.getObjectSize(handle, signal) };
+  }
+
+  /** The MTP ObjectSize property (UINT64; a device may send it as UINT32). */
+  getObjectSize(handle: number, signal: AbortSignal): Promise<number> {
+    return this.session.operationWithData(PtpOperation.GetObjectPropValue, [handle, MtpObjectProperty.ObjectSize], 8, signal, (data) => {
+      const r = new PtpDataReader(data, 'ObjectSize');
+      return data.length >= 8 ? r.u64('ObjectSize') : r.u32('ObjectSize');
+    });
   }
 
   getThumb(handle: number, signal: AbortSignal): Promise<Uint8Array> {
@@ -87,8 +106,12 @@ export class PtpCamera {
     return this.session.openDataIn(PtpOperation.GetObject, [handle], signal);
   }
 
-  /** GetPartialObject: `maxBytes` from `offset`, as one streamed data phase. */
+  /** GetPartialObject: `maxBytes` from `offset`, as one streamed data phase; past 4 GiB GetPartialObject64 (0x95C1). */
   openPartialObject(handle: number, offset: number, maxBytes: number, signal: AbortSignal): Promise<PtpDataInStream> {
+    if (offset + maxBytes > PTP_SIZE_UNKNOWN && this.supports(PtpOperation.GetPartialObject64)) {
+      const high = Math.floor(offset / 0x1_0000_0000);
+      return this.session.openDataIn(PtpOperation.GetPartialObject64, [handle, offset - high * 0x1_0000_0000, high, maxBytes], signal);
+    }
     return this.session.openDataIn(PtpOperation.GetPartialObject, [handle, offset, maxBytes], signal);
   }
 }

@@ -34,6 +34,10 @@ export const PtpOperation = {
   GetDevicePropValue: 0x1015,
   SetDevicePropValue: 0x1016,
   GetPartialObject: 0x101b,
+  /** MTP GetObjectPropValue: one property of an object (ObjectSize for objects past 4 GiB). */
+  GetObjectPropValue: 0x9803,
+  /** Android's MTP extension: GetPartialObject with a 64-bit offset (handle, offset low, offset high, max bytes). */
+  GetPartialObject64: 0x95c1,
 } as const;
 
 /** Response codes. */
@@ -122,3 +126,9 @@ const NAMES: ReadonlyMap<number, string> = new Map([
 export function ptpCodeName(code: number): string {
   return NAMES.get(code) ?? `0x${code.toString(16).padStart(4, '0')}`;
 }
+
+/** MTP object property codes the plugin reads. */
+export const MtpObjectProperty = {
+  /** ObjectSize, a UINT64: the size when ObjectInfo's UINT32 says 0xFFFFFFFF. */
+  ObjectSize: 0xdc04,
+} as const;

@@ -65,6 +65,21 @@ export class PtpDataReader {
     return String.fromCharCode(...(end < 0 ? units : units.slice(0, end)));
   }
 
+  /**
+   * A string at the end of a dataset that real devices may leave out or cut
+   * (DeviceInfo's last strings, ObjectInfo's dates and Keywords): `''` when
+   * the dataset ends before it or inside it, as real initiators read them.
+   */
+  trailingString(field: string): string {
+    if (this.remaining === 0) return '';
+    const count = this.view.getUint8(this.offset);
+    if (1 + count * 2 > this.remaining) {
+      this.offset = this.bytes.length;
+      return '';
+    }
+    return this.string(field);
+  }
+
   /** A u16 array: a u32 count, then the elements. The count is checked against the bytes left before anything is allocated. */
   u16Array(field: string): number[] {
     return this.array(field, 2, () => this.u16(field));

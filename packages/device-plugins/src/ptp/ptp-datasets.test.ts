@@ -71,13 +71,15 @@ describe('PTP datasets', () => {
     expect(parseStorageInfo(bytes)).to.include({ storageDescription: 'SD Card', volumeLabel: 'CARD', maxCapacity: 64 * 2 ** 30, freeSpaceInBytes: 2 ** 40 + 5 });
   });
 
-  it('every truncation of a valid ObjectInfo is a typed "truncated" error', () => {
+  it('every truncation of a valid ObjectInfo up to its Filename is a typed "truncated" error; after it, the rest defaults', () => {
     const store = new CameraStore();
     const bytes = store.objectInfo(store.addObject({ storageId: 1, format: 0x3801, filename: 'IMG_0001.JPG', captureDate: '20240501T120000', modificationDate: '', width: 1, height: 1, thumbnail: undefined, thumbWidth: 0, thumbHeight: 0, content: bytesContent(new Uint8Array(3)) }));
-    for (let cut = 0; cut < bytes.length; cut++) {
+    const filenameEnd = 53 + 2 * ('IMG_0001.JPG'.length + 1);
+    for (let cut = 0; cut < filenameEnd; cut++) {
       const err = expectProtocolError(() => parseObjectInfo(bytes.subarray(0, cut)));
       expect(err.fault).to.equal('truncated');
     }
+    for (let cut = filenameEnd; cut < bytes.length; cut++) expect(parseObjectInfo(bytes.subarray(0, cut)).filename).to.equal('IMG_0001.JPG');
   });
 
   it('a lying array count is refused before anything is allocated', () => {

@@ -51,6 +51,11 @@ export interface PtpObjectInfo {
   captureDate: string;
   modificationDate: string;
   keywords: string;
+  /**
+   * `true` when the device sent ObjectCompressedSize as a UINT64 (some Samsung
+   * phones do; every later field is then 4 bytes further on).
+   */
+  compressedSize64?: true;
 }
 
 /** Parses a DeviceInfo dataset; throws `PtpProtocolError` when it is truncated or lies about counts. */
@@ -67,10 +72,11 @@ export function parseDeviceInfo(bytes: Uint8Array): PtpDeviceInfo {
     devicePropertiesSupported: r.u16Array('DevicePropertiesSupported'),
     captureFormats: r.u16Array('CaptureFormats'),
     imageFormats: r.u16Array('ImageFormats'),
-    manufacturer: r.string('Manufacturer'),
-    model: r.string('Model'),
-    deviceVersion: r.string('DeviceVersion'),
-    serialNumber: r.string('SerialNumber'),
+    // Real devices cut the last strings short (a DeviceInfo bigger than the first read, old firmware): default them.
+    manufacturer: r.trailingString('Manufacturer'),
+    model: r.trailingString('Model'),
+    deviceVersion: r.trailingString('DeviceVersion'),
+    serialNumber: r.trailingString('SerialNumber'),
   };
 }
 
@@ -89,14 +95,32 @@ export function parseStorageInfo(bytes: Uint8Array): PtpStorageInfo {
   };
 }
 
-/** Parses an ObjectInfo dataset. Trailing bytes (vendor additions) are ignored. */
+/**
+ * Parses an ObjectInfo dataset. Trailing bytes (vendor additions) are
+ * ignored; the dates and Keywords default to `''` when the dataset ends
+ * before them. Some Samsung phones send ObjectCompressedSize as a UINT64:
+ * read with the standard layout, such a dataset gives an empty file name
+ * and leaves the real strings unread, so when the 64-bit layout explains the
+ * dataset exactly, that reading is taken (and marked `compressedSize64`).
+ */
 export function parseObjectInfo(bytes: Uint8Array): PtpObjectInfo {
-  const r = new PtpDataReader(bytes, 'ObjectInfo');
-  return {
+  const standard = readObjectInfo(new PtpDataReader(bytes, 'ObjectInfo'), false);
+  if (standard.info.filename !== '' || standard.unread === 0) return standard.info;
+  let wide: { info: PtpObjectInfo; unread: number } | undefined;
+  try {
+    wide = readObjectInfo(new PtpDataReader(bytes, 'ObjectInfo'), true);
+  } catch {
+    return standard.info; // the 64-bit layout does not fit either: keep the standard reading
+  }
+  return wide.unread === 0 && wide.info.filename !== '' ? { ...wide.info, compressedSize64: true } : standard.info;
+}
+
+function readObjectInfo(r: PtpDataReader, sizeIs64Bit: boolean): { info: PtpObjectInfo; unread: number } {
+  const info: PtpObjectInfo = {
     storageId: r.u32('StorageID'),
     objectFormat: r.u16('ObjectFormat'),
     protectionStatus: r.u16('ProtectionStatus'),
-    compressedSize: r.u32('ObjectCompressedSize'),
+    compressedSize: sizeIs64Bit ? r.u64('ObjectCompressedSize') : r.u32('ObjectCompressedSize'),
     thumbFormat: r.u16('ThumbFormat'),
     thumbCompressedSize: r.u32('ThumbCompressedSize'),
     thumbPixWidth: r.u32('ThumbPixWidth'),
@@ -109,10 +133,11 @@ export function parseObjectInfo(bytes: Uint8Array): PtpObjectInfo {
     associationDesc: r.u32('AssociationDesc'),
     sequenceNumber: r.u32('SequenceNumber'),
     filename: r.string('Filename'),
-    captureDate: r.string('CaptureDate'),
-    modificationDate: r.string('ModificationDate'),
-    keywords: r.string('Keywords'),
+    captureDate: r.trailingString('CaptureDate'),
+    modificationDate: r.trailingString('ModificationDate'),
+    keywords: r.trailingString('Keywords'),
   };
+  return { info, unread: r.remaining };
 }
 
 /** Parses a u32 array dataset (GetStorageIDs, GetObjectHandles). */

@@ -1,4 +1,5 @@
 import createDebug from 'debug';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UsbStallError, WIA_EVENT_ITEM_CREATED, WIA_EVENT_ITEM_DELETED, isCancelledError, type UsbTransport, type WiaDrvItem, type WiaEventGuid } from '@openwia/core';
 import { PtpEvent, ptpCodeName } from './ptp-codes.js';
 import type { PtpOperationContainer } from './ptp-container.js';
@@ -54,6 +55,8 @@ export class PtpEventPump {
         const event = await this.reader.next(signal);
         bad = 0;
         this.work = this.work.then(() => this.handle(event, signal)).catch((err: unknown) => debug('event %s failed: %s', ptpCodeName(event.code), String(err)));
+        // A camera in burst mode may always have an event ready: let timers and I/O run between two of them.
+        await nextTurn();
       } catch (err) {
         if (signal.aborted || isCancelledError(err)) return;
         if (err instanceof PtpProtocolError) {

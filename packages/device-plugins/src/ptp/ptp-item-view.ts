@@ -104,7 +104,8 @@ export function defineObjectProperties(properties: WiaPropertyStorage, item: Wia
   const { info, handle } = context;
   const format = IMAGE_FORMATS.get(info.objectFormat);
   const read = (id: number, name: string, value: number | string | Uint8Array): void => properties.define({ id, name, access: WIA_PROP_READ, value });
-  read(WIA_IPA_ITEM_SIZE, 'WIA_IPA_ITEM_SIZE', info.compressedSize);
+  // 0xFFFFFFFF is "4 GiB or more" when the real size could not be learnt (no ObjectSize property): unknown, not 4294967295.
+  read(WIA_IPA_ITEM_SIZE, 'WIA_IPA_ITEM_SIZE', info.compressedSize === 0xffffffff && !info.compressedSize64 ? 0 : info.compressedSize);
   read(WIA_IPA_FORMAT, 'WIA_IPA_FORMAT', format?.guid ?? WiaImgFmt_RAW);
   read(WIA_IPA_PREFERRED_FORMAT, 'WIA_IPA_PREFERRED_FORMAT', format?.guid ?? WiaImgFmt_RAW);
   read(WIA_IPA_FILENAME_EXTENSION, 'WIA_IPA_FILENAME_EXTENSION', fileExtension(item.name) ?? format?.extension ?? '');

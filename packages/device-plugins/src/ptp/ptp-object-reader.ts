@@ -6,8 +6,8 @@ import { PtpProtocolError } from './ptp-errors.js';
 
 /** Default bytes per GetPartialObject transaction. */
 export const DEFAULT_PARTIAL_CHUNK_SIZE = 1024 * 1024;
-/** GetPartialObject offsets are u32: larger objects go through GetObject. */
-const PARTIAL_OFFSET_LIMIT = 0xffffffff;
+/** ObjectInfo's size when the object is 4 GiB or more and its real size is not known. */
+const SIZE_UNKNOWN = 0xffffffff;
 
 /**
  * Reads one object into the core's buffers. With GetPartialObject (when the
@@ -31,8 +31,10 @@ export class PtpObjectReader implements ItemReader {
     announcedSize: number,
     private readonly chunkSize: number = DEFAULT_PARTIAL_CHUNK_SIZE,
   ) {
-    this.size = announcedSize > 0 && announcedSize < PARTIAL_OFFSET_LIMIT ? announcedSize : undefined;
-    this.partial = camera.supports(PtpOperation.GetPartialObject) && this.size !== undefined;
+    this.size = announcedSize > 0 && announcedSize !== SIZE_UNKNOWN ? announcedSize : undefined;
+    // GetPartialObject offsets are UINT32: past 4 GiB the chunks need GetPartialObject64, or the object comes whole (GetObject).
+    const partialReaches = this.size !== undefined && this.size <= SIZE_UNKNOWN ? PtpOperation.GetPartialObject : PtpOperation.GetPartialObject64;
+    this.partial = this.size !== undefined && camera.supports(PtpOperation.GetPartialObject) && camera.supports(partialReaches);
   }
 
   async read(buffer: Uint8Array, signal: AbortSignal): Promise<number> {

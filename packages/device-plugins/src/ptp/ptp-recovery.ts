@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { UsbStallError, UsbTimeoutError, WIA_ERROR_BUSY, WiaError, type UsbControlSetup, type UsbTransport } from '@openwia/core';
 import { abortableDelay } from './abortable-delay.js';
+import { withTransferDeadline } from './ptp-deadline.js';
 import { PtpClassRequest, PtpEvent, PtpResponse, ptpCodeName } from './ptp-codes.js';
 import type { PtpBulkIn } from './ptp-bulk-in.js';
 import type { PtpEndpoints } from './ptp-endpoints.js';
@@ -83,13 +84,13 @@ export class PtpRecovery {
 
   /** Device Reset (0x66): the device ends its session and returns to idle. */
   async deviceReset(signal: AbortSignal): Promise<void> {
-    await this.usb.controlTransferOut(this.setup(PtpClassRequest.DeviceReset), undefined, { signal, timeoutMs: this.options.controlTimeoutMs });
+    await this.control(signal, (bounded, timeoutMs) => this.usb.controlTransferOut(this.setup(PtpClassRequest.DeviceReset), undefined, { signal: bounded, timeoutMs }));
     this.bulkIn.discardPending();
   }
 
   /** Get Device Status (0x67). A malformed answer reads as busy. */
   async getDeviceStatus(signal: AbortSignal): Promise<PtpDeviceStatus> {
-    const bytes = await this.usb.controlTransferIn(this.setup(PtpClassRequest.GetDeviceStatus), 64, { signal, timeoutMs: this.options.controlTimeoutMs });
+    const bytes = await this.control(signal, (bounded, timeoutMs) => this.usb.controlTransferIn(this.setup(PtpClassRequest.GetDeviceStatus), 64, { signal: bounded, timeoutMs }));
     if (bytes.length < 4) return { code: PtpResponse.DeviceBusy, stalledEndpoints: [] };
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     const length = Math.min(view.getUint16(0, true), bytes.length);
@@ -104,7 +105,7 @@ export class PtpRecovery {
     view.setUint16(0, PtpEvent.CancelTransaction, true);
     view.setUint32(2, transactionId >>> 0, true);
     try {
-      await this.usb.controlTransferOut(this.setup(PtpClassRequest.CancelRequest), data, { signal, timeoutMs: this.options.controlTimeoutMs });
+      await this.control(signal, (bounded, timeoutMs) => this.usb.controlTransferOut(this.setup(PtpClassRequest.CancelRequest), data, { signal: bounded, timeoutMs }));
       return true;
     } catch (err) {
       if (!(err instanceof UsbStallError)) throw err;
@@ -139,7 +140,8 @@ export class PtpRecovery {
     const readSize = Math.max(maxPacketSize, Math.floor(65536 / maxPacketSize) * maxPacketSize);
     for (let stalls = 0; drained <= this.options.maxDrainBytes; ) {
       try {
-        drained += (await this.usb.transferIn(address, readSize, { signal, timeoutMs: this.options.drainQuietMs })).length;
+        const quietMs = this.options.drainQuietMs;
+        drained += (await withTransferDeadline(address, quietMs, signal, (bounded) => this.usb.transferIn(address, readSize, { signal: bounded, timeoutMs: quietMs }))).length;
       } catch (err) {
         if (err instanceof UsbStallError && stalls++ < 3) {
           await this.usb.clearHalt(address);
@@ -154,6 +156,11 @@ export class PtpRecovery {
     }
     if (drained > 0) debug('drained %d stale bytes', drained);
     return drained;
+  }
+
+  /** A class request on endpoint 0, bounded by `controlTimeoutMs` on a timer that keeps the process waiting for it. */
+  private control<T>(signal: AbortSignal, run: (signal: AbortSignal, timeoutMs: number) => Promise<T>): Promise<T> {
+    return withTransferDeadline(0, this.options.controlTimeoutMs, signal, run);
   }
 
   private setup(request: number): UsbControlSetup {

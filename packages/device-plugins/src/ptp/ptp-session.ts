@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { WIA_ERROR_OFFLINE, WiaError, type UsbTransport } from '@openwia/core';
+import { UsbStallError, WIA_ERROR_OFFLINE, WiaError, type UsbTransport } from '@openwia/core';
 import { ExclusiveLock } from './exclusive-lock.js';
 import { PtpBulkIn } from './ptp-bulk-in.js';
 import { PTP_HEADER_SIZE, PTP_MAX_PARAMS, PTP_SESSION_ID, PtpContainerType, PtpOperation, PtpResponse, ptpCodeName } from './ptp-codes.js';
@@ -7,7 +7,9 @@ import { PtpContainerCodec } from './ptp-container.js';
 import { joinContainer, readBody, readHeader, type HeaderRead } from './ptp-container-reader.js';
 import { PtpDataInStream, type PtpOpenTransaction } from './ptp-data-in.js';
 import type { PtpEndpoints } from './ptp-endpoints.js';
+import { withTransferDeadline } from './ptp-deadline.js';
 import { PtpProtocolError, PtpResponseError } from './ptp-errors.js';
+import { retryUnperformed } from './ptp-retry.js';
 import { DEFAULT_RECOVERY_OPTIONS, PtpRecovery, type PtpRecoveryOptions, type PtpRecoveryReport } from './ptp-recovery.js';
 
 const debug = createDebug('openwia:ptp:session');
@@ -23,6 +25,8 @@ export interface PtpSessionOptions {
   recovery?: Partial<PtpRecoveryOptions>;
   /** Bound of each bulk transfer (default {@link DEFAULT_PTP_IO_TIMEOUT_MS}); a timeout fails the transaction and resynchronises. */
   ioTimeoutMs?: number;
+  /** How long DeviceBusy answers are retried (doubling pauses from 10 ms) before WIA_ERROR_BUSY (default 3000; 0: never). */
+  busyRetryMs?: number;
 }
 
 /** The transaction in progress on the pipes. */
@@ -46,6 +50,7 @@ export class PtpSession {
   private readonly bulkIn: PtpBulkIn;
   private readonly recovery: PtpRecovery;
   private readonly ioTimeoutMs: number;
+  private readonly busyRetryMs: number;
   private nextTransactionId = 1;
   private sessionOpen = false;
   private active: ActiveTransaction | undefined;
@@ -59,6 +64,7 @@ export class PtpSession {
     options: PtpSessionOptions = {},
   ) {
     this.ioTimeoutMs = options.ioTimeoutMs ?? DEFAULT_PTP_IO_TIMEOUT_MS;
+    this.busyRetryMs = options.busyRetryMs ?? 3000;
     this.bulkIn = new PtpBulkIn(usb, endpoints.bulkIn.address, endpoints.bulkIn.maxPacketSize, this.ioTimeoutMs);
     this.recovery = new PtpRecovery(usb, endpoints, this.bulkIn, { ...DEFAULT_RECOVERY_OPTIONS, ...options.recovery });
   }
@@ -122,12 +128,15 @@ export class PtpSession {
     const release = await this.lock.acquire(signal);
     let handedOver = false;
     try {
-      const tx = await this.begin(operation, params, signal);
-      const first = await readHeader(this.bulkIn, signal);
-      if (first.header.type === PtpContainerType.Response) {
-        await this.readResponse(tx, first, signal);
-        throw new PtpProtocolError('type', `${ptpCodeName(operation)} answered OK without its data phase`);
-      }
+      const { tx, first } = await this.withSessionRetry(signal, async () => {
+        const begun = await this.begin(operation, params, signal);
+        const header = await readHeader(this.bulkIn, signal);
+        if (header.header.type === PtpContainerType.Response) {
+          await this.readResponse(begun, header, signal);
+          throw new PtpProtocolError('type', `${ptpCodeName(operation)} answered OK without its data phase`);
+        }
+        return { tx: begun, first: header };
+      });
       this.checkDataHeader(tx, first);
       const stream = new PtpDataInStream(this.bulkIn, first.header, first.transferEnded, this.lend(tx, release));
       handedOver = true;
@@ -157,10 +166,12 @@ export class PtpSession {
   private async transaction<T>(operation: number, params: readonly number[], signal: AbortSignal, body: (tx: ActiveTransaction) => Promise<T>): Promise<T> {
     const release = await this.lock.acquire(signal);
     try {
-      const tx = await this.begin(operation, params, signal);
-      const result = await body(tx);
-      this.active = undefined;
-      return result;
+      return await this.withSessionRetry(signal, async () => {
+        const tx = await this.begin(operation, params, signal);
+        const result = await body(tx);
+        this.active = undefined;
+        return result;
+      });
     } catch (err) {
       this.noteFailure(err);
       throw err;
@@ -176,21 +187,40 @@ export class PtpSession {
     return this.sendCommand(operation, params, this.allocateTransactionId(), signal);
   }
 
+  /** Runs a transaction again when the device did not carry it out (see {@link retryUnperformed}). */
+  private withSessionRetry<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    return retryUnperformed(attempt, { signal, busyRetryMs: this.busyRetryMs, sessionLost: () => (this.sessionOpen = false) });
+  }
+
+  /**
+   * OpenSession. A device that still has a session (of an earlier host, or of ours before a crash) answers
+   * SessionAlreadyOpened and expects transaction ids we cannot know: end it with a Device Reset and open ours.
+   */
   private async openSessionLocked(signal: AbortSignal): Promise<void> {
     if (this.interrupted) await this.recoverLocked(signal);
-    const tx = await this.sendCommand(PtpOperation.OpenSession, [PTP_SESSION_ID], 0, signal);
-    try {
-      await this.readResponse(tx, await readHeader(this.bulkIn, signal), signal);
-    } catch (err) {
-      if (!(err instanceof PtpResponseError && err.responseCode === PtpResponse.SessionAlreadyOpened)) {
-        this.noteFailure(err);
-        throw err;
-      }
-      debug('the device had a session open already: taking it over');
+    if ((await this.sendOpenSession(signal)) === 'already-open') {
+      debug('the device had a session open already: Device Reset, then a new session');
+      const reset = await this.recovery.deviceReset(signal).then(
+        () => true,
+        (err: unknown) => (err instanceof UsbStallError ? false : Promise.reject(err)),
+      );
+      if (!reset || (await this.sendOpenSession(signal)) === 'already-open') debug('no Device Reset on this device: taking the session over');
     }
     this.active = undefined;
     this.sessionOpen = true;
     this.nextTransactionId = 1;
+  }
+
+  private async sendOpenSession(signal: AbortSignal): Promise<'opened' | 'already-open'> {
+    const tx = await this.sendCommand(PtpOperation.OpenSession, [PTP_SESSION_ID], 0, signal);
+    try {
+      await this.readResponse(tx, await readHeader(this.bulkIn, signal), signal);
+      return 'opened';
+    } catch (err) {
+      if (err instanceof PtpResponseError && err.responseCode === PtpResponse.SessionAlreadyOpened) return 'already-open';
+      this.noteFailure(err);
+      throw err;
+    }
   }
 
   private async sendCommand(operation: number, params: readonly number[], transactionId: number, signal: AbortSignal): Promise<ActiveTransaction> {
@@ -199,7 +229,8 @@ export class PtpSession {
     const tx: ActiveTransaction = { operation, transactionId, owed: !signal.aborted };
     this.active = tx;
     const command = PtpContainerCodec.encodeCommand(operation, transactionId, params);
-    await this.usb.transferOut(this.endpoints.bulkOut.address, command, { signal, timeoutMs: this.ioTimeoutMs });
+    const out = this.endpoints.bulkOut.address;
+    await withTransferDeadline(out, this.ioTimeoutMs, signal, (bounded, timeoutMs) => this.usb.transferOut(out, command, { signal: bounded, timeoutMs }));
     return tx;
   }
 

@@ -214,6 +214,10 @@ export class DevicePort {
     if (fault === 'timeout') throw new UsbTimeoutError(ep, options?.timeoutMs ?? 0);
     if (fault === 'babble') throw new UsbOverflowError(ep);
     if (this.options.faults.takeUnplugAtStart(ep)) this.options.unplug();
+    // On real USB every transfer goes through the event loop (libusb's event handling), never as a microtask
+    // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
+    // so that an abort in the meantime cancels a transfer that took nothing.
+    await t.wait(new Promise<void>((resolve) => setImmediate(resolve)));
     await t.sleep(this.options.pacer.reserve(0, true));
   }
 

@@ -124,7 +124,8 @@ describe('SimulatedUsbDevice', () => {
       const controller = new AbortController();
       void device.writeIn(bulkIn, bytes(512), { endOfTransfer: false });
       const read = usb.transferIn(bulkIn, 4096, { signal: controller.signal });
-      await new Promise((r) => setImmediate(r));
+      // A transfer goes through the event loop like a real one: wait until it has taken the bytes.
+      while (device.queuedIn(bulkIn) > 0) await new Promise((r) => setImmediate(r));
       controller.abort();
       const err = await rejection(read);
       expect(err).to.be.instanceOf(UsbTransferAbortedError);

@@ -1,4 +1,4 @@
-import { bytesContent, syntheticContent, type CameraStore, type VirtualObject } from './camera-store.js';
+import { bytesContent, lazyContent, syntheticContent, type CameraStore, type VirtualObject } from './camera-store.js';
 import { FMT } from './camera-wire.js';
 import { generatePhoto } from './photo-generator.js';
 
@@ -35,12 +35,29 @@ export function addFolder(store: CameraStore, storageId: number, name: string): 
   }).handle;
 }
 
-/** Adds photo number `n` (a real JPEG with "#n" on it, and its thumbnail). */
+/** Photos made by {@link addPhoto}: JPEGs with a thumbnail. */
+const photoObjects = new WeakSet<VirtualObject>();
+
+/** `true` for a photo made by {@link addPhoto} (a JPEG with a thumbnail). */
+export function isGeneratedPhoto(object: VirtualObject): boolean {
+  return photoObjects.has(object);
+}
+
+function drawn(store: CameraStore, options: Parameters<typeof generatePhoto>[0]): () => Uint8Array {
+  return () => {
+    store.picturesDrawn++;
+    return generatePhoto(options);
+  };
+}
+
+/**
+ * Adds photo number `n` (a real JPEG with "#n" on it, and its thumbnail).
+ * Both are drawn the first time they are read — their size too — so that
+ * building a camera with many photos costs nothing until a host asks.
+ */
 export function addPhoto(store: CameraStore, storageId: number, parent: number, n: number, sizes: PhotoSizes): VirtualObject {
   const label = `#${n}`;
-  const jpeg = generatePhoto({ label, ...sizes.photo });
-  const thumbnail = generatePhoto({ label, ...sizes.thumbnail, quality: 70 });
-  return store.addObject({
+  const photo = store.addObject({
     storageId,
     parent,
     format: FMT.ExifJpeg,
@@ -49,11 +66,15 @@ export function addPhoto(store: CameraStore, storageId: number, parent: number, 
     modificationDate: ptpDate(n, n),
     width: sizes.photo.width,
     height: sizes.photo.height,
-    thumbnail,
+    thumbnail: undefined,
     thumbWidth: sizes.thumbnail.width,
     thumbHeight: sizes.thumbnail.height,
-    content: bytesContent(jpeg),
+    content: lazyContent(drawn(store, { label, ...sizes.photo })),
   });
+  const thumbnail = lazyContent(drawn(store, { label, ...sizes.thumbnail, quality: 70 }));
+  Object.defineProperty(photo, 'thumbnail', { get: () => thumbnail.read(0, thumbnail.length), enumerable: true });
+  photoObjects.add(photo);
+  return photo;
 }
 
 /** Adds a large synthetic object (a "video") of `size` bytes, generated on demand. */

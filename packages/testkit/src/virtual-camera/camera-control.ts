@@ -1,5 +1,5 @@
 import type { SimulatedUsbDevice } from '../usb/index.js';
-import { addPhoto, type PhotoSizes } from './camera-content.js';
+import { addPhoto, isGeneratedPhoto, type PhotoSizes } from './camera-content.js';
 import type { CameraEngine, CameraLogEntry, CameraStats } from './camera-engine.js';
 import type { CameraFaults } from './camera-faults.js';
 import type { CameraResponder } from './camera-responder.js';
@@ -56,7 +56,7 @@ export class VirtualCameraControl {
 
   /** The JPEG photos. */
   photos(): VirtualObject[] {
-    return this.objects().filter((o) => o.format === FMT.ExifJpeg && o.thumbnail !== undefined);
+    return this.objects().filter(isGeneratedPhoto);
   }
 
   /** An object by its file name. */
@@ -73,9 +73,32 @@ export class VirtualCameraControl {
     return object.content.read(0, object.content.length).slice();
   }
 
+  /** Photos and thumbnails drawn so far: each is drawn the first time a host (or a test) reads it. */
+  get picturesDrawn(): number {
+    return this.store.picturesDrawn;
+  }
+
+  /** The ObjectInfo dataset the camera sends for `handle` (GetObjectInfo's data phase, without the container header). */
+  objectInfo(handle: number): Uint8Array {
+    const object = this.store.objects.get(handle);
+    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
+    return this.store.objectInfo(object);
+  }
+
   /** The next `count` commands are answered DeviceBusy. */
   respondBusy(count = 1): void {
     this.responder.busyAnswers = count;
+  }
+
+  /**
+   * The camera loses the host's session behind its back: `'closed'` as after a
+   * firmware restart (later commands answer SessionNotOpen), `'ids-moved-on'`
+   * as when another initiator used the session (the host's next transaction
+   * id is stale: InvalidTransactionID).
+   */
+  loseSession(how: 'closed' | 'ids-moved-on'): void {
+    if (how === 'closed') this.responder.closeSession();
+    else this.responder.skipTransactionIds(1000);
   }
 
   /** A new photo is taken: stored (on `storageId`, default the internal memory) and announced with ObjectAdded. */

@@ -23,6 +23,8 @@ export interface CameraEngineOptions {
   cancelledResponse: boolean;
   /** Get Device Status answers TransactionCancelled this many times after a cancel before OK (default 2). */
   statusPollsAfterCancel: number;
+  /** Commands answered DeviceBusy after a cancel, as Android's MTP stack and busy cameras do (default 1). */
+  busyAfterCancel: number;
 }
 
 /** One transaction as the camera saw it. */
@@ -75,6 +77,8 @@ export class CameraEngine {
     device.onControl((setup, data) => this.onControl(setup, data));
     device.events.on('clearHalt', (address) => this.stalled.delete(address));
     device.events.on('reset', () => this.reset());
+    // A camera pulled from the bus loses power: it comes back re-enumerated, with no session and nothing queued.
+    device.events.on('unplug', () => this.reset());
   }
 
   /** Resolves once every command received so far has been answered (or given up). */
@@ -207,14 +211,16 @@ export class CameraEngine {
     tx.cancelled = true;
     tx.wake();
     this.statusAnswers = new Array<number>(this.options.statusPollsAfterCancel).fill(RC.TransactionCancelled);
+    this.responder.busyAnswers = Math.max(this.responder.busyAnswers, this.options.busyAfterCancel);
     if (this.faults.take('stuckBusyAfterCancel')) this.stuckBusy = true;
     if (this.options.flushOnCancel) this.device.clearIn(this.endpoints.bulkIn);
   }
 
   private deviceStatus(): Uint8Array {
     this.stats.statusPolls++;
-    const code = this.stuckBusy ? RC.DeviceBusy : (this.statusAnswers.shift() ?? RC.OK);
     const stalled = [...this.stalled];
+    // A device with a halted endpoint is not ready: it says so until the host has cleared the halts it lists.
+    const code = this.stuckBusy ? RC.DeviceBusy : (this.statusAnswers.shift() ?? (stalled.length > 0 ? RC.DeviceBusy : RC.OK));
     const bytes = new Uint8Array(4 + stalled.length * 4);
     const dv = new DataView(bytes.buffer);
     dv.setUint16(0, bytes.length, true);

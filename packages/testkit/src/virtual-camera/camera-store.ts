@@ -11,6 +11,18 @@ export function bytesContent(bytes: Uint8Array): ObjectContent {
   return { length: bytes.length, read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)) };
 }
 
+/** Bytes made by `render` the first time anything (even the length) is asked of them: a camera full of photos costs nothing to build. */
+export function lazyContent(render: () => Uint8Array): ObjectContent {
+  let bytes: Uint8Array | undefined;
+  const rendered = (): Uint8Array => (bytes ??= render());
+  return {
+    get length() {
+      return rendered().length;
+    },
+    read: (offset, length) => rendered().subarray(offset, Math.min(rendered().length, offset + length)),
+  };
+}
+
 /** Synthetic bytes computed from their offset (any size, no memory): for large objects. */
 export function syntheticContent(length: number, seed: number): ObjectContent {
   return {
@@ -47,16 +59,16 @@ export interface VirtualObject {
   filename: string;
   captureDate: string;
   modificationDate: string;
-  /** What ObjectInfo announces; normally `content.length`, a hostile camera may lie. */
-  announcedSize: number;
+  /** What ObjectInfo announces when the camera lies; by default `content.length` (0xFFFFFFFF from 4 GiB on). */
+  announcedSize?: number;
   width: number;
   height: number;
   bitDepth: number;
   thumbnail: Uint8Array | undefined;
   thumbWidth: number;
   thumbHeight: number;
-  /** ThumbCompressedSize as announced (may lie). */
-  announcedThumbSize: number;
+  /** ThumbCompressedSize when the camera lies; by default the thumbnail's length. */
+  announcedThumbSize?: number;
   content: ObjectContent;
 }
 
@@ -69,6 +81,8 @@ export class CameraStore {
   readonly storages = new Map<number, VirtualStorage>();
   readonly objects = new Map<number, VirtualObject>();
   private nextHandle = 1;
+  /** Photos and thumbnails drawn so far (they are drawn on first read, never up front). */
+  picturesDrawn = 0;
 
   addStorage(storage: VirtualStorage): VirtualStorage {
     this.storages.set(storage.id, storage);
@@ -88,8 +102,6 @@ export class CameraStore {
       parent: 0,
       protection: 0,
       bitDepth: init.format === FMT.ExifJpeg || init.format === FMT.Jfif ? 24 : 0,
-      announcedSize: init.content.length,
-      announcedThumbSize: init.thumbnail?.length ?? 0,
       ...init,
       handle: this.nextHandle++,
     };
@@ -124,13 +136,16 @@ export class CameraStore {
   }
 
   objectInfo(o: VirtualObject): Uint8Array {
+    // ObjectCompressedSize is a UINT32: an object of 4 GiB or more says 0xFFFFFFFF (the host asks ObjectSize, 0xDC04).
+    const size = o.announcedSize ?? Math.min(o.content.length, 0xffffffff);
+    const thumbSize = o.announcedThumbSize ?? o.thumbnail?.length ?? 0;
     return new DatasetBuilder()
       .u32(o.storageId)
       .u16(o.format)
       .u16(o.protection)
-      .u32(o.announcedSize)
-      .u16(o.thumbnail || o.announcedThumbSize ? FMT.Jfif : 0)
-      .u32(o.announcedThumbSize)
+      .u32(size)
+      .u16(o.thumbnail || thumbSize ? FMT.Jfif : 0)
+      .u32(thumbSize)
       .u32(o.thumbWidth)
       .u32(o.thumbHeight)
       .u32(o.width)

@@ -18,7 +18,16 @@ export const OP = {
   GetThumb: 0x100a,
   DeleteObject: 0x100b,
   GetPartialObject: 0x101b,
+  GetDevicePropDesc: 0x1014,
+  GetDevicePropValue: 0x1015,
+  /** MTP: one property of an object (ObjectSize 0xDC04 gives sizes past 4 GiB). */
+  GetObjectPropValue: 0x9803,
+  /** Android MTP extension: GetPartialObject with a 64-bit offset (handle, offset low, offset high, max bytes). */
+  GetPartialObject64: 0x95c1,
 } as const;
+
+/** MTP object property codes the camera answers. */
+export const OBJECT_PROP = { ObjectSize: 0xdc04 } as const;
 
 /** Response codes the camera gives. */
 export const RC = {
@@ -28,6 +37,7 @@ export const RC = {
   InvalidTransactionID: 0x2004,
   OperationNotSupported: 0x2005,
   InvalidStorageID: 0x2008,
+  DevicePropNotSupported: 0x200a,
   InvalidObjectHandle: 0x2009,
   ObjectWriteProtected: 0x200d,
   NoThumbnailPresent: 0x2010,

@@ -18,6 +18,25 @@ describe('virtual PTP camera', () => {
     expect([iface.interfaceClass, iface.interfaceSubclass, iface.interfaceProtocol]).to.deep.equal([6, 1, 1]);
   });
 
+  it('draws nothing up front: a photo and its thumbnail are drawn on first read (GetObjectInfo needs the sizes)', () => {
+    const { control } = createVirtualCamera({ photos: 200 });
+    expect(control.photos()).to.have.length(200);
+    expect(control.picturesDrawn).to.equal(0);
+    const first = control.photos()[0]!;
+    expect(first.content.length).to.be.greaterThan(0);
+    expect(control.picturesDrawn).to.equal(1);
+    expect(first.thumbnail!.length).to.be.greaterThan(0);
+    expect(control.picturesDrawn).to.equal(2);
+    control.objectBytes(first.handle);
+    expect(control.picturesDrawn, 'drawn once, kept').to.equal(2);
+  });
+
+  it('announces an object of 4 GiB or more as 0xFFFFFFFF in ObjectInfo, not modulo 2^32', () => {
+    const { control } = createVirtualCamera({ photos: 0, largeObjects: [{ name: 'LONG.MOV', size: 5 * 2 ** 30 }] });
+    const info = control.objectInfo(control.object('LONG.MOV').handle);
+    expect(new DataView(info.buffer, info.byteOffset).getUint32(8, true)).to.equal(0xffffffff);
+  });
+
   it('draws different pictures for different photos', () => {
     const { control } = createVirtualCamera({ photos: 2 });
     const [a, b] = control.photos().map((p) => Buffer.from(control.objectBytes(p.handle)));

@@ -24,6 +24,13 @@ export interface VirtualCameraOptions extends Partial<CameraEngineOptions> {
   bulkPacketSize?: number;
   interruptPacketSize?: number;
   identity?: Partial<CameraIdentity>;
+  /**
+   * A real camera's DeviceInfo dataset (without the container header), e.g. a
+   * capture from a fixtures folder: GetDeviceInfo answers it byte for byte, so
+   * a host meets what that camera says about itself (its vendor extension,
+   * operations and names, cut short if the capture is).
+   */
+  recordedDeviceInfo?: Uint8Array;
   /** Options of the simulated USB device (speed, strict packet sizes). */
   usb?: SimulatedUsbDeviceOptions;
 }
@@ -100,6 +107,7 @@ export function createVirtualCamera(options: VirtualCameraOptions = {}): Virtual
     identity,
     partialObjects: options.partialObjects ?? true,
     eventOnHostDelete: options.eventOnHostDelete ?? true,
+    ...(options.recordedDeviceInfo ? { recordedDeviceInfo: options.recordedDeviceInfo } : {}),
     sendEvent: (code, params) => void engine?.sendEvent(code, params),
   });
   engine = new CameraEngine(device, VIRTUAL_CAMERA_ENDPOINTS, responder, {
@@ -107,6 +115,7 @@ export function createVirtualCamera(options: VirtualCameraOptions = {}): Virtual
     flushOnCancel: options.flushOnCancel ?? false,
     cancelledResponse: options.cancelledResponse ?? false,
     statusPollsAfterCancel: options.statusPollsAfterCancel ?? 2,
+    busyAfterCancel: options.busyAfterCancel ?? 1,
   });
   const control = new VirtualCameraControl(device, store, responder, engine, sizes);
   return { device, control, endpoints: VIRTUAL_CAMERA_ENDPOINTS };

@@ -50,7 +50,7 @@ export interface CameraRig {
  * Short bounds for tests: the simulated bus answers at once, so a short quiet
  * period ends a drain, and a camera silent for 250 ms is never going to answer.
  */
-export const TEST_DRIVER_OPTIONS: PtpDriverOptions = { recovery: { drainQuietMs: 10, pollIntervalMs: 1 }, ioTimeoutMs: 250 };
+export const TEST_DRIVER_OPTIONS: PtpDriverOptions = { recovery: { drainQuietMs: 10, pollIntervalMs: 1 }, ioTimeoutMs: 250, busyRetryMs: 200 };
 
 /** Opens a virtual camera through the whole stack: SimulatedUsbDevice → PtpCameraDriver → WiaDevice. */
 export async function openCameraRig(options: VirtualCameraOptions = {}, driverOptions: PtpDriverOptions = TEST_DRIVER_OPTIONS): Promise<CameraRig> {

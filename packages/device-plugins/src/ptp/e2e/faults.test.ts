@@ -26,10 +26,19 @@ describe('PTP camera: device faults become typed errors, and the next transfer w
   let rig: CameraRig;
   afterEach(async () => rig?.close());
 
-  it('a DeviceBusy answer is WIA_ERROR_BUSY', async () => {
+  it('DeviceBusy for a while (a phone after a cancel, a camera writing a file): asked again after a pause, the download works', async () => {
     rig = await openCameraRig(CAMERA);
-    rig.camera.control.respondBusy(1);
+    rig.camera.control.respondBusy(3);
+    await expectWorks(rig, PHOTO, 'IMG_0001.JPG');
+    const busy = rig.camera.control.log.filter((e) => e.outcome === 0x2019);
+    expect(busy).to.have.length(3);
+  });
+
+  it('a camera that stays busy past the retry bound: WIA_ERROR_BUSY, and the next transfer works', async () => {
+    rig = await openCameraRig(CAMERA);
+    rig.camera.control.respondBusy(1000);
     await expectFailure(rig, PHOTO, WIA_ERROR_BUSY);
+    rig.camera.control.respondBusy(0);
     await expectWorks(rig, PHOTO, 'IMG_0001.JPG');
   });
 
