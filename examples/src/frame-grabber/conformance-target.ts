@@ -1,5 +1,5 @@
 import type { ConformanceTarget } from '@openwia/testkit';
-import { FrameGrabberDriver } from './frame-grabber-driver.js';
+import { frameGrabberPlugin } from './frame-grabber-driver.js';
 import { createVirtualFrameGrabber } from './virtual-frame-grabber.js';
 
 /**
@@ -8,7 +8,7 @@ import { createVirtualFrameGrabber } from './virtual-frame-grabber.js';
  * each frame should have.
  */
 const target: ConformanceTarget = {
-  plugin: FrameGrabberDriver,
+  plugin: frameGrabberPlugin,
   item: 'Root\\Frames',
   device: () => {
     const { device, frames } = createVirtualFrameGrabber();

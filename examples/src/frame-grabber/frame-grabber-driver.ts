@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { inject } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
 import {
   AbortableMiniDriver,
   USB_TRANSPORT,
@@ -7,7 +7,7 @@ import {
   WIA_ERROR_INVALID_DRIVER_RESPONSE,
   WiaError,
   WiaItemType,
-  wiaPlugin,
+  definePlugin,
   type ItemReader,
   type UsbTransport,
   type WiaDrvItem,
@@ -19,7 +19,7 @@ import { FRAME_GRABBER as FG } from './protocol.js';
  * an abortable read (the signal goes to every USB call), and `cancelDevice`
  * so that a cancelled frame does not linger in the grabber.
  */
-@wiaPlugin({ name: 'acme-frame-grabber', match: [{ vendorId: FG.vendorId, productId: FG.productId }] })
+@injectable()
 export class FrameGrabberDriver extends AbortableMiniDriver {
   constructor(@inject(USB_TRANSPORT) private readonly usb: UsbTransport) {
     super();
@@ -70,3 +70,6 @@ export class FrameGrabberDriver extends AbortableMiniDriver {
     await this.usb.close();
   }
 }
+
+/** The plugin as a value: what it drives, and its driver. Apps list it: `new DeviceManager({ backend, plugins: [frameGrabberPlugin] })`. */
+export const frameGrabberPlugin = definePlugin({ name: 'acme-frame-grabber', match: [{ vendorId: FG.vendorId, productId: FG.productId }] }, FrameGrabberDriver);

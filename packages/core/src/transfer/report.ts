@@ -24,8 +24,6 @@ export type ContractViolationKind =
   | 'ignored-cancel'
   /** The driver wrote to an item stream after the transfer was latched (the bytes were discarded). */
   | 'write-after-cancel'
-  /** The driver wrote to an item stream after moving on or returning. */
-  | 'write-after-end'
   /** The driver called back after the transfer had settled. */
   | 'call-after-settle'
   /** A driver method threw where it must not (`drvNotifyPnPEvent`, `drvUnLockWiaDevice`). */

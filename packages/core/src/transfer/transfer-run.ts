@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import type { IWiaTransferCallback } from '../minidriver/index.js';
 import { HResult, S_FALSE, S_OK, WIA_ERROR_PAPER_EMPTY, WIA_STATUS_END_OF_MEDIA, WiaError } from '../hresult/index.js';
@@ -10,6 +11,9 @@ import { guardDriverCall, type GuardedCall } from './driver-guard.js';
 import type { ContractViolation, TransferItemResult, TransferOutcome, TransferReport } from './report.js';
 import { realTimers, type TransferTimers } from './timers.js';
 import { transition, type TransferEvent, type TransferState } from './transfer-state.js';
+
+/** `DEBUG=openwia:core` traces each transfer's states, its latch, violations and outcome. */
+const debug = createDebug('openwia:core');
 
 /** Default grace period a driver gets to settle after a cancel before the watchdog gives up on it. */
 export const DEFAULT_WATCHDOG_GRACE_MS = 2000;
@@ -112,12 +116,14 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   private dispatch(event: TransferEvent): void {
     const before = this.current;
     this.current = transition(before, event);
+    if (this.current.kind !== before.kind) debug('%s %s: %s → %s (%s)', this.options.deviceId, this.options.item.fullName, before.kind, this.current.kind, event.type);
     if (this.current.kind === 'latched' && before.kind !== 'latched') this.latch.latch(this.current.reason, this.current.error);
   }
 
   noteViolation(violation: ContractViolation): void {
     if (violation.kind === 'call-after-settle' && this.violations.some((v) => v.kind === 'call-after-settle')) return;
     this.violations.push(violation);
+    debug('%s: contract violation %s in %s: %s', this.options.deviceId, violation.kind, violation.phase, violation.detail);
     this.emit('violation', violation);
   }
 
@@ -218,6 +224,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
       violations: [...this.violations],
     };
     if (error) report.error = error;
+    debug('%s %s: %s, %d bytes, %d item(s)%s', this.options.deviceId, this.options.item.fullName, outcome, report.bytes, report.items.length, error ? ` (${error.message})` : '');
     this.sendEndOfTransfer(report);
     this.emit('settled', report);
     return report;

@@ -108,8 +108,6 @@ export const PTP_MAX_EVENT_PARAMS = 3;
 export const PTP_LENGTH_UNKNOWN = 0xffffffff;
 /** The session id this plugin opens (any non-zero value works). */
 export const PTP_SESSION_ID = 1;
-/** GetObjectHandles: all storages / all formats / whole storage. */
-export const PTP_ALL = 0xffffffff;
 
 /** Code → name, for logs and error messages. */
 function invert(table: Record<string, number>): ReadonlyMap<number, string> {

@@ -1,6 +1,5 @@
 import createDebug from 'debug';
-import { UsbStallError, UsbTimeoutError, WIA_ERROR_BUSY, WiaError, type UsbControlSetup, type UsbTransport } from '@openwia/core';
-import { abortableDelay } from './abortable-delay.js';
+import { UsbStallError, UsbTimeoutError, WIA_ERROR_BUSY, WiaError, delay, type UsbControlSetup, type UsbTransport } from '@openwia/core';
 import { withTransferDeadline } from './ptp-deadline.js';
 import { PtpClassRequest, PtpEvent, PtpResponse, ptpCodeName } from './ptp-codes.js';
 import type { PtpBulkIn } from './ptp-bulk-in.js';
@@ -128,7 +127,7 @@ export class PtpRecovery {
       for (const endpoint of status.stalledEndpoints) await this.usb.clearHalt(endpoint);
       if (status.code === PtpResponse.OK) return true;
       debug('device status %s', ptpCodeName(status.code));
-      await abortableDelay(this.options.pollIntervalMs, signal);
+      await delay(this.options.pollIntervalMs, signal);
     }
     return false;
   }

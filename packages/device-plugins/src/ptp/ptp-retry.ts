@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { abortableDelay } from './abortable-delay.js';
+import { delay } from '@openwia/core';
 import { PtpResponse, ptpCodeName } from './ptp-codes.js';
 import { PtpResponseError } from './ptp-errors.js';
 
@@ -46,7 +46,7 @@ export async function retryUnperformed<T>(attempt: () => Promise<T>, retry: Unpe
       }
       if (err.responseCode !== PtpResponse.DeviceBusy || waitedMs + pauseMs > retry.busyRetryMs) throw err;
       debug('DeviceBusy: asking again in %d ms', pauseMs);
-      await abortableDelay(pauseMs, retry.signal);
+      await delay(pauseMs, retry.signal);
       waitedMs += pauseMs;
       pauseMs *= 2;
     }

@@ -117,7 +117,7 @@ function judgeWrites(results: ScenarioResult[]): Judgement {
   const all = observations(results);
   if (!all.some((x) => x.cancelled)) return fail('not checked: no transfer was cancelled');
   for (const { id, o } of all) {
-    const late = o.violations.find((v) => v.kind === 'write-after-cancel' || v.kind === 'write-after-end');
+    const late = o.violations.find((v) => v.kind === 'write-after-cancel');
     if (late) return fail(`${id}: ${late.detail}`);
   }
   return pass(`no write after the cancel in ${all.filter((x) => x.cancelled).length} cancelled transfers`);

@@ -1,5 +1,4 @@
 import jpeg from 'jpeg-js';
-import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 
 /** Formats the virtual scanner can deliver. */
@@ -111,8 +110,13 @@ function encodePng(canvas: Canvas, colorMode: PageRenderSpec['colorMode']): Buff
   return PNG.sync.write(png, { colorType, inputColorType: 6, bitDepth: 8 });
 }
 
-/** Wraps a JPEG in a one-page PDF (pdfkit) whose page has the scan's physical size. */
-function wrapInPdf(jpegBytes: Buffer, widthPx: number, heightPx: number, dpi: number): Promise<Buffer> {
+/**
+ * Wraps a JPEG in a one-page PDF (pdfkit) whose page has the scan's physical
+ * size. pdfkit is loaded on the first PDF page: it costs half a second to
+ * load, which a scanner that is never asked for a PDF should not pay.
+ */
+async function wrapInPdf(jpegBytes: Buffer, widthPx: number, heightPx: number, dpi: number): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const points = (px: number): number => (px * 72) / dpi;
   const size: [number, number] = [points(widthPx), points(heightPx)];
   // Fixed dates: the same page gives the same bytes.

@@ -104,10 +104,3 @@ export function integer(node: XmlNode | undefined, name: string, min = 0, max = 
   if (n < min || n > max) throw new EsclXmlError(`${name} ${n} is outside [${min}, ${max}]`);
   return n;
 }
-
-/** Like {@link integer}, but the element must be present. */
-export function requiredInteger(node: XmlNode | undefined, name: string, min = 0, max = 1_000_000): number {
-  const n = integer(node, name, min, max);
-  if (n === undefined) throw new EsclXmlError(`${name} is missing`);
-  return n;
-}
