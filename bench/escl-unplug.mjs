@@ -9,18 +9,12 @@ import { parseArgs } from 'node:util';
 import { WIA_ERROR_OFFLINE, WIA_EVENT_DEVICE_DISCONNECTED, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, hresultName } from '@openwia/core';
 import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 import { createVirtualScanner } from '@openwia/testkit';
+import { seededRandom } from './lib/seeded-random.mjs';
 import { countingApp } from './lib/counting-app.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' }, seed: { type: 'string' } } });
-let seed = Number(values.seed ?? Date.now() % 2 ** 31);
-const firstSeed = seed;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const firstSeed = Number(values.seed ?? Date.now() % 2 ** 31);
+const random = seededRandom(firstSeed);
 
 async function run() {
   const scanner = createVirtualScanner({ maxWidth: 600, maxHeight: 800, resolutions: [150], feederSheets: 3, chunkSize: 1024 });

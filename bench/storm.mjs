@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import { WIA_ERROR_BUSY, WiaDevice, WiaError, hresultName } from '@openwia/core';
 import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 import { createVirtualScanner } from '@openwia/testkit';
+import { seededRandom } from './lib/seeded-random.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -25,17 +26,8 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const deviceCount = Number(values.devices);
 const boundMs = Number(values['bound-ms']);
-let seed = Number(values.seed ?? Date.now() % 2 ** 31);
-const firstSeed = seed;
-
-/** A small deterministic PRNG (mulberry32), so a run can be replayed with --seed. */
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const firstSeed = Number(values.seed ?? Date.now() % 2 ** 31);
+const random = seededRandom(firstSeed);
 
 const figures = {
   seed: firstSeed,

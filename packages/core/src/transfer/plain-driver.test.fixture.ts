@@ -13,7 +13,6 @@ import {
   type MiniDrvTransferContext,
   type WiaEventGuid,
 } from '../minidriver/index.js';
-import type { TransferTimers } from './timers.js';
 
 /** A promise a test resolves by hand. */
 export class Gate<T = void> {
@@ -30,31 +29,7 @@ export async function flush(rounds = 4): Promise<void> {
 }
 
 /** A clock that moves only when the test advances it. */
-export class ManualClock implements TransferTimers {
-  private now = 0;
-  private nextId = 1;
-  private readonly pending = new Map<number, { at: number; callback: () => void }>();
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.now + ms, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  get pendingCount(): number {
-    return this.pending.size;
-  }
-  advance(ms: number): void {
-    this.now += ms;
-    for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= this.now).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) return;
-      this.pending.delete(due[0]);
-      due[1].callback();
-    }
-  }
-}
+export { ManualTimers as ManualClock } from './timers.js';
 
 /** What the plain driver does; every field optional. */
 export interface PlainDriverScript {
