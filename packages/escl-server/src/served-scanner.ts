@@ -42,6 +42,8 @@ export class ServedScanner {
   private readonly history: ServedJob[] = [];
   private readonly served = new Map<ServedJob, { mime: string; base: string }>();
   private adfState: string | undefined;
+  /** NextDocument requests in progress per job. */
+  private readonly readers = new WeakMap<ServedJob, number>();
   observer: ServedScannerObserver = {};
 
   constructor(
@@ -141,6 +143,15 @@ export class ServedScanner {
   }
 
   private async nextDocument(job: ServedJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.readers.set(job, (this.readers.get(job) ?? 0) + 1);
+    try {
+      await this.streamNextPage(job, req, res);
+    } finally {
+      this.readers.set(job, (this.readers.get(job) ?? 1) - 1);
+    }
+  }
+
+  private async streamNextPage(job: ServedJob, _req: IncomingMessage, res: ServerResponse): Promise<void> {
     const gone = new AbortController();
     const onClose = (): void => gone.abort();
     res.once('close', onClose);
@@ -172,11 +183,16 @@ export class ServedScanner {
     job.cancel();
   }
 
-  /** Cancels a job whose next page nobody asks for in time (a client that vanished between pages). */
+  /**
+   * Cancels a job whose next page nobody asks for in time (a client that
+   * vanished between pages). A client reading a page, however slowly, is not
+   * abandoning it; one that stops reading is cut off by the socket idle timeout.
+   */
   private watchAbandonment(job: ServedJob): void {
     const delivered = job.pagesDelivered;
     const timer = setTimeout(() => {
-      if (job.pagesDelivered === delivered) this.cancel(job, 'abandoned');
+      if (job.pagesDelivered === delivered && !this.readers.get(job)) this.cancel(job, 'abandoned');
+      else if (job.isActive && job.pagesDelivered === delivered) this.watchAbandonment(job);
     }, this.options.abandonedJobMs ?? 60_000);
     timer.unref();
     void job.settled.then(() => clearTimeout(timer));
