@@ -84,7 +84,10 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
         devices.map((device) => ({ device, id: aliases.get(device.deviceId) ?? device.deviceId })),
         { host: options.host, port: options.port, ...(tls ? { tls } : {}) },
       );
-      const mdns = options.mdns ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
+      // Advertising a loopback-only server would send other hosts to an address that refuses them.
+      const loopback = /^(127\.|::1$|localhost$)/.test(options.host);
+      const mdns = options.mdns && !loopback ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
+      if (options.mdns && loopback) console.log('not advertised over DNS-SD: listening on loopback only (give --host to serve the network)');
       const { address, port } = server.address;
       console.log(`listening on ${tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}${mdns ? ` (advertised as _uscan${tls ? 's' : ''}._tcp)` : ''}`);
       server.scanners.forEach((scanner, n) => {
@@ -115,7 +118,7 @@ export function registerServeCommand(program: Command, globals: (command: Comman
     .argument('[devices...]', 'device ids to serve (default: every device with a flatbed or feeder)')
     .option('--host <address>', 'address to listen on; anything but loopback exposes the devices to the network', '127.0.0.1')
     .option('--port <n>', 'TCP port (0 = any free port)', port, 8090)
-    .option('--no-mdns', 'do not advertise the scanners over DNS-SD (_uscan._tcp)')
+    .option('--no-mdns', 'do not advertise the scanners over DNS-SD (_uscan._tcp; never done on loopback)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key; advertised as _uscans._tcp)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .description('serve devices with a flatbed or feeder to the network as eSCL (AirScan) scanners until Ctrl-C')
