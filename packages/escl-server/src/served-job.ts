@@ -116,7 +116,9 @@ export class ServedJob {
   async nextPage(signal: AbortSignal): Promise<ServedPage | undefined> {
     for (;;) {
       const page = this.ready.shift();
-      if (page) return page;
+      // A page the transfer cut short before anyone asked for it (the job was cancelled) is not offered.
+      if (page && !page.stream.destroyed) return page;
+      if (page) continue;
       if (this.ending || signal.aborted) return undefined;
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);

@@ -14,11 +14,11 @@ const PAGE_BYTES = 512 * 1024;
 async function runJob(origin: string, base: string, slow: boolean): Promise<{ pages: Buffer[]; retries: number }> {
   let retries = 0;
   for (;;) {
-    const created = await call(`${origin}${base}/ScanJobs`, 'POST', scanSettingsXml());
+    const created = await call(`${origin}${base}/ScanJobs`, 'POST', scanSettingsXml()).catch((err: Error) => Promise.reject(new Error(`POST: ${err.message}`)));
     if (created.status === 201) {
       const pages: Buffer[] = [];
       for (let n = 0; n < 10; n++) {
-        const res = await open(`${origin}${String(created.headers.location)}/NextDocument`);
+        const res = await open(`${origin}${String(created.headers.location)}/NextDocument`).catch((err: Error) => Promise.reject(new Error(`NextDocument ${n}: ${err.message}`)));
         if (res.statusCode === 404) {
           res.resume();
           return { pages, retries };
@@ -33,7 +33,7 @@ async function runJob(origin: string, base: string, slow: boolean): Promise<{ pa
       throw new Error('more pages than the feeder holds');
     }
     expect(created.status, 'only 503 may refuse a job here').to.equal(503);
-    if (++retries > 2000) throw new Error('the device stayed busy');
+    if (++retries > 10_000) throw new Error('the device stayed busy');
     await sleep(2);
   }
 }
@@ -51,7 +51,7 @@ describe('eSCL server under load (16 clients × 4 devices, loopback)', function 
       device.on('cancelIo', () => entry.cancelIo++);
       devices.push(entry);
     }
-    server = await EsclServer.start(devices.map(({ device }, n) => ({ device, id: `load:${n}` })), { idleSocketMs: 500, abandonedJobMs: 500 });
+    server = await EsclServer.start(devices.map(({ device }, n) => ({ device, id: `load:${n}` })), { idleSocketMs: 5000, abandonedJobMs: 3000 });
   });
 
   after(async () => {
