@@ -106,13 +106,17 @@ class ServeProcess {
     const before = serve.output.length;
     const scan = sane.start(['-d', sane.deviceName(0, SCANNER), '--source', 'ADF', '--format=pnm', '--batch=cut%d.pnm']);
     // Interrupt once the first page has been delivered: 49 sheets are still in the feeder, so the job surely runs.
+    let ended = false;
+    void once(scan, 'exit').then(() => (ended = true));
     for (;;) {
+      if (ended) throw new Error('scanimage ended before the interrupt');
       const status = await (await fetch(`${origin}/sim-scanner/eSCL/ScannerStatus`)).text();
       if (/<pwg:State>Processing<\/pwg:State>/.test(status) && /<pwg:ImagesCompleted>[1-9]/.test(status)) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const exited = ended ? Promise.resolve() : once(scan, 'exit');
     scan.kill('SIGINT');
-    await once(scan, 'exit');
+    await exited;
     await serve.waitFor(/sim:scanner: job \S+ Canceled/);
     const log = serve.output.slice(before);
     expect(log.match(/driver received WIA_EVENT_CANCEL_IO/g)).to.have.length(1);

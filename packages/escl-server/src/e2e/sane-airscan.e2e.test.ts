@@ -76,7 +76,7 @@ const NAME = 'OpenWIA test feeder';
     let output = '';
     scan.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const exited = once(scan, 'exit');
-    await until(() => hold.blocked);
+    await Promise.race([until(() => hold.blocked), exited.then(() => Promise.reject(new Error(`scanimage ended before page 2 was held: ${output}`)))]);
     step = 'SIGINT sent, waiting for scanimage to exit';
     scan.kill('SIGINT');
     await exited;
