@@ -46,17 +46,17 @@ function logJobs(scanner: ServedScanner): void {
   const id = scanner.options.id;
   scanner.observer = {
     jobCancelled: (uuid, why) => console.log(`${id}: job ${uuid} cancel requested (${why})`),
-    jobSettled: (uuid, ending, pages) =>
-      console.log(`${id}: job ${uuid} ${ending.state}, ${pages} page(s) delivered${ending.error ? ` (${hresultName(ending.error.hresult)}: ${ending.error.message})` : ''}`),
+    jobSettled: (uuid, ending) =>
+      console.log(`${id}: job ${uuid} ${ending.state}, ${ending.pagesScanned} page(s) scanned${ending.error ? ` (${hresultName(ending.error.hresult)}: ${ending.error.message})` : ''}`),
   };
   scanner.device.on('cancelIo', (item) => console.log(`${id}: driver received WIA_EVENT_CANCEL_IO on ${item}`));
 }
 
-async function pickDevices(available: WiaDevice[], wanted: string[]): Promise<WiaDevice[]> {
+async function pickDevices(available: WiaDevice[], wanted: string[], aliasOf: (device: WiaDevice) => string): Promise<WiaDevice[]> {
   if (wanted.length === 0) return available.filter(isServable);
   return wanted.map((id) => {
-    const device = available.find((d) => d.deviceId === id);
-    if (!device) throw new WiaError(E_INVALIDARG, `no device ${id} to serve; devices: ${available.map((d) => d.deviceId).join(', ') || 'none (try --simulate)'}`);
+    const device = available.find((d) => d.deviceId === id || aliasOf(d) === id);
+    if (!device) throw new WiaError(E_INVALIDARG, `no device ${id} to serve; devices: ${available.map(aliasOf).join(', ') || 'none (try --simulate)'}`);
     if (!isServable(device)) throw new WiaError(E_INVALIDARG, `${id} has no flatbed or feeder with imaging properties; it cannot be served as a scanner`);
     return device;
   });
@@ -78,10 +78,11 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
         ...extra,
       ];
       const aliases = new Map(catalog.entries().map((e) => [e.managed.deviceId, e.id]));
-      const devices = await pickDevices(available, deviceIds);
+      const aliasOf = (device: WiaDevice): string => aliases.get(device.deviceId) ?? device.deviceId;
+      const devices = await pickDevices(available, deviceIds, aliasOf);
       if (devices.length === 0) throw new WiaError(E_INVALIDARG, 'no device with a flatbed or feeder to serve (try --simulate)');
       const server = await EsclServer.start(
-        devices.map((device) => ({ device, id: aliases.get(device.deviceId) ?? device.deviceId })),
+        devices.map((device) => ({ device, id: aliasOf(device) })),
         { host: options.host, port: options.port, ...(tls ? { tls } : {}) },
       );
       // Advertising a loopback-only server would send other hosts to an address that refuses them.
