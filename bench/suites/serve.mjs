@@ -278,7 +278,7 @@ async function load(quick) {
       const kind = c < 4 ? 'slow' : c < 6 ? 'stall' : 'fast';
       const results = [];
       for (let j = 0; j < jobsPerClient; j++) {
-        const options = kind === 'slow' ? { perChunk: () => sleep(1) } : kind === 'stall' && j === 0 ? { stallAfterBytes: 256 * 1024 } : {};
+        const options = { maxRetries: 3000, ...(kind === 'slow' ? { perChunk: () => sleep(1) } : kind === 'stall' && j === 0 ? { stallAfterBytes: 256 * 1024 } : {}) };
         results.push(await clientJob(origin, base, agent, options).catch((err) => ({ outcome: `error ${err.code ?? err.message} (${kind} job ${j})`, retries: 0, bytes: 0 })));
         if (process.env.SERVE_BENCH_DEBUG) console.error(c, kind, j, JSON.stringify(results.at(-1)));
       }
@@ -327,7 +327,7 @@ export function serveRows(s) {
     ['Serve: client disconnect → CANCEL_IO at the driver', ms(c.disconnect.toCancelIo), `→ device idle ${ms(c.disconnect.toIdle)}, n=${c.disconnect.toCancelIo.n}`],
     [
       `Serve load: ${l.clients} clients × ${l.devices} devices, 4 slow + 2 stalled readers`,
-      `${l.completedWhole}/${l.jobs - l.stalledAndCancelled} jobs whole, ${l.stalledAndCancelled} stalled cut off, ${l.retries503} × 503 retried, ${l.servedMiB} MiB at ${l.aggregateMBps} MB/s`,
+      `${l.completedWhole}/${l.jobs - l.stalledAndCancelled} jobs whole${l.other.length ? ` (${l.other.length} other: ${[...new Set(l.other)].join(', ')})` : ''}, ${l.stalledAndCancelled} stalled cut off, ${l.retries503} × 503 retried, ${l.servedMiB} MiB at ${l.aggregateMBps} MB/s`,
       `peak RSS +${l.peakRssGrowthMiB} MiB, heap +${l.peakHeapGrowthMiB} MiB`,
     ],
   ];
