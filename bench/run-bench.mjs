@@ -13,10 +13,11 @@ import { measureMemory } from './suites/memory.mjs';
 import { measurePropertyRate } from './suites/property-rate.mjs';
 import { measureSane } from './suites/sane.mjs';
 import { measureScale } from './suites/scale.mjs';
+import { measureServe } from './suites/serve.mjs';
 import { measureStartup } from './suites/startup.mjs';
 import { measureThroughput } from './suites/throughput.mjs';
 
-const SUITES = ['throughput', 'cancel', 'memory', 'scale', 'sane', 'startup', 'reliability'];
+const SUITES = ['throughput', 'cancel', 'memory', 'scale', 'sane', 'startup', 'serve', 'reliability'];
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -70,6 +71,7 @@ results.memory = await suite('memory', () => measureMemory({ quick }));
 results.scale = await suite('scale', () => measureScale({ quick }));
 results.sane = await suite('sane', () => measureSane({ quick, installSane: values['install-sane'] }));
 results.startup = await suite('startup', () => measureStartup({ quick }));
+results.serve = await suite('serve', () => measureServe({ quick }));
 results.reliability = await suite('reliability', reliability);
 results.totalSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
 

@@ -1,3 +1,4 @@
+import { serveRows } from '../suites/serve.mjs';
 // The Markdown table `npm run bench` prints: one line per figure.
 
 const fmt = (x, digits = 3) => (typeof x === 'number' ? String(Number(x.toFixed(digits))) : String(x));
@@ -85,6 +86,7 @@ export function resultTable(results) {
   if (results.scale) rows.push(...scaleRows(results.scale));
   if (results.sane) rows.push(...saneRows(results.sane));
   if (results.startup) rows.push(...startupRows(results.startup));
+  if (results.serve) rows.push(...serveRows(results.serve));
   if (results.reliability) rows.push(...reliabilityRows(results.reliability));
   const e = results.environment;
   const lines = [`OpenWIA bench — ${e.cpu}, ${e.cores} cores, ${e.memoryGiB} GiB, ${e.os}, Node ${e.node}, commit ${e.commit ?? '?'}`, '', '| figure | measured | result |', '| --- | --- | --- |'];

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { AcquireCommandOptions } from './commands/acquire.js';
 import type { GlobalOptions } from './commands/context.js';
-import { registerServeCommand } from './commands/serve.js';
+import { registerServeCommand } from './commands/serve-command.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);

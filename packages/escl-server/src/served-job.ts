@@ -27,10 +27,12 @@ export interface ServedPage {
 export interface JobEnding {
   state: EsclJobState;
   reason: string;
+  /** Pages the device delivered whole to the server. */
+  pagesScanned: number;
   error?: WiaError;
 }
 
-function endingOf(result: AcquireResult | undefined, error: unknown): JobEnding {
+function endingOf(result: AcquireResult | undefined, error: unknown): Omit<JobEnding, 'pagesScanned'> {
   if (error) {
     if (error instanceof Error && error.name === 'AbortError') return { state: 'Canceled', reason: 'JobCanceledByUser' };
     const wiaError = WiaError.from(error);
@@ -84,9 +86,10 @@ export class ServedJob {
         return stream;
       },
     });
+    const scanned = (result: AcquireResult | undefined): number => result?.items.filter((i) => i.status === 'transferred').length ?? 0;
     this.settled = running.then(
-      (result) => this.finish(endingOf(result, undefined)),
-      (error: unknown) => this.finish(endingOf(undefined, error)),
+      (result) => this.finish({ ...endingOf(result, undefined), pagesScanned: scanned(result) }),
+      (error: unknown) => this.finish({ ...endingOf(undefined, error), pagesScanned: scanned((error as { result?: AcquireResult }).result) }),
     );
   }
 
@@ -116,7 +119,9 @@ export class ServedJob {
   async nextPage(signal: AbortSignal): Promise<ServedPage | undefined> {
     for (;;) {
       const page = this.ready.shift();
-      if (page) return page;
+      // A page the transfer cut short before anyone asked for it (the job was cancelled) is not offered.
+      if (page && !page.stream.destroyed) return page;
+      if (page) continue;
       if (this.ending || signal.aborted) return undefined;
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import createDebug from 'debug';
 import { E_INVALIDARG, WIA_ERROR_BUSY, WiaError, WIA_IPA_FORMAT, type WiaDevice } from '@openwia/core';
 import { capabilitiesXml, parseScanSettings, statusXml, type ScannerIdentity } from './escl-documents.js';
 import { readBoundedBody, sendStatus, sendXml } from './http-replies.js';
+import { copyPage, pageHasBytes } from './page-response.js';
 import { refusalOf, ServedJob, type JobEnding } from './served-job.js';
 import { mimeOfFormat, propertyWritesFor, sourcesOf, type RequestedScan, type SourceCapabilities } from './source-capabilities.js';
 
@@ -25,8 +25,8 @@ export interface ServedScannerOptions {
 /** Events a test or benchmark may watch. */
 export interface ServedScannerObserver {
   jobCancelled?(uuid: string, why: 'delete' | 'disconnect' | 'abandoned'): void;
-  /** A job settled: its final eSCL state and the pages clients received in full. */
-  jobSettled?(uuid: string, ending: JobEnding, pagesDelivered: number): void;
+  /** A job's transfer settled: its final eSCL state and the pages the device scanned (clients may still be reading them). */
+  jobSettled?(uuid: string, ending: JobEnding): void;
 }
 
 const JOB_PATH = /^\/ScanJobs\/([0-9a-f-]{36})(\/NextDocument)?$/;
@@ -42,6 +42,10 @@ export class ServedScanner {
   private readonly history: ServedJob[] = [];
   private readonly served = new Map<ServedJob, { mime: string; base: string }>();
   private adfState: string | undefined;
+  /** Jobs their client deleted. */
+  private readonly deleted = new WeakSet<ServedJob>();
+  /** NextDocument requests in progress per job. */
+  private readonly readers = new WeakMap<ServedJob, number>();
   observer: ServedScannerObserver = {};
 
   constructor(
@@ -70,6 +74,7 @@ export class ServedScanner {
     if (match && !job) return sendStatus(res, 404);
     if (job && match?.[2] && method === 'GET') return this.nextDocument(job, req, res);
     if (job && !match?.[2] && method === 'DELETE') {
+      this.deleted.add(job);
       this.cancel(job, 'delete');
       await job.settled;
       return sendStatus(res, 200);
@@ -128,7 +133,12 @@ export class ServedScanner {
       return sendStatus(res, error.hresult === E_INVALIDARG ? 409 : 500, {}, error.message);
     }
     this.remember(job);
-    void job.settled.then((ending) => this.observer.jobSettled?.(job.uuid, ending, job.pagesDelivered));
+    void job.settled.then((ending) => {
+      // A jam or open cover mid-job shows in AdfState, as a real scanner's status would.
+      const adfState = refusalOf(ending.error).adfState;
+      if (adfState) this.adfState = adfState;
+      this.observer.jobSettled?.(job.uuid, ending);
+    });
     const refused = await job.started();
     if (refused) {
       const refusal = refusalOf(refused.error);
@@ -141,27 +151,39 @@ export class ServedScanner {
   }
 
   private async nextDocument(job: ServedJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.readers.set(job, (this.readers.get(job) ?? 0) + 1);
+    try {
+      await this.streamNextPage(job, req, res);
+    } finally {
+      this.readers.set(job, (this.readers.get(job) ?? 1) - 1);
+    }
+  }
+
+  private async streamNextPage(job: ServedJob, _req: IncomingMessage, res: ServerResponse): Promise<void> {
     const gone = new AbortController();
     const onClose = (): void => gone.abort();
     res.once('close', onClose);
     const page = await job.nextPage(gone.signal);
-    if (!page) {
+    // A page cut short before its first byte (the job was cancelled) is no page: 404, not a broken connection.
+    if (!page || !(await pageHasBytes(page.stream, gone.signal))) {
       res.off('close', onClose);
       if (!gone.signal.aborted) sendStatus(res, 404);
       return;
     }
     res.off('close', onClose);
     res.writeHead(200, { 'Content-Type': this.served.get(job)?.mime ?? 'application/octet-stream', 'Content-Location': `${this.jobUri(job)}/${page.number}` });
-    // The client closing mid-page (the page stream still open) is a cancel; the transfer ending the page early is not.
-    res.once('close', () => {
-      if (!res.writableFinished && !page.stream.destroyed) this.cancel(job, 'disconnect');
-    });
-    try {
-      await pipeline(page.stream, res);
+    const outcome = await copyPage(page.stream, res);
+    if (outcome === 'complete') {
       job.pagesDelivered++;
       this.watchAbandonment(job);
-    } catch {
-      // Cancelled, failed, or the client went away: the job's outcome says which.
+    } else if (outcome === 'client-gone') {
+      this.cancel(job, 'disconnect');
+    } else if (this.deleted.has(job)) {
+      // The client deleted the job itself: end the page it no longer wants instead of breaking its connection.
+      res.end();
+    } else {
+      // The transfer failed mid-page: a broken connection tells the client the page is incomplete.
+      res.destroy();
     }
   }
 
@@ -172,11 +194,16 @@ export class ServedScanner {
     job.cancel();
   }
 
-  /** Cancels a job whose next page nobody asks for in time (a client that vanished between pages). */
+  /**
+   * Cancels a job whose next page nobody asks for in time (a client that
+   * vanished between pages). A client reading a page, however slowly, is not
+   * abandoning it; one that stops reading is cut off by the socket idle timeout.
+   */
   private watchAbandonment(job: ServedJob): void {
     const delivered = job.pagesDelivered;
     const timer = setTimeout(() => {
-      if (job.pagesDelivered === delivered) this.cancel(job, 'abandoned');
+      if (job.pagesDelivered === delivered && !this.readers.get(job)) this.cancel(job, 'abandoned');
+      else if (job.isActive && job.pagesDelivered === delivered) this.watchAbandonment(job);
     }, this.options.abandonedJobMs ?? 60_000);
     timer.unref();
     void job.settled.then(() => clearTimeout(timer));

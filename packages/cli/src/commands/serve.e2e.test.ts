@@ -31,7 +31,7 @@ class ServeProcess {
       const match = pattern.exec(this.output);
       if (match) return match;
       if (this.child.exitCode !== null) throw new Error(`openwia serve exited: ${this.output}`);
-      await once(this.child.stdout!, 'data');
+      await Promise.race([once(this.child.stdout!, 'data'), once(this.child, 'exit')]);
     }
   }
 
@@ -106,18 +106,54 @@ class ServeProcess {
     const before = serve.output.length;
     const scan = sane.start(['-d', sane.deviceName(0, SCANNER), '--source', 'ADF', '--format=pnm', '--batch=cut%d.pnm']);
     // Interrupt once the first page has been delivered: 49 sheets are still in the feeder, so the job surely runs.
+    let ended = false;
+    void once(scan, 'exit').then(() => (ended = true));
     for (;;) {
+      if (ended) throw new Error('scanimage ended before the interrupt');
       const status = await (await fetch(`${origin}/sim-scanner/eSCL/ScannerStatus`)).text();
       if (/<pwg:State>Processing<\/pwg:State>/.test(status) && /<pwg:ImagesCompleted>[1-9]/.test(status)) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const exited = ended ? Promise.resolve() : once(scan, 'exit');
     scan.kill('SIGINT');
-    await once(scan, 'exit');
+    await exited;
     await serve.waitFor(/sim:scanner: job \S+ Canceled/);
     const log = serve.output.slice(before);
     expect(log.match(/driver received WIA_EVENT_CANCEL_IO/g)).to.have.length(1);
     const next = await sane.run(['-d', sane.deviceName(0, SCANNER), '--source', 'Flatbed', '-x', '20', '-y', '20', '--format=pnm', '-o', 'after.pnm']);
     expect(next.code, next.stderr).to.equal(0);
     expect(pnmGeometry(sane.file('after.pnm')).width).to.equal(Math.round((20 / 25.4) * 150));
+  });
+});
+
+(missing ? describe.skip : describe)(`openwia serve: a feeder jam reaches sane-airscan${missing ? ` (skipped: ${missing})` : ''}`, function () {
+  this.timeout(120_000);
+  let serve: ServeProcess;
+  let sane: AirscanConfig;
+  let dir: string;
+  let origin: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'openwia-serve-'));
+    const config = join(dir, 'sim.json');
+    await writeFile(config, JSON.stringify({ scanner: { pages: 5, jamAtPage: 3 } }));
+    ({ serve, origin } = await ServeProcess.start(['--sim-config', config, 'sim:scanner']));
+    sane = new AirscanConfig([{ name: 'Jam', url: `${origin}/sim-scanner/eSCL` }]);
+  });
+
+  after(async () => {
+    sane?.remove();
+    expect(await serve?.stop()).to.equal(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the pages before the jam, reports "Document feeder jammed" and AdfState ScannerAdfJam', async () => {
+    const batch = await sane.run(['-d', sane.deviceName(0, 'Jam'), '--source', 'ADF', '-x', '50', '-y', '50', '--format=pnm', '--batch=jam%d.pnm']);
+    expect(batch.stderr).to.contain('Document feeder jammed').and.contain('Batch terminated, 2 pages scanned');
+    for (const n of [1, 2]) expect(pnmGeometry(sane.file(`jam${n}.pnm`)).width).to.equal(Math.round((50 / 25.4) * 150));
+    const status = await (await fetch(`${origin}/sim-scanner/eSCL/ScannerStatus`)).text();
+    expect(status).to.contain('<scan:AdfState>ScannerAdfJam</scan:AdfState>').and.contain('<pwg:JobState>Aborted</pwg:JobState>');
+    const logged = await serve.waitFor(/sim:scanner: job \S+ (\w+), (\d+) page\(s\) scanned \((WIA_ERROR_\w+)/);
+    expect(logged.slice(1)).to.deep.equal(['Aborted', '2', 'WIA_ERROR_PAPER_JAM']);
   });
 });

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError, type Command } from 'commander';
 import { E_INVALIDARG, WiaError, hresultName, type WiaDevice } from '@openwia/core';
 import { EsclServer, MdnsAdvertiser, isServable, type EsclTlsOptions, type ServedScanner } from '@openwia/escl-server';
 import { withCatalog, type GlobalOptions } from './context.js';
@@ -46,17 +45,17 @@ function logJobs(scanner: ServedScanner): void {
   const id = scanner.options.id;
   scanner.observer = {
     jobCancelled: (uuid, why) => console.log(`${id}: job ${uuid} cancel requested (${why})`),
-    jobSettled: (uuid, ending, pages) =>
-      console.log(`${id}: job ${uuid} ${ending.state}, ${pages} page(s) delivered${ending.error ? ` (${hresultName(ending.error.hresult)}: ${ending.error.message})` : ''}`),
+    jobSettled: (uuid, ending) =>
+      console.log(`${id}: job ${uuid} ${ending.state}, ${ending.pagesScanned} page(s) scanned${ending.error ? ` (${hresultName(ending.error.hresult)}: ${ending.error.message})` : ''}`),
   };
   scanner.device.on('cancelIo', (item) => console.log(`${id}: driver received WIA_EVENT_CANCEL_IO on ${item}`));
 }
 
-async function pickDevices(available: WiaDevice[], wanted: string[]): Promise<WiaDevice[]> {
+async function pickDevices(available: WiaDevice[], wanted: string[], aliasOf: (device: WiaDevice) => string): Promise<WiaDevice[]> {
   if (wanted.length === 0) return available.filter(isServable);
   return wanted.map((id) => {
-    const device = available.find((d) => d.deviceId === id);
-    if (!device) throw new WiaError(E_INVALIDARG, `no device ${id} to serve; devices: ${available.map((d) => d.deviceId).join(', ') || 'none (try --simulate)'}`);
+    const device = available.find((d) => d.deviceId === id || aliasOf(d) === id);
+    if (!device) throw new WiaError(E_INVALIDARG, `no device ${id} to serve; devices: ${available.map(aliasOf).join(', ') || 'none (try --simulate)'}`);
     if (!isServable(device)) throw new WiaError(E_INVALIDARG, `${id} has no flatbed or feeder with imaging properties; it cannot be served as a scanner`);
     return device;
   });
@@ -78,13 +77,17 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
         ...extra,
       ];
       const aliases = new Map(catalog.entries().map((e) => [e.managed.deviceId, e.id]));
-      const devices = await pickDevices(available, deviceIds);
+      const aliasOf = (device: WiaDevice): string => aliases.get(device.deviceId) ?? device.deviceId;
+      const devices = await pickDevices(available, deviceIds, aliasOf);
       if (devices.length === 0) throw new WiaError(E_INVALIDARG, 'no device with a flatbed or feeder to serve (try --simulate)');
       const server = await EsclServer.start(
-        devices.map((device) => ({ device, id: aliases.get(device.deviceId) ?? device.deviceId })),
+        devices.map((device) => ({ device, id: aliasOf(device) })),
         { host: options.host, port: options.port, ...(tls ? { tls } : {}) },
       );
-      const mdns = options.mdns ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
+      // Advertising a loopback-only server would send other hosts to an address that refuses them.
+      const loopback = /^(127\.|::1$|localhost$)/.test(options.host);
+      const mdns = options.mdns && !loopback ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
+      if (options.mdns && loopback) console.log('not advertised over DNS-SD: listening on loopback only (give --host to serve the network)');
       const { address, port } = server.address;
       console.log(`listening on ${tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}${mdns ? ` (advertised as _uscan${tls ? 's' : ''}._tcp)` : ''}`);
       server.scanners.forEach((scanner, n) => {
@@ -100,24 +103,4 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
       await Promise.all(extra.map((d) => d.close()));
     }
   });
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
-  return n;
-}
-
-/** Adds `openwia serve` to the program. */
-export function registerServeCommand(program: Command, globals: (command: Command) => GlobalOptions): void {
-  program
-    .command('serve')
-    .argument('[devices...]', 'device ids to serve (default: every device with a flatbed or feeder)')
-    .option('--host <address>', 'address to listen on; anything but loopback exposes the devices to the network', '127.0.0.1')
-    .option('--port <n>', 'TCP port (0 = any free port)', port, 8090)
-    .option('--no-mdns', 'do not advertise the scanners over DNS-SD (_uscan._tcp)')
-    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key; advertised as _uscans._tcp)')
-    .option('--tls-key <file>', 'PEM private key for --tls-cert')
-    .description('serve devices with a flatbed or feeder to the network as eSCL (AirScan) scanners until Ctrl-C')
-    .action(async (devices: string[], opts: Omit<ServeCommandOptions, keyof GlobalOptions>, command: Command) => serveCommand(devices, { ...globals(command), ...opts }));
 }

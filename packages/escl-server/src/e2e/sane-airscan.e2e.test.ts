@@ -64,13 +64,25 @@ const NAME = 'OpenWIA test feeder';
     for (const n of [1, 2, 3]) expect(pnmGeometry(sane.file(`page${n}.pnm`))).to.deep.equal({ width: TEST_PAGE.widthPx, height: TEST_PAGE.heightPx, channels: 3 });
   });
 
+  let step = '';
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed' && step) console.error(`  last step of the SIGINT test: ${step}`);
+  });
+
   it('SIGINT mid-page: the driver sees CANCEL_IO once, the job ends Canceled, and the next scan works', async () => {
+    step = 'waiting for the read of page 2 to be held';
     hold.item = 'Page2';
     const scan = sane.start(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=cut%d.pnm']);
-    await until(() => hold.blocked);
+    let output = '';
+    scan.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = once(scan, 'exit');
+    await Promise.race([until(() => hold.blocked), exited.then(() => Promise.reject(new Error(`scanimage ended before page 2 was held: ${output}`)))]);
+    step = 'SIGINT sent, waiting for scanimage to exit';
     scan.kill('SIGINT');
-    await once(scan, 'exit');
+    await exited;
+    step = `scanimage exited (${output.trim().split('\n').slice(-2).join(' | ')}); waiting for the device to be idle`;
     await until(() => !device.busy);
+    step = 'device idle';
     expect(cancelIo).to.equal(1);
     const job = server.scanners[0]!;
     expect(job.activeJob).to.equal(undefined);
@@ -79,6 +91,7 @@ const NAME = 'OpenWIA test feeder';
     expect(sane.exists('cut2.pnm') && sane.file('cut2.pnm').length > 0 ? 'partial page 2 kept' : 'no page 2').to.equal('no page 2');
 
     hold.released = true;
+    step = 'scanning again';
     const next = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=next%d.pnm']);
     expect(next.stderr).to.contain('Batch terminated, 3 pages scanned');
     expect(pnmGeometry(sane.file('next3.pnm')).width).to.equal(TEST_PAGE.widthPx);
