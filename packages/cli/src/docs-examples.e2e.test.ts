@@ -14,7 +14,7 @@ function documentedCommands(): string[] {
   const blockLines = [...text.matchAll(/```sh\n([^]*?)```/g)].flatMap((m) => m[1]!.split('\n'));
   const inline = [...text.replace(/```[^]*?```/g, '').matchAll(/`(openwia [^`]+)`/g)].map((m) => m[1]!);
   // Synopsis lines with placeholders (<device>, [--json], DIR, MS) are grammar, not examples.
-  return [...new Set([...blockLines, ...inline].map((l) => l.replace(/\s+/g, ' ').trim()))].filter((l) => l.startsWith('openwia ') && !/[<[]|\b(DIR|MS|FILE|NAME=VALUE)\b/.test(l));
+  return [...new Set([...blockLines, ...inline].map((l) => l.replace(/\s+/g, ' ').trim()))].filter((l) => l.startsWith('openwia ') && !/[<[]|\b(DIR|MS|FILE|NAME=VALUE|HOST)\b/.test(l));
 }
 
 /** Splits a documented command the way a POSIX shell would (the docs use single quotes only). */
@@ -39,8 +39,9 @@ describe('every example in docs/cli.md runs as printed (end to end)', function (
   for (const line of documentedCommands()) {
     it(line, async () => {
       const args = shellWords(line).slice(1);
-      // `watch` without --for runs until Ctrl-C, as documented: press it once it is watching.
-      const signals: SignalStep[] = args[0] === 'watch' && !args.includes('--for') ? [{ when: /watching/ }] : [];
+      // `watch` without --for and `serve` run until Ctrl-C, as documented: press it once they are up.
+      const untilCtrlC = (args[0] === 'watch' && !args.includes('--for')) || args[0] === 'serve';
+      const signals: SignalStep[] = untilCtrlC ? [{ when: args[0] === 'serve' ? /try it:/ : /watching/ }] : [];
       const run = await runCli(args, { cwd: dir, signals });
       expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
       expect(run.stderr).to.not.match(/error|stalled/i);

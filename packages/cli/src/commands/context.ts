@@ -38,6 +38,7 @@ export async function withCatalog<T>(options: GlobalOptions, work: (catalog: Dev
     usb: options.usb !== false,
     warn: (line) => process.stderr.write(`openwia: ${line}\n`),
     flags: deviceFlags(options),
+    ...(device?.startsWith('escl:') ? { network: [device] } : {}),
   });
   try {
     return await work(catalog);

@@ -1,47 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { ServeProcess } from './serve-process.test-support.js';
 import { AirscanConfig, airscanMissing, pnmGeometry } from '../../../escl-server/dist/e2e/sane-airscan-test-support.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'openwia.js');
 const missing = airscanMissing();
-
-/** `openwia serve` as a user runs it, with its output collected. */
-class ServeProcess {
-  output = '';
-  private constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-  }
-
-  static async start(args: string[]): Promise<{ serve: ServeProcess; origin: string }> {
-    const serve = new ServeProcess(spawn(process.execPath, [BIN, '--no-usb', 'serve', '--port', '0', '--no-mdns', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    const origin = await serve.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
-    await serve.waitFor(/try it:/);
-    return { serve, origin: origin[1]! };
-  }
-
-  /** Resolves with the first match in the output (bounded by the test timeout). */
-  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-    for (;;) {
-      const match = pattern.exec(this.output);
-      if (match) return match;
-      if (this.child.exitCode !== null) throw new Error(`openwia serve exited: ${this.output}`);
-      await Promise.race([once(this.child.stdout!, 'data'), once(this.child, 'exit')]);
-    }
-  }
-
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
-    this.child.kill('SIGTERM');
-    const [code] = (await once(this.child, 'exit')) as [number | null];
-    return code;
-  }
-}
 
 (missing ? describe.skip : describe)(`openwia serve --simulate with sane-airscan${missing ? ` (skipped: ${missing})` : ''}`, function () {
   this.timeout(120_000);

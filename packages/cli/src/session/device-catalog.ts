@@ -9,7 +9,7 @@ import {
   type ManagedDevice,
   type WiaDevice,
 } from '@openwia/core';
-import { devicePlugins } from '@openwia/device-plugins';
+import { devicePlugins, openEsclNetworkScanner } from '@openwia/device-plugins';
 import type { SimConfig } from './sim-config.js';
 import type { SimulatedDevices } from './simulated-devices.js';
 
@@ -30,6 +30,8 @@ export interface CatalogOptions {
   warn: (line: string) => void;
   /** The device options as typed, for the commands an error suggests (e.g. ` --simulate`). */
   flags?: string;
+  /** Network eSCL scanners to open by id (`escl:http://host:port/eSCL`), e.g. one `openwia serve` offers. */
+  network?: string[];
 }
 
 /**
@@ -43,6 +45,8 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
     private readonly simulated: SimulatedDevices | undefined,
     /** The device options as typed, for suggested commands. */
     readonly flags: string,
+    /** Network scanners opened by id (`escl:…`), outside any device manager. */
+    private readonly network: ReadonlyMap<string, WiaDevice>,
   ) {
     super();
     for (const manager of managers) {
@@ -53,6 +57,9 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
   }
 
   static async open(options: CatalogOptions): Promise<DeviceCatalog> {
+    // Network scanners first: one that cannot be reached fails the command before anything else starts.
+    const network = new Map<string, WiaDevice>();
+    for (const id of options.network ?? []) network.set(id, await openEsclNetworkScanner(id));
     const managers: DeviceManager[] = [];
     if (options.usb !== false) {
       try {
@@ -64,7 +71,7 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
     // The testkit is imported only when simulating: it is test code, and heavy to load.
     const simulated = options.simulation ? (await import('./simulated-devices.js')).startSimulatedDevices(options.simulation.config, options.simulation.only) : undefined;
     if (simulated) managers.push(new DeviceManager({ backend: simulated.bus, plugins: devicePlugins }));
-    const catalog = new DeviceCatalog(managers, simulated, options.flags ?? '');
+    const catalog = new DeviceCatalog(managers, simulated, options.flags ?? '', network);
     await Promise.all(managers.map((m) => m.start()));
     return catalog;
   }
@@ -76,6 +83,8 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
 
   /** The open device for an id or alias; a clear `WiaError` when it is unknown or unusable. */
   device(id: string): WiaDevice {
+    const networked = this.network.get(id);
+    if (networked) return networked;
     const entries = this.entries();
     const entry = entries.find((e) => e.id === id || e.managed.deviceId === id);
     if (!entry) {
@@ -90,6 +99,7 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
 
   async close(): Promise<void> {
     this.simulated?.stop();
+    await Promise.all([...this.network.values()].map((d) => d.close().catch(() => undefined)));
     await Promise.all(this.managers.map((m) => m.stop()));
   }
 
