@@ -8,6 +8,7 @@ import {
   type UsbTransport,
 } from '@openwia/core';
 import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
+import { SimulatedUsbTransport } from '../usb/simulated-transport.js';
 import { getDescriptor } from './descriptor-bytes.js';
 
 /** usbdevfs URB types (`USBDEVFS_URB_TYPE_*`). */
@@ -77,7 +78,8 @@ export class UsbfsDeviceServer {
   private opened = false;
 
   constructor(readonly device: SimulatedUsbDevice) {
-    this.transport = device.createTransport();
+    // Always the in-memory handle: createTransport() may itself lead back to this bridge.
+    this.transport = new SimulatedUsbTransport(device);
   }
 
   /** Applies a usbfs ioctl the relay already answered (libusb waits for it synchronously, so the relay cannot wait for us). */

@@ -13,7 +13,8 @@ export interface EmulatedUsb {
 /** How long libusb's hotplug thread may take to see a new device. */
 const ENUMERATION_LIMIT_MS = 10_000;
 
-async function waitForLocations(backend: NodeUsbBackend, locations: string[]): Promise<void> {
+/** Waits (bounded) until libusb lists every location: its hotplug thread sees a udev `add` a moment after it is sent. */
+export async function waitForLocations(backend: NodeUsbBackend, locations: string[]): Promise<void> {
   const deadline = Date.now() + ENUMERATION_LIMIT_MS;
   for (;;) {
     const listed = new Set((await backend.list()).map((d) => d.descriptor.location));
