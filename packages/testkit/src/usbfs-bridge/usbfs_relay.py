@@ -242,6 +242,10 @@ class Relay:
             return
         device, syspath, devnode = entry
         device.unplug()
+        # umockdev 0.17's remove_device() sends its "remove" uevent after the sysfs entry is gone,
+        # so it never leaves ("No such device"): send it while the device still exists.
+        self.testbed.uevent(syspath, 'remove')
+        self.testbed.detach_ioctl(devnode)
         self.testbed.remove_device(syspath)
         send({'op': 'removed', 'key': msg['key']})
 
