@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run test:usb: the real-USB-stack tests (node-usb → libusb → usbfs, emulated by umockdev).
 // Fails, never skips, when umockdev is missing. Usage: node scripts/test-usb.mjs [spec files ...] (default: every real-USB suite)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -20,22 +20,12 @@ export const REAL_USB_SPECS = [
   'packages/device-plugins/dist/escl/escl-feeder.test.js',
 ];
 
-export const APT_PACKAGES = 'umockdev gir1.2-umockdev-1.0 python3-gi';
-
-/** Why the real-USB tests cannot run here, or undefined when they can. */
-export function umockdevMissing() {
-  const wrapper = spawnSync('sh', ['-c', 'command -v umockdev-wrapper'], { encoding: 'utf8' });
-  if (wrapper.status !== 0) return 'umockdev-wrapper is not installed';
-  const python = process.env.OPENWIA_UMOCKDEV_PYTHON ?? '/usr/bin/python3';
-  const gi = spawnSync(python, ['-c', "import gi; gi.require_version('UMockdev', '1.0'); from gi.repository import UMockdev"], { encoding: 'utf8' });
-  if (gi.status !== 0) return `${python} cannot load UMockdev through GObject introspection`;
-  return undefined;
-}
+const { umockdevMissing, UMOCKDEV_APT_PACKAGES } = await import('../packages/testkit/dist/usbfs-bridge/availability.js');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const missing = umockdevMissing();
   if (missing) {
-    console.error(`real-USB tests cannot run: ${missing}; install with: apt-get install -y ${APT_PACKAGES}`);
+    console.error(`real-USB tests cannot run: ${missing}; install with: apt-get install -y ${UMOCKDEV_APT_PACKAGES.join(' ')}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   }

@@ -1,5 +1,7 @@
-import { E_HANDLE, WiaError, type NodeUsbBackend, type UsbControlSetup, type UsbDeviceDescriptor, type UsbTransferOptions, type UsbTransport } from '@openwia/core';
+import { spawn } from 'node:child_process';
+import { E_FAIL, E_HANDLE, WiaError, type NodeUsbBackend, type UsbControlSetup, type UsbDeviceDescriptor, type UsbTransferOptions, type UsbTransport } from '@openwia/core';
 import { setHostTransportFactory, type SimulatedUsbDevice } from '../usb/simulated-device.js';
+import { UMOCKDEV_APT_PACKAGES } from './availability.js';
 import { UsbfsBridge, type EmulatedDeviceAddress } from './usbfs-bridge.js';
 import { waitForLocations } from './with-emulated-usb.js';
 
@@ -86,4 +88,16 @@ export class EmulatedUsbTransport implements UsbTransport {
  */
 export function installEmulatedUsbTransports(): void {
   setHostTransportFactory((device) => new EmulatedUsbTransport(device));
+}
+
+/**
+ * Runs this command again under `umockdev-wrapper` (libusb must start with
+ * umockdev's preload library) and resolves with its exit code; stdio is shared.
+ */
+export function rerunUnderUmockdev(argv: readonly string[] = process.argv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('umockdev-wrapper', [process.execPath, ...argv.slice(1)], { stdio: 'inherit' });
+    child.once('error', (err) => reject(WiaError.from(err, E_FAIL, `cannot start umockdev-wrapper (apt-get install -y ${UMOCKDEV_APT_PACKAGES.join(' ')})`)));
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 }

@@ -1,3 +1,4 @@
+export * from './availability.js';
 export * from './descriptor-bytes.js';
 export * from './usbfs-bridge.js';
 export * from './usbfs-device-server.js';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'eventemitter3';
 import { E_FAIL, WiaError } from '@openwia/core';
+import { relayPython } from './availability.js';
 
 /** A message from the relay: a URB to serve, a discard, a notice of a usbfs ioctl, an acknowledgement. */
 export type RelayMessage =
@@ -12,8 +13,6 @@ export type RelayMessage =
   | { op: 'discard'; key: string; urb: number }
   | { op: 'notice'; key: string; what: string; value: number };
 
-/** The Python interpreter that has GObject introspection (`python3-gi`); Debian's is `/usr/bin/python3`. */
-const PYTHON = process.env['OPENWIA_UMOCKDEV_PYTHON'] ?? '/usr/bin/python3';
 /** The relay script ships beside the compiled bridge's sources (`src/usbfs-bridge`). */
 const RELAY_SCRIPT = fileURLToPath(new URL('../../src/usbfs-bridge/usbfs_relay.py', import.meta.url));
 
@@ -35,6 +34,7 @@ export class RelayProcess {
   /** Starts the relay and waits for its testbed root directory (bounded: 20 s). */
   static async start(): Promise<RelayProcess> {
     if (!existsSync(RELAY_SCRIPT)) throw new WiaError(E_FAIL, `the usbfs relay script is missing: ${RELAY_SCRIPT}`);
+    const PYTHON = relayPython();
     const child = spawn(PYTHON, ['-u', RELAY_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {

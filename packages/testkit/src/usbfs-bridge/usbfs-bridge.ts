@@ -1,5 +1,6 @@
 import { E_FAIL, NodeUsbBackend, WiaError, type NodeUsbBackendOptions } from '@openwia/core';
 import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
+import { UMOCKDEV_APT_PACKAGES } from './availability.js';
 import { sysfsDescriptorBytes } from './descriptor-bytes.js';
 import { RelayProcess, type RelayMessage } from './relay-process.js';
 import { UsbfsDeviceServer } from './usbfs-device-server.js';
@@ -11,9 +12,6 @@ export interface EmulatedDeviceAddress {
   deviceNumber: number;
   devnode: string;
 }
-
-/** The apt packages the bridge needs (Debian/Ubuntu). */
-export const UMOCKDEV_APT_PACKAGES = ['umockdev', 'gir1.2-umockdev-1.0', 'python3-gi'] as const;
 
 /** `true` when this process runs with umockdev's preload library (under `umockdev-wrapper`). */
 export function underUmockdevPreload(): boolean {

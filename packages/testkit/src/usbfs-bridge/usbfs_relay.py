@@ -58,9 +58,44 @@ CAPABILITIES = 0x02 | 0x04 | 0x10 | 0x08
 NOTICES = {'SETINTERFACE', 'SETCONFIGURATION', 'CLAIMINTERFACE', 'RELEASEINTERFACE', 'CLEAR_HALT', 'RESET', 'DISCONNECT_CLAIM'}
 
 
+class Output:
+    """Non-blocking stdout. A blocking write could deadlock: Node's main thread may sit in a
+    synchronous usbfs ioctl (libusb submits from it) that only this process can answer, while
+    the pipe to Node is full because that same thread is not reading it."""
+
+    def __init__(self):
+        self.fd = sys.stdout.fileno()
+        os.set_blocking(self.fd, False)
+        self.queued = bytearray()
+        self.watching = False
+
+    def send(self, message):
+        self.queued += (json.dumps(message) + '\n').encode()
+        self.flush()
+
+    def flush(self, *_args):
+        try:
+            while self.queued:
+                written = os.write(self.fd, self.queued)
+                del self.queued[:written]
+        except BlockingIOError:
+            pass
+        if self.queued and not self.watching:
+            self.watching = True
+            GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, self.fd, GLib.IOCondition.OUT, self.writable)
+        return False
+
+    def writable(self, *_args):
+        self.watching = False
+        self.flush()
+        return False
+
+
+output = Output()
+
+
 def send(message):
-    sys.stdout.write(json.dumps(message) + '\n')
-    sys.stdout.flush()
+    output.send(message)
 
 
 class Urb:
@@ -158,9 +193,9 @@ class Device:
             out = bytes(buffer_data.retrieve())
         self.pending[urb_id] = Urb(urb_id, data, buffer_data, raw)
         self.relay.urbs[urb_id] = self
+        client.complete(0, 0)
         send({'op': 'submit', 'key': self.key, 'urb': urb_id, 'type': urb_type, 'ep': endpoint, 'len': length,
               'data': base64.b64encode(out).decode()})
-        client.complete(0, 0)
 
     def discard(self, client, arg):
         address = struct.unpack_from('P', bytes(arg.retrieve()))[0]
@@ -199,6 +234,8 @@ class Device:
         self.gone = True
         for urb_id in list(self.pending):
             self.finish(urb_id, -errno.ENODEV, b'', 0)
+        # Reapable URBs stay reapable (REAP_AFTER_DISCONNECT): keep the node readable for libusb's poll.
+        self.drain()
 
 
 class Relay:
