@@ -282,7 +282,8 @@ class Relay:
         # umockdev 0.17's remove_device() sends its "remove" uevent after the sysfs entry is gone,
         # so it never leaves ("No such device"): send it while the device still exists.
         self.testbed.uevent(syspath, 'remove')
-        self.testbed.detach_ioctl(devnode)
+        # The ioctl handler stays attached: libusb may still hold the node open, and its ioctls must
+        # get -ENODEV as from a vanished usbfs device (a closed socket makes umockdev's preload exit).
         self.testbed.remove_device(syspath)
         send({'op': 'removed', 'key': msg['key']})
 
