@@ -66,7 +66,7 @@ class Output:
     def __init__(self):
         self.fd = sys.stdout.fileno()
         os.set_blocking(self.fd, False)
-        self.queued = bytearray()
+        self.queued = b''
         self.watching = False
 
     def send(self, message):
@@ -77,7 +77,7 @@ class Output:
         try:
             while self.queued:
                 written = os.write(self.fd, self.queued)
-                del self.queued[:written]
+                self.queued = self.queued[written:]
         except BlockingIOError:
             pass
         if self.queued and not self.watching:
