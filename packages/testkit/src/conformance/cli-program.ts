@@ -71,6 +71,7 @@ export function createConformanceProgram(io: ConformanceCliIo = defaultIo): Comm
           ...(opts.timeoutMs !== undefined ? { transferTimeoutMs: opts.timeoutMs } : {}),
           ...(opts.device !== undefined ? { hardware: opts.device } : {}),
         });
+        if (opts.usbfs && !opts.json) io.out('over the real USB stack: NodeUsbBackend → node-usb → libusb → usbfs (umockdev)');
         if (opts.json) io.out(JSON.stringify(report, null, 2));
         else formatConformanceReport(report).forEach((line) => io.out(line));
         io.exit(report.passed ? 0 : 1);

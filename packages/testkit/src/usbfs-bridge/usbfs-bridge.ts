@@ -42,7 +42,6 @@ export class UsbfsBridge {
       return Promise.reject(new WiaError(E_FAIL, `the usbfs bridge needs umockdev's preload library: run under "umockdev-wrapper" (apt-get install ${UMOCKDEV_APT_PACKAGES.join(' ')})`));
     }
     UsbfsBridge.instance ??= RelayProcess.start().then((relay) => {
-      if (process.env['UMOCKDEV_DIR'] && process.env['UMOCKDEV_DIR'] !== relay.root) relay.stop();
       process.env['UMOCKDEV_DIR'] = relay.root;
       return new UsbfsBridge(relay);
     });
