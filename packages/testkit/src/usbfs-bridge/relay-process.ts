@@ -35,8 +35,9 @@ export class RelayProcess {
   static async start(): Promise<RelayProcess> {
     if (!existsSync(RELAY_SCRIPT)) throw new WiaError(E_FAIL, `the usbfs relay script is missing: ${RELAY_SCRIPT}`);
     const PYTHON = relayPython();
-    // The relay owns a testbed; it must not itself run inside one (ours, or a parent's it inherited).
-    const { LD_PRELOAD: _preload, UMOCKDEV_DIR: _dir, ...env } = process.env;
+    // The relay owns a new testbed, not one it inherited (a child of a test process). It keeps
+    // LD_PRELOAD: umockdev sends uevents through its preload library.
+    const { UMOCKDEV_DIR: _inherited, ...env } = process.env;
     const child = spawn(PYTHON, ['-u', RELAY_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {

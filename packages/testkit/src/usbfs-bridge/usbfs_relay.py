@@ -109,7 +109,7 @@ class Urb:
 class Device:
     """One emulated usbfs node: URBs in flight, reapable URBs, the poll FIFO."""
 
-    def __init__(self, relay, key, fifo_path):
+    def __init__(self, relay, key):
         self.handler = UMockdev.IoctlBase()
         self.handler.connect('handle-ioctl', self.handle_ioctl)
         self.handler.connect('client-connected', self.opened)
@@ -120,7 +120,10 @@ class Device:
         self.pending = {}
         self.reapable = []
         self.gone = False
-        self.fifo = os.open(fifo_path, os.O_RDWR | os.O_NONBLOCK)
+        self.fifo = None
+
+    def open_fifo(self, path):
+        self.fifo = os.open(path, os.O_RDWR | os.O_NONBLOCK)
         self.fill()
 
     def opened(self, _handler, _client):
@@ -251,24 +254,27 @@ class Relay:
         return self.counter
 
     def add(self, msg):
+        """Adds a device in the order libusb needs: sysfs (with the binary descriptors) without any
+        uevent, the ioctl socket (umockdev's preload exits a process that opens a node without one),
+        the FIFO node, and only then the udev "add" event."""
         key = msg['key']
-        attrs = []
-        for name, value in msg['attributes'].items():
-            attrs += [name, value]
-        props = []
-        for name, value in msg['properties'].items():
-            props += [name, value]
-        syspath = self.testbed.add_device('usb', msg['sysname'], None, attrs, props)
-        self.testbed.set_attribute_binary(syspath, 'descriptors', base64.b64decode(msg['descriptors']))
         devnode = msg['properties']['DEVNAME']
+        syspath = '/sys/devices/' + msg['sysname']
+        lines = ['P: ' + syspath[len('/sys'):], 'E: SUBSYSTEM=usb']
+        lines += ['E: %s=%s' % kv for kv in msg['properties'].items()]
+        # sysfs text attributes end in a newline; the record format escapes it
+        lines += ['A: %s=%s\\n' % (name, value.rstrip('\n')) for name, value in msg['attributes'].items()]
+        lines.append('H: descriptors=' + base64.b64decode(msg['descriptors']).hex().upper())
+        self.testbed.add_from_string('\n'.join(lines) + '\n')
+        device = Device(self, key)
+        self.testbed.attach_ioctl(devnode, device.handler)
         node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
-        # umockdev would make a plain file; a FIFO lets libusb's poll() block (see Device.fill)
         os.makedirs(os.path.dirname(node), exist_ok=True)
         if os.path.lexists(node):
             os.unlink(node)
+        # umockdev would make a plain file; a FIFO lets libusb's poll() block (see Device.fill)
         os.mkfifo(node, 0o666)
-        device = Device(self, key, node)
-        self.testbed.attach_ioctl(devnode, device.handler)
+        device.open_fifo(node)
         self.devices[key] = (device, syspath, devnode)
         self.testbed.uevent(syspath, 'add')
         send({'op': 'added', 'key': key, 'syspath': syspath})
@@ -285,6 +291,9 @@ class Relay:
         # The ioctl handler stays attached: libusb may still hold the node open, and its ioctls must
         # get -ENODEV as from a vanished usbfs device (a closed socket makes umockdev's preload exit).
         self.testbed.remove_device(syspath)
+        node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
+        if os.path.lexists(node):
+            os.unlink(node)  # the node is ours (a FIFO), so removing it is ours too
         send({'op': 'removed', 'key': msg['key']})
 
     def done(self, msg):
