@@ -29,6 +29,9 @@ export class EmulatedUsbTransport implements UsbTransport {
 
   async open(): Promise<void> {
     if (this.inner?.opened) return;
+    // A handle left behind (the device went away under it) is closed, not leaked: umockdev's fd table is bounded.
+    await this.inner?.close().catch(() => undefined);
+    this.inner = undefined;
     const bridge = await UsbfsBridge.get();
     this.address ??= await bridge.plug(this.device);
     sharedBackend ??= bridge.createBackend();
