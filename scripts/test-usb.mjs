@@ -25,6 +25,9 @@ export const REAL_USB_SPECS = [
   'packages/device-plugins/dist/escl/escl-feeder.test.js',
 ];
 
+/** What `npm test` runs of them (`--core`): the real-stack tests and the transport conformance suite, quick and steady on a loaded machine. */
+export const CORE_REAL_USB_SPECS = REAL_USB_SPECS.slice(0, 2);
+
 const { umockdevMissing, UMOCKDEV_APT_PACKAGES } = await import('../packages/testkit/dist/usbfs-bridge/availability.js');
 
 /** `dir/*.suffix` → the files of dir that end in `.suffix` (Node 20 has no fs.globSync). */
@@ -44,7 +47,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // One mocha process per spec file: each gets a fresh libusb, testbed and relay, so one
   // suite's leftovers (handles, umockdev's bounded fd table) cannot fail the next.
   const mocha = path.join(root, 'node_modules/mocha/bin/mocha.js');
-  const specs = process.argv.length > 2 ? process.argv.slice(2) : REAL_USB_SPECS;
+  const cli = process.argv.slice(2);
+  const specs = cli[0] === '--core' ? CORE_REAL_USB_SPECS : cli.length > 0 ? cli : REAL_USB_SPECS;
   const files = specs.flatMap((spec) => (spec.includes('*') ? expandStar(spec) : [spec])).sort();
   let passed = 0;
   let failed = 0;
