@@ -11,13 +11,14 @@ import { resultTable } from './lib/report-table.mjs';
 import { measureCancelLatency } from './suites/cancel-latency.mjs';
 import { measureMemory } from './suites/memory.mjs';
 import { measurePropertyRate } from './suites/property-rate.mjs';
+import { measureRealUsb } from './suites/real-usb.mjs';
 import { measureSane } from './suites/sane.mjs';
 import { measureScale } from './suites/scale.mjs';
 import { measureServe } from './suites/serve.mjs';
 import { measureStartup } from './suites/startup.mjs';
 import { measureThroughput } from './suites/throughput.mjs';
 
-const SUITES = ['throughput', 'cancel', 'memory', 'scale', 'sane', 'startup', 'serve', 'reliability'];
+const SUITES = ['throughput', 'cancel', 'memory', 'scale', 'sane', 'startup', 'serve', 'reliability', 'real-usb'];
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -73,11 +74,13 @@ results.sane = await suite('sane', () => measureSane({ quick, installSane: value
 results.startup = await suite('startup', () => measureStartup({ quick }));
 results.serve = await suite('serve', () => measureServe({ quick }));
 results.reliability = await suite('reliability', reliability);
+results.realUsb = await suite('real-usb', () => measureRealUsb({ quick }));
 results.totalSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
 
 await mkdir(resultsDir, { recursive: true });
 await writeFile(new URL('latest.json', resultsDir), `${JSON.stringify(results, null, 2)}\n`);
 console.log(resultTable(results));
+if (results.realUsb) console.log(`\nreal USB stack (umockdev): ${JSON.stringify(results.realUsb)}`);
 console.log(`\n${results.totalSeconds} s; full figures in bench/results/latest.json`);
 const fuzz = results.reliability?.fuzz;
 if (fuzz && fuzz.violations + fuzz.crashes + fuzz.hangs + fuzz.leaks > 0) process.exitCode = 1;

@@ -7,3 +7,4 @@ export * from './usb/index.js';
 export * from './virtual-camera/index.js';
 export * from './virtual-scanner/index.js';
 export * from './conformance/index.js';
+export * from './usbfs-bridge/index.js';

@@ -40,7 +40,6 @@ export class TransferWatch {
     }
     if (timeoutMs !== undefined && timeoutMs > 0) {
       watch.timer = setTimeout(() => fire('timeout'), timeoutMs);
-      watch.timer.unref();
     }
     return watch;
   }

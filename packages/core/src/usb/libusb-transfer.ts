@@ -15,7 +15,10 @@ export interface LibusbTransferLike {
 /** One libusb transfer to run. */
 export interface LibusbTransferRequest {
   endpointAddress: number;
-  /** Creates the native transfer (node-usb `new Transfer(device, ep, type, timeout, callback)`). `timeoutMs` goes to libusb. */
+  /**
+   * Creates the native transfer (node-usb `new Transfer(device, ep, type, timeout, callback)`).
+   * `timeoutMs` goes to libusb and is always 0: the timeout is our own timer (see {@link runLibusbTransfer}).
+   */
   create(timeoutMs: number, callback: LibusbTransferCallback): LibusbTransferLike;
   buffer: Buffer;
   /** Where the payload starts in the buffer (8 for control transfers: the setup packet). */
@@ -39,6 +42,12 @@ export interface InFlightTransfer {
  * `libusb_cancel_transfer`; the promise settles only when libusb reports the
  * transfer done (status CANCELLED), so no I/O is left pending on the endpoint
  * when the caller goes on. Resolves with the payload bytes that arrived.
+ *
+ * The timeout is enforced here, not by libusb: node-usb 2.18 builds its
+ * libusb without timerfd, so libusb notices an expired transfer only when its
+ * event thread next wakes (measured: a 300 ms timeout fired after 60 s on an
+ * idle device). Our timer cancels the transfer, which then rejects with
+ * `UsbTimeoutError` carrying the bytes that arrived.
  */
 export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<InFlightTransfer>): Promise<Uint8Array> {
   const ep = request.endpointAddress;
@@ -47,13 +56,13 @@ export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<
   const record: { cancel(): void; settled: Promise<unknown> } = {
     cancel: () => {
       cancelledByHandle = true;
-      transfer?.cancel();
+      cancelQuietly(transfer);
     },
     settled: Promise.resolve(),
   };
   const result = new Promise<Uint8Array>((resolve, reject) => {
     // Throws (rejecting this promise) when the signal is already aborted: nothing is submitted.
-    const watch = TransferWatch.start(ep, request.options?.signal ? { signal: request.options.signal } : {}, () => transfer?.cancel());
+    const watch = TransferWatch.start(ep, request.options, () => cancelQuietly(transfer));
     const callback: LibusbTransferCallback = (error, buffer, actualLength) => {
       watch.dispose();
       inFlight.delete(record);
@@ -62,7 +71,7 @@ export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<
       else reject(completionError(request, watch, error, data, cancelledByHandle));
     };
     try {
-      transfer = request.create(request.options?.timeoutMs ?? 0, callback);
+      transfer = request.create(0, callback);
       transfer.submit(request.buffer);
     } catch (err) {
       watch.dispose();
@@ -76,6 +85,15 @@ export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<
     () => undefined,
   );
   return result;
+}
+
+/** Cancels unless already done: libusb reports NOT_FOUND for a transfer that completed meanwhile, and the completion is on its way. */
+function cancelQuietly(transfer: LibusbTransferLike | undefined): void {
+  try {
+    transfer?.cancel();
+  } catch {
+    // Completed in the meantime: its callback settles the promise.
+  }
 }
 
 function completionError(request: LibusbTransferRequest, watch: TransferWatch, error: LibusbErrorLike, partialData: Uint8Array, cancelledByHandle: boolean): Error {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Device } from 'usb';
 import { WIA_ERROR_OFFLINE } from '../hresult/index.js';
 import type { UsbDeviceDescriptor } from './descriptors.js';
-import { UsbStallError, UsbTransferAbortedError } from './errors.js';
+import { UsbStallError, UsbTimeoutError, UsbTransferAbortedError } from './errors.js';
 import { LIBUSB } from './libusb-errors.js';
 import type { LibusbTransferCallback, LibusbTransferLike } from './libusb-transfer.js';
 import { NodeUsbTransport } from './node-usb-transport.js';
@@ -24,6 +24,7 @@ class LibusbStandIn implements LibusbTransferLike {
     readonly endpointAddress: number,
     readonly type: number,
     private readonly callback: LibusbTransferCallback,
+    readonly libusbTimeoutMs = 0,
   ) {
     LibusbStandIn.all.push(this);
   }
@@ -83,7 +84,7 @@ describe('NodeUsbTransport abort wiring (libusb stand-in)', () => {
 
   beforeEach(async () => {
     LibusbStandIn.all = [];
-    usb = new NodeUsbTransport(standInDevice(), descriptor, (_d, ep, type, _t, cb) => new LibusbStandIn(ep, type, cb), 'linux');
+    usb = new NodeUsbTransport(standInDevice(), descriptor, (_d, ep, type, t, cb) => new LibusbStandIn(ep, type, cb, t), 'linux');
     await usb.open();
     await usb.claimInterface(0);
   });
@@ -153,6 +154,35 @@ describe('NodeUsbTransport abort wiring (libusb stand-in)', () => {
     await usb.close();
     expect(LibusbStandIn.all[0]!.cancelled).to.equal(true);
     expect(await read).to.be.instanceOf(UsbTransferAbortedError);
+  });
+
+  it('a timeout is our own timer: libusb gets none, the transfer is cancelled and rejects as UsbTimeoutError with what arrived', async () => {
+    // libusb without timerfd notices its own timeouts only when its event thread wakes (up to 60 s late).
+    const read = usb.transferIn(0x81, 512, { timeoutMs: 20 });
+    await tick();
+    const t = LibusbStandIn.all[0]!;
+    expect(t.libusbTimeoutMs).to.equal(0);
+    t.receive(Uint8Array.of(4));
+    const err = await rejection(read);
+    expect(t.cancelled).to.equal(true);
+    expect(err).to.be.instanceOf(UsbTimeoutError);
+    expect((err as UsbTimeoutError).partialData).to.deep.equal(Uint8Array.of(4));
+  });
+
+  it('a control transfer times out the same way', async () => {
+    const read = usb.controlTransferIn({ requestType: 'vendor', recipient: 'device', request: 1, value: 0, index: 0 }, 4, { timeoutMs: 20 });
+    expect(await rejection(read)).to.be.instanceOf(UsbTimeoutError);
+    expect(LibusbStandIn.all[0]!.cancelled).to.equal(true);
+  });
+
+  it('the timeout timer keeps the process alive while the transfer is pending', async () => {
+    const read = usb.transferIn(0x81, 512, { timeoutMs: 60_000 });
+    await tick();
+    const timers = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    LibusbStandIn.all[0]!.complete();
+    await read;
+    const after = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    expect(timers - after).to.equal(1);
   });
 
   it('builds the control setup packet the USB way', async () => {

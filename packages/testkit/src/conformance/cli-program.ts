@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { installEmulatedUsbTransports, rerunUnderUmockdev } from '../usbfs-bridge/emulated-transport.js';
+import { underUmockdevPreload } from '../usbfs-bridge/usbfs-bridge.js';
 import { loadConformanceTarget } from './load-target.js';
 import { formatConformanceReport } from './report-format.js';
 import { runConformance } from './run-conformance.js';
@@ -22,6 +24,7 @@ interface CliOptions {
   graceMs?: number;
   timeoutMs?: number;
   device?: string;
+  usbfs?: boolean;
   json?: boolean;
 }
 
@@ -54,10 +57,13 @@ export function createConformanceProgram(io: ConformanceCliIo = defaultIo): Comm
     .option('-g, --grace-ms <ms>', "watchdog grace period: a plugin must settle by itself within it after a cancel (default: the target's, else 2000)", positiveInt)
     .option('-t, --timeout-ms <ms>', 'a transfer still running after this long is cancelled and its rule fails', positiveInt)
     .option('-d, --device <usb:VID:PID>', `run on this real USB device instead of the virtual one (default: $${OPENWIA_DEVICE_ENV}); fails when it is not found`)
+    .option('--usbfs', 'serve the virtual device to the real USB stack (node-usb → libusb → usbfs, emulated by umockdev) and run the plugin there; re-runs itself under umockdev-wrapper')
     .option('--json', 'print the report as JSON instead of text')
     .showHelpAfterError()
     .action(async (module: string, opts: CliOptions) => {
       try {
+        if (opts.usbfs && !underUmockdevPreload()) return io.exit(await rerunUnderUmockdev());
+        if (opts.usbfs) installEmulatedUsbTransports();
         const loaded = await loadConformanceTarget(module, { exportName: opts.export });
         const target = opts.graceMs !== undefined ? { ...loaded, graceMs: opts.graceMs } : loaded;
         const report = await runConformance(target, {
@@ -65,6 +71,7 @@ export function createConformanceProgram(io: ConformanceCliIo = defaultIo): Comm
           ...(opts.timeoutMs !== undefined ? { transferTimeoutMs: opts.timeoutMs } : {}),
           ...(opts.device !== undefined ? { hardware: opts.device } : {}),
         });
+        if (opts.usbfs && !opts.json) io.out('over the real USB stack: NodeUsbBackend → node-usb → libusb → usbfs (umockdev)');
         if (opts.json) io.out(JSON.stringify(report, null, 2));
         else formatConformanceReport(report).forEach((line) => io.out(line));
         io.exit(report.passed ? 0 : 1);

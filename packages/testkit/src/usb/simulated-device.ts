@@ -27,6 +27,22 @@ export interface SimulatedUsbDeviceOptions {
 import type { SimulatedUsbDeviceEvents } from './device-events.js';
 export type { SimulatedUsbDeviceEvents };
 
+/**
+ * Makes the host-side handle for {@link SimulatedUsbDevice.createTransport}.
+ * The default is the in-memory {@link SimulatedUsbTransport}; the usbfs bridge
+ * installs one that serves the device to the real USB stack (node-usb →
+ * libusb → usbfs, emulated by umockdev), so the same tests run on both.
+ */
+export type HostTransportFactory = (device: SimulatedUsbDevice) => UsbTransport;
+
+const inMemoryTransport: HostTransportFactory = (device) => new SimulatedUsbTransport(device);
+let hostTransportFactory: HostTransportFactory = inMemoryTransport;
+
+/** Installs the factory behind every `createTransport()` (`undefined` restores the in-memory one). */
+export function setHostTransportFactory(factory: HostTransportFactory | undefined): void {
+  hostTransportFactory = factory ?? inMemoryTransport;
+}
+
 /** What a bus does with its devices; lets a device unplug itself from the bus it is on. */
 export interface SimulatedBusMembership {
   detach(device: SimulatedUsbDevice): void;
@@ -157,9 +173,9 @@ export class SimulatedUsbDevice {
     else this.disconnect();
   }
 
-  /** A host handle to this device without a bus (not yet open). */
+  /** A host handle to this device (not yet open): in memory, or over the real USB stack when the usbfs bridge is installed. */
   createTransport(): UsbTransport {
-    return new SimulatedUsbTransport(this);
+    return hostTransportFactory(this);
   }
 
   /** @internal Called by a bus when the device joins it. */

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { UsbStallError, UsbTimeoutError, UsbTransferAbortedError, WIA_ERROR_OFFLINE, WiaError, type UsbDeviceInfo } from '@openwia/core';
+import { EXAMPLE_ENDPOINTS, createExampleBulkDevice, createLoopbackDevice } from '../usb/example-device.js';
+import { createVirtualCamera } from '../virtual-camera/index.js';
+import { createVirtualScanner } from '../virtual-scanner/index.js';
+import { withEmulatedUsb } from './with-emulated-usb.js';
+
+/*
+ * What only the real stack shows: node-usb → libusb → usbfs ioctls → umockdev
+ * → the bridge → the simulated device. Runs under `npm run test:usb`.
+ */
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+}
+
+/** Runs a real program (gphoto2, lsusb) in the testbed: it inherits LD_PRELOAD and UMOCKDEV_DIR. Async: this process serves its URBs. */
+function run(command: string, args: string[], cwd?: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: process.env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+const VENDOR_REQUEST = { requestType: 'vendor', recipient: 'device', request: 0x42, value: 0, index: 0 } as const;
+
+describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
+  this.timeout(60_000);
+
+  it('a 300 ms timeout on an idle device rejects as UsbTimeoutError within a few hundred ms (libusb alone took 60 s)', async () => {
+    await withEmulatedUsb([createLoopbackDevice()], async (backend, { addresses }) => {
+      const usb = await backend.open(addresses[0]!.location);
+      await usb.claimInterface(0);
+      // Idle first, so that libusb's event thread sleeps in poll() with its 60 s default, as on an idle device.
+      await new Promise((r) => setTimeout(r, 200));
+      const started = performance.now();
+      const err = await rejection(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512, { timeoutMs: 300 }));
+      const elapsed = performance.now() - started;
+      expect(err).to.be.instanceOf(UsbTimeoutError);
+      // Bounded loosely (a shared CI machine); the bench measures the figure.
+      expect(elapsed).to.be.below(3000);
+      await usb.close();
+    });
+  });
+
+  it('reads descriptors and strings from the simulated device through libusb', async () => {
+    const camera = createVirtualCamera();
+    await withEmulatedUsb([camera.device], async (backend, { addresses }) => {
+      const listed = (await backend.list()).find((d: UsbDeviceInfo) => d.descriptor.location === addresses[0]!.location)!;
+      const { location: _ignored, ...expected } = camera.device.descriptor;
+      const { location: _l, ...seen } = listed.descriptor;
+      expect(seen).to.deep.equal(expected);
+    });
+  });
+
+  it('cancel of a control transfer the device never answers settles it as aborted; the next control transfer works', async () => {
+    const device = createExampleBulkDevice();
+    let calls = 0;
+    device.onControl(() => (++calls === 1 ? new Promise<Uint8Array>(() => undefined) : Uint8Array.of(7, 7)));
+    await withEmulatedUsb([device], async (backend, { addresses }) => {
+      const usb = await backend.open(addresses[0]!.location);
+      const controller = new AbortController();
+      const pending = usb.controlTransferIn(VENDOR_REQUEST, 2, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      expect(await rejection(pending)).to.be.instanceOf(UsbTransferAbortedError);
+      expect(await usb.controlTransferIn(VENDOR_REQUEST, 2)).to.deep.equal(Uint8Array.of(7, 7));
+      await usb.close();
+    });
+  });
+
+  it('a control request the device refuses is a stall (-EPIPE → UsbStallError)', async () => {
+    await withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses }) => {
+      const usb = await backend.open(addresses[0]!.location);
+      expect(await rejection(usb.controlTransferIn(VENDOR_REQUEST, 2))).to.be.instanceOf(UsbStallError);
+      await usb.close();
+    });
+  });
+
+  it('close() with reads in flight on two endpoints cancels them, settles, and releases the interface on the device', async () => {
+    const device = createExampleBulkDevice();
+    await withEmulatedUsb([device], async (backend, { addresses }) => {
+      const usb = await backend.open(addresses[0]!.location);
+      await usb.claimInterface(0);
+      const reads = [usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512), usb.transferIn(EXAMPLE_ENDPOINTS.interruptIn, 64)].map(rejection);
+      await new Promise((r) => setTimeout(r, 20));
+      await usb.close();
+      for (const err of await Promise.all(reads)) expect(err).to.be.instanceOf(UsbTransferAbortedError);
+    });
+    expect(device.claimedInterfaces).to.deep.equal([]);
+  });
+
+  it('a device that vanishes between listing and open fails the open with WIA_ERROR_OFFLINE', async () => {
+    await withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses, unplug }) => {
+      await unplug(0);
+      for (let i = 0; i < 200 && (await backend.list()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      const err = await rejection(backend.open(addresses[0]!.location));
+      expect((err as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+    });
+  });
+
+  it('unplug mid-read: the read fails with WIA_ERROR_OFFLINE and libusb hotplug reports the detach', async () => {
+    const device = createExampleBulkDevice();
+    await withEmulatedUsb([device], async (backend, { addresses }) => {
+      const detached = new Promise<string>((resolve) => backend.events.on('detach', (info) => resolve(info.descriptor.location)));
+      const usb = await backend.open(addresses[0]!.location);
+      await usb.claimInterface(0);
+      const read = rejection(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512));
+      await new Promise((r) => setTimeout(r, 20));
+      device.unplug();
+      expect(((await read) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+      expect(await detached).to.equal(addresses[0]!.location);
+      expect(((await rejection(usb.transferOut(EXAMPLE_ENDPOINTS.bulkOut, Uint8Array.of(1)))) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+      await usb.close();
+    });
+  });
+
+  it('lsusb -v shows both virtual devices with their descriptors and strings', async () => {
+    const camera = createVirtualCamera();
+    const scanner = createVirtualScanner();
+    await withEmulatedUsb([camera.device, scanner.device], async (_backend, { addresses }) => {
+      const cam = await run('lsusb', ['-v', '-s', `${addresses[0]!.busNumber}:${addresses[0]!.deviceNumber}`]);
+      expect(cam.out).to.match(/idVendor\s+0x1d6b/).and.match(/iProduct\s+2 Virtual PTP Camera/).and.match(/bInterfaceClass\s+6 Imaging/);
+      const scan = await run('lsusb', ['-v', '-s', `${addresses[1]!.busNumber}:${addresses[1]!.deviceNumber}`]);
+      expect(scan.out).to.match(/iProduct\s+2 OpenWIA Virtual Scanner/).and.match(/bInterfaceClass\s+7 Printer/).and.match(/bInterfaceProtocol\s+4/);
+    });
+  });
+
+  it('gphoto2 detects the virtual camera, lists every photo and downloads each byte-identical to what the camera holds', async () => {
+    const camera = createVirtualCamera();
+    const dir = await mkdtemp(path.join(tmpdir(), 'openwia-gphoto2-'));
+    try {
+      await withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
+        const port = `usb:${String(addresses[0]!.busNumber).padStart(3, '0')},${String(addresses[0]!.deviceNumber).padStart(3, '0')}`;
+        const detect = await run('gphoto2', ['--auto-detect']);
+        expect(detect.out).to.include(port);
+        const listing = await run('gphoto2', ['--port', port, '--list-files']);
+        const objects = camera.control.objects();
+        for (const o of objects) expect(listing.out).to.include(o.filename);
+        const got = await run('gphoto2', ['--port', port, '--get-all-files'], dir);
+        expect(got.code, got.out).to.equal(0);
+        expect((await readdir(dir)).sort()).to.deep.equal(objects.map((o) => o.filename).sort());
+        for (const o of objects) {
+          expect(Buffer.from(await readFile(path.join(dir, o.filename))).equals(Buffer.from(camera.control.objectBytes(o.handle))), o.filename).to.equal(true);
+        }
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

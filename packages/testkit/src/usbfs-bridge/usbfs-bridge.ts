@@ -1,0 +1,140 @@
+import { E_FAIL, NodeUsbBackend, WiaError, type NodeUsbBackendOptions } from '@openwia/core';
+import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
+import { UMOCKDEV_APT_PACKAGES } from './availability.js';
+import { sysfsDescriptorBytes } from './descriptor-bytes.js';
+import { RelayProcess, type RelayMessage } from './relay-process.js';
+import { UsbfsDeviceServer } from './usbfs-device-server.js';
+
+/** Where an emulated device sits: its sysfs name (`1-7`, also its `location` for the backend) and usbfs node. */
+export interface EmulatedDeviceAddress {
+  location: string;
+  busNumber: number;
+  deviceNumber: number;
+  devnode: string;
+}
+
+/** `true` when this process runs with umockdev's preload library (under `umockdev-wrapper`). */
+export function underUmockdevPreload(): boolean {
+  return (process.env['LD_PRELOAD'] ?? '').includes('libumockdev-preload');
+}
+
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+const pad3 = (n: number): string => String(n).padStart(3, '0');
+
+/**
+ * The umockdev testbed of this process, served by one relay. libusb reads
+ * `$UMOCKDEV_DIR` when it starts, so the bridge sets it before the `usb`
+ * module is first loaded, and keeps one testbed for the life of the process.
+ */
+export class UsbfsBridge {
+  private static instance: Promise<UsbfsBridge> | undefined;
+  private readonly servers = new Map<string, UsbfsDeviceServer>();
+  private readonly waiters = new Map<string, () => void>();
+  private nextSlot = 0;
+
+  private constructor(private readonly relay: RelayProcess) {
+    relay.messages.on('message', (m) => this.onMessage(m));
+  }
+
+  /** The process-wide bridge; starts the relay on first use. Throws a clear `WiaError` outside `umockdev-wrapper`. */
+  static get(): Promise<UsbfsBridge> {
+    if (!underUmockdevPreload()) {
+      return Promise.reject(new WiaError(E_FAIL, `the usbfs bridge needs umockdev's preload library: run under "umockdev-wrapper" (apt-get install ${UMOCKDEV_APT_PACKAGES.join(' ')})`));
+    }
+    UsbfsBridge.instance ??= RelayProcess.start().then((relay) => {
+      process.env['UMOCKDEV_DIR'] = relay.root;
+      return new UsbfsBridge(relay);
+    });
+    return UsbfsBridge.instance;
+  }
+
+  /** A `NodeUsbBackend` on this process's libusb, which sees the testbed. */
+  async createBackend(options?: NodeUsbBackendOptions): Promise<NodeUsbBackend> {
+    return NodeUsbBackend.load(options);
+  }
+
+  /** Plugs a simulated device into the testbed: sysfs entries, a usbfs node, a udev `add` event. */
+  async plug(device: SimulatedUsbDevice): Promise<EmulatedDeviceAddress> {
+    const slot = this.nextSlot++;
+    const busNumber = 1 + Math.floor(slot / 100);
+    const port = 1 + (slot % 100);
+    const deviceNumber = port + 1;
+    const address: EmulatedDeviceAddress = { location: `${busNumber}-${port}`, busNumber, deviceNumber, devnode: `/dev/bus/usb/${pad3(busNumber)}/${pad3(deviceNumber)}` };
+    const server = new UsbfsDeviceServer(device);
+    this.servers.set(address.location, server);
+    const d = device.descriptor;
+    const text = (s: string | number): string => `${s}\n`;
+    const attributes: Record<string, string> = {
+      busnum: text(busNumber),
+      devnum: text(deviceNumber),
+      dev: text(`189:${(busNumber - 1) * 128 + deviceNumber - 1}`),
+      speed: text(480),
+      bConfigurationValue: text(d.configurations[0]?.configurationValue ?? ''),
+      bNumConfigurations: text(d.configurations.length),
+      bDeviceClass: text(d.deviceClass.toString(16).padStart(2, '0')),
+      idVendor: text(hex4(d.vendorId)),
+      idProduct: text(hex4(d.productId)),
+      bcdDevice: text('0100'),
+      version: text(' 2.00'),
+      ...(d.manufacturer ? { manufacturer: text(d.manufacturer) } : {}),
+      ...(d.product ? { product: text(d.product) } : {}),
+      ...(d.serialNumber ? { serial: text(d.serialNumber) } : {}),
+    };
+    const properties = {
+      DEVTYPE: 'usb_device',
+      DEVNAME: address.devnode,
+      BUSNUM: pad3(busNumber),
+      DEVNUM: pad3(deviceNumber),
+      PRODUCT: `${d.vendorId.toString(16)}/${d.productId.toString(16)}/100`,
+      MAJOR: '189',
+      MINOR: String((busNumber - 1) * 128 + deviceNumber - 1),
+    };
+    const added = this.waitFor(`added:${address.location}`);
+    this.relay.send({ op: 'add', key: address.location, sysname: address.location, attributes, properties, descriptors: Buffer.from(sysfsDescriptorBytes(d)).toString('base64') });
+    await added;
+    device.events.once('unplug', () => void this.unplug(address.location));
+    return address;
+  }
+
+  /** Pulls the plug: pending and later URBs fail with -ENODEV, a udev `remove` event follows. No-op when already gone. */
+  async unplug(location: string): Promise<void> {
+    const server = this.servers.get(location);
+    if (!server) return;
+    this.servers.delete(location);
+    const removed = this.waitFor(`removed:${location}`);
+    this.relay.send({ op: 'remove', key: location });
+    await removed;
+    await server.dispose();
+  }
+
+  private waitFor(event: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new WiaError(E_FAIL, `the umockdev relay did not answer ${event} within 10 s`)), 10_000);
+      this.waiters.set(event, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private onMessage(m: RelayMessage): void {
+    if (m.op === 'added' || m.op === 'removed') {
+      const key = `${m.op}:${m.key}`;
+      this.waiters.get(key)?.();
+      this.waiters.delete(key);
+      return;
+    }
+    if (m.op === 'ready') return;
+    const server = this.servers.get(m.key);
+    if (m.op === 'notice') server?.notice(m.what, m.value);
+    else if (m.op === 'discard') server?.discard(m.urb);
+    else if (m.op === 'submit') this.serve(server, m);
+  }
+
+  private serve(server: UsbfsDeviceServer | undefined, m: Extract<RelayMessage, { op: 'submit' }>): void {
+    const done = (status: number, data: Uint8Array, offset: number): void =>
+      this.relay.send({ op: 'done', urb: m.urb, status, offset, data: Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64') });
+    if (!server) return done(-19, new Uint8Array(0), 0);
+    server.submit({ urb: m.urb, type: m.type, ep: m.ep, len: m.len, data: Buffer.from(m.data, 'base64') }, (r) => done(r.status, r.data, r.offset));
+  }
+}

@@ -1,0 +1,326 @@
+#!/usr/bin/python3
+"""Thin usbfs ioctl relay for OpenWIA's umockdev bridge (see README "usbfs bridge").
+
+Owns a umockdev testbed and answers the usbfs ioctls libusb issues on its
+device nodes. It keeps no device logic: every URB is forwarded to the Node
+side (JSON lines on stdout) and completed when the Node side answers (JSON
+lines on stdin). Claim/release/set-configuration/clear-halt/reset are
+answered at once (libusb calls them synchronously on Node's main thread, so
+waiting for Node here would deadlock) and reported to Node as notices.
+
+The device node is a FIFO kept full (not writable) while no URB is reapable,
+so libusb's poll() for POLLOUT blocks as it does on a real usbfs node.
+"""
+import base64
+import errno
+import fcntl
+import json
+import os
+import struct
+import sys
+
+import gi
+
+gi.require_version('UMockdev', '1.0')
+from gi.repository import GLib, UMockdev  # noqa: E402
+
+
+def _ioc(direction, nr, size):
+    return (direction << 30) | (size << 16) | (ord('U') << 8) | nr
+
+
+PTR = struct.calcsize('P')
+URB_SIZE = 56 if PTR == 8 else 44
+# struct usbdevfs_urb: type, endpoint, status, flags, buffer*, buffer_length, actual_length, ...
+BUFFER_OFFSET = 16 if PTR == 8 else 12
+LENGTH_OFFSET = BUFFER_OFFSET + PTR
+ACTUAL_OFFSET = LENGTH_OFFSET + 4
+IOC = {
+    'SETINTERFACE': _ioc(2, 4, 8),
+    'SETCONFIGURATION': _ioc(2, 5, 4),
+    'GETDRIVER': _ioc(1, 8, 260),
+    'SUBMITURB': _ioc(2, 10, URB_SIZE),
+    'DISCARDURB': _ioc(0, 11, 0),
+    'REAPURB': _ioc(1, 12, PTR),
+    'REAPURBNDELAY': _ioc(1, 13, PTR),
+    'CLAIMINTERFACE': _ioc(2, 15, 4),
+    'RELEASEINTERFACE': _ioc(2, 16, 4),
+    'IOCTL': _ioc(3, 18, 16 if PTR == 8 else 12),
+    'RESET': _ioc(0, 20, 0),
+    'CLEAR_HALT': _ioc(2, 21, 4),
+    'GET_CAPABILITIES': _ioc(2, 26, 4),
+    'DISCONNECT_CLAIM': _ioc(2, 27, 264),
+    'GET_SPEED': _ioc(0, 31, 0),
+}
+NAMES = {v: k for k, v in IOC.items()}
+# BULK_CONTINUATION | NO_PACKET_SIZE_LIM | REAP_AFTER_DISCONNECT | ZERO_PACKET
+CAPABILITIES = 0x02 | 0x04 | 0x10 | 0x08
+NOTICES = {'SETINTERFACE', 'SETCONFIGURATION', 'CLAIMINTERFACE', 'RELEASEINTERFACE', 'CLEAR_HALT', 'RESET', 'DISCONNECT_CLAIM'}
+
+
+class Output:
+    """Non-blocking stdout. A blocking write could deadlock: Node's main thread may sit in a
+    synchronous usbfs ioctl (libusb submits from it) that only this process can answer, while
+    the pipe to Node is full because that same thread is not reading it."""
+
+    def __init__(self):
+        self.fd = sys.stdout.fileno()
+        os.set_blocking(self.fd, False)
+        self.queued = b''
+        self.watching = False
+
+    def send(self, message):
+        self.queued += (json.dumps(message) + '\n').encode()
+        self.flush()
+
+    def flush(self, *_args):
+        try:
+            while self.queued:
+                written = os.write(self.fd, self.queued)
+                self.queued = self.queued[written:]
+        except BlockingIOError:
+            pass
+        if self.queued and not self.watching:
+            self.watching = True
+            GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, self.fd, GLib.IOCondition.OUT, self.writable)
+        return False
+
+    def writable(self, *_args):
+        self.watching = False
+        self.flush()
+        return False
+
+
+output = Output()
+
+
+def send(message):
+    output.send(message)
+
+
+class Urb:
+    def __init__(self, urb_id, data, buffer_data, header):
+        self.id = urb_id
+        self.data = data
+        self.buffer_data = buffer_data
+        self.header = header
+
+
+class Device:
+    """One emulated usbfs node: URBs in flight, reapable URBs, the poll FIFO."""
+
+    def __init__(self, relay, key):
+        self.handler = UMockdev.IoctlBase()
+        self.handler.connect('handle-ioctl', self.handle_ioctl)
+        self.handler.connect('client-connected', self.opened)
+        self.handler.connect('client-vanished', self.closed)
+        self.clients = 0
+        self.relay = relay
+        self.key = key
+        self.pending = {}
+        self.reapable = []
+        self.gone = False
+        self.fifo = None
+
+    def open_fifo(self, path):
+        self.fifo = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+        self.fill()
+
+    def opened(self, _handler, _client):
+        self.clients += 1
+        send({'op': 'notice', 'key': self.key, 'what': 'OPEN', 'value': self.clients})
+
+    def closed(self, _handler, _client):
+        self.clients -= 1
+        send({'op': 'notice', 'key': self.key, 'what': 'CLOSE', 'value': self.clients})
+
+    def fill(self):
+        try:
+            while True:
+                os.write(self.fifo, b'\0' * 4096)
+        except BlockingIOError:
+            pass
+
+    def drain(self):
+        try:
+            while os.read(self.fifo, 65536):
+                pass
+        except BlockingIOError:
+            pass
+
+    def handle_ioctl(self, _handler, client):
+        name = NAMES.get(client.get_request())
+        try:
+            return self.dispatch(name, client)
+        except Exception as err:  # a relay bug must not hang libusb: fail the ioctl
+            sys.stderr.write('usbfs relay: %s failed: %r\n' % (name, err))
+            client.complete(-1, errno.EIO)
+            return True
+
+    def dispatch(self, name, client):
+        arg = client.get_arg()
+        if name is None:
+            client.complete(-1, errno.ENOTTY)
+        elif name == 'REAPURB' or name == 'REAPURBNDELAY':
+            self.reap(client, arg)
+        elif self.gone:
+            client.complete(-1, errno.ENODEV)
+        elif name == 'SUBMITURB':
+            self.submit(client, arg)
+        elif name == 'DISCARDURB':
+            self.discard(client, arg)
+        elif name == 'GET_CAPABILITIES':
+            arg.resolve(0, 4).update(0, struct.pack('I', CAPABILITIES))
+            client.complete(0, 0)
+        elif name == 'GETDRIVER' or name == 'IOCTL':
+            client.complete(-1, errno.ENODATA)  # no kernel driver bound
+        elif name in NOTICES:
+            value = 0
+            if name not in ('RESET',):
+                value = struct.unpack_from('I', bytes(arg.resolve(0, 4).retrieve()))[0]
+            send({'op': 'notice', 'key': self.key, 'what': name, 'value': value})
+            client.complete(0, 0)
+        else:
+            client.complete(-1, errno.ENOTTY)
+        return True
+
+    def submit(self, client, arg):
+        data = arg.resolve(0, URB_SIZE)
+        raw = bytes(data.retrieve())
+        urb_type, endpoint, _status, _flags = struct.unpack_from('BBxxiI', raw, 0)
+        length = struct.unpack_from('i', raw, LENGTH_OFFSET)[0]
+        buffer_data = data.resolve(BUFFER_OFFSET, length) if length > 0 else None
+        urb_id = self.relay.next_id()
+        out = b''
+        if buffer_data is not None and (urb_type == 2 or not endpoint & 0x80):
+            out = bytes(buffer_data.retrieve())
+        self.pending[urb_id] = Urb(urb_id, data, buffer_data, raw)
+        self.relay.urbs[urb_id] = self
+        client.complete(0, 0)
+        send({'op': 'submit', 'key': self.key, 'urb': urb_id, 'type': urb_type, 'ep': endpoint, 'len': length,
+              'data': base64.b64encode(out).decode()})
+
+    def discard(self, client, arg):
+        address = struct.unpack_from('P', bytes(arg.retrieve()))[0]
+        for urb in self.pending.values():
+            if urb.data.client_addr == address:
+                send({'op': 'discard', 'key': self.key, 'urb': urb.id})
+                client.complete(0, 0)
+                return
+        client.complete(-1, errno.EINVAL)
+
+    def finish(self, urb_id, status, payload, offset):
+        urb = self.pending.pop(urb_id, None)
+        self.relay.urbs.pop(urb_id, None)
+        if urb is None:
+            return
+        if payload and urb.buffer_data is not None:
+            urb.buffer_data.update(offset, payload)
+        # status at 4, actual_length after buffer pointer and buffer_length
+        urb.data.update(4, struct.pack('i', status))
+        urb.data.update(ACTUAL_OFFSET, struct.pack('i', len(payload)))
+        self.reapable.append(urb)
+        self.drain()
+
+    def reap(self, client, arg):
+        if not self.reapable:
+            self.fill()
+            client.complete(-1, errno.ENODEV if self.gone else errno.EAGAIN)
+            return
+        urb = self.reapable.pop(0)
+        arg.resolve(0, PTR).set_ptr(0, urb.data)
+        if not self.reapable:
+            self.fill()
+        client.complete(0, 0)
+
+    def unplug(self):
+        self.gone = True
+        for urb_id in list(self.pending):
+            self.finish(urb_id, -errno.ENODEV, b'', 0)
+        # Reapable URBs stay reapable (REAP_AFTER_DISCONNECT): keep the node readable for libusb's poll.
+        self.drain()
+
+
+class Relay:
+    def __init__(self):
+        self.testbed = UMockdev.Testbed.new()
+        self.devices = {}
+        self.urbs = {}
+        self.counter = 0
+        self.pending_input = b''
+
+    def next_id(self):
+        self.counter += 1
+        return self.counter
+
+    def add(self, msg):
+        """Adds a device in the order libusb needs: sysfs (with the binary descriptors) without any
+        uevent, the ioctl socket (umockdev's preload exits a process that opens a node without one),
+        the FIFO node, and only then the udev "add" event."""
+        key = msg['key']
+        devnode = msg['properties']['DEVNAME']
+        syspath = '/sys/devices/' + msg['sysname']
+        lines = ['P: ' + syspath[len('/sys'):], 'E: SUBSYSTEM=usb']
+        lines += ['E: %s=%s' % kv for kv in msg['properties'].items()]
+        # sysfs text attributes end in a newline; the record format escapes it
+        lines += ['A: %s=%s\\n' % (name, value.rstrip('\n')) for name, value in msg['attributes'].items()]
+        lines.append('H: descriptors=' + base64.b64decode(msg['descriptors']).hex().upper())
+        self.testbed.add_from_string('\n'.join(lines) + '\n')
+        device = Device(self, key)
+        self.testbed.attach_ioctl(devnode, device.handler)
+        node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
+        os.makedirs(os.path.dirname(node), exist_ok=True)
+        if os.path.lexists(node):
+            os.unlink(node)
+        # umockdev would make a plain file; a FIFO lets libusb's poll() block (see Device.fill)
+        os.mkfifo(node, 0o666)
+        device.open_fifo(node)
+        self.devices[key] = (device, syspath, devnode)
+        self.testbed.uevent(syspath, 'add')
+        send({'op': 'added', 'key': key, 'syspath': syspath})
+
+    def remove(self, msg):
+        entry = self.devices.pop(msg['key'], None)
+        if entry is None:
+            return
+        device, syspath, devnode = entry
+        device.unplug()
+        # umockdev 0.17's remove_device() sends its "remove" uevent after the sysfs entry is gone,
+        # so it never leaves ("No such device"): send it while the device still exists.
+        self.testbed.uevent(syspath, 'remove')
+        # The ioctl handler stays attached: libusb may still hold the node open, and its ioctls must
+        # get -ENODEV as from a vanished usbfs device (a closed socket makes umockdev's preload exit).
+        self.testbed.remove_device(syspath)
+        node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
+        if os.path.lexists(node):
+            os.unlink(node)  # the node is ours (a FIFO), so removing it is ours too
+        send({'op': 'removed', 'key': msg['key']})
+
+    def done(self, msg):
+        device = self.urbs.get(msg['urb'])
+        if device is not None:
+            device.finish(msg['urb'], msg['status'], base64.b64decode(msg['data']), msg.get('offset', 0))
+
+    def on_input(self, fd, _condition):
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            loop.quit()
+            return False
+        self.pending_input += chunk
+        *lines, self.pending_input = self.pending_input.split(b'\n')
+        try:
+            for line in lines:
+                msg = json.loads(line)
+                getattr(self, msg['op'])(msg)
+        except Exception as err:  # a protocol error ends the relay: the Node side sees it exit
+            sys.stderr.write('usbfs relay: %r\n' % (err,))
+            loop.quit()
+            return False
+        return True
+
+
+relay = Relay()
+loop = GLib.MainLoop()
+GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, sys.stdin.fileno(), GLib.IOCondition.IN | GLib.IOCondition.HUP, relay.on_input)
+send({'op': 'ready', 'root': relay.testbed.get_root_dir()})
+loop.run()
