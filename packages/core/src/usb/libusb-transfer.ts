@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import { TransferWatch } from './abort.js';
 import { UsbDisconnectedError, UsbIoError, UsbTimeoutError, UsbTransferAbortedError } from './errors.js';
 import { LIBUSB, mapLibusbError, type LibusbErrorLike } from './libusb-errors.js';
@@ -49,6 +50,9 @@ export interface InFlightTransfer {
  * idle device). Our timer cancels the transfer, which then rejects with
  * `UsbTimeoutError` carrying the bytes that arrived.
  */
+/** `DEBUG=openwia:core` shows every USB transfer that ends in an error, with what libusb said. */
+const debug = createDebug('openwia:core');
+
 export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<InFlightTransfer>): Promise<Uint8Array> {
   const ep = request.endpointAddress;
   let transfer: LibusbTransferLike | undefined;
@@ -68,14 +72,20 @@ export function runLibusbTransfer(request: LibusbTransferRequest, inFlight: Set<
       inFlight.delete(record);
       const data = new Uint8Array(buffer.buffer, buffer.byteOffset + request.payloadOffset, Math.max(0, actualLength));
       if (!error) resolve(data);
-      else reject(completionError(request, watch, error, data, cancelledByHandle));
+      else {
+        const failure = completionError(request, watch, error, data, cancelledByHandle);
+        debug('USB endpoint 0x%s: %s (libusb %s, %d bytes arrived)', ep.toString(16), failure.message, error.errno ?? error.message, data.length);
+        reject(failure);
+      }
     };
     try {
       transfer = request.create(0, callback);
       transfer.submit(request.buffer);
     } catch (err) {
       watch.dispose();
-      reject(mapLibusbError(err, { endpointAddress: ep }));
+      const failure = mapLibusbError(err, { endpointAddress: ep });
+      debug('USB endpoint 0x%s: submit failed: %s', ep.toString(16), failure.message);
+      reject(failure);
       return;
     }
     inFlight.add(record);

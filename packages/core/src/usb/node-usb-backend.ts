@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import type { Device } from 'usb';
 import { E_FAIL, WiaError } from '../hresult/index.js';
@@ -7,6 +8,8 @@ import { mapLibusbError } from './libusb-errors.js';
 import type { LibusbTransferCallback, LibusbTransferLike } from './libusb-transfer.js';
 import { describeNodeUsbDevice, nodeUsbLocation, type UsbDeviceStrings } from './node-usb-descriptors.js';
 import { NodeUsbTransport } from './node-usb-transport.js';
+
+const debug = createDebug('openwia:core');
 
 /** What the backend needs of the `usb` package (v2): its device list, hotplug emitter and `Transfer` class. */
 export interface NodeUsbModule {
@@ -132,8 +135,9 @@ export class NodeUsbBackend implements UsbBackend {
   private async attached(device: Device): Promise<void> {
     try {
       this.events.emit('attach', await this.describe(device));
-    } catch {
+    } catch (err) {
       // A device that vanished while being described: its detach follows.
+      debug('USB attach at %s could not be described: %s', nodeUsbLocation(device), err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -144,6 +148,7 @@ export class NodeUsbBackend implements UsbBackend {
     this.transports.delete(location);
     const info = this.known.get(location) ?? { descriptor: describeNodeUsbDevice(device), accessible: false, inaccessibleReason: 'detached' };
     this.known.delete(location);
+    debug('USB detach at %s', location);
     this.events.emit('detach', info);
   }
 }
