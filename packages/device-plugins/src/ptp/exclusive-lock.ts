@@ -1,4 +1,4 @@
-import { CancelledError } from '@openwia/core';
+import { CancelledError, abortError } from '@openwia/core';
 
 /**
  * A first-come first-served mutex: PTP allows one transaction at a time on
@@ -26,7 +26,7 @@ export class ExclusiveLock {
       const onAbort = (): void => {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) this.waiters.splice(index, 1);
-        reject(signal?.reason ?? new CancelledError());
+        reject(signal ? abortError(signal) : new CancelledError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
