@@ -1,1 +1,2 @@
 export * from './memory-device.js';
+export * from './image-feeder.js';
