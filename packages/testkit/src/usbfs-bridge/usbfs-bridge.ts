@@ -1,9 +1,13 @@
+import createDebug from 'debug';
 import { E_FAIL, NodeUsbBackend, WiaError, type NodeUsbBackendOptions } from '@openwia/core';
 import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
 import { UMOCKDEV_APT_PACKAGES } from './availability.js';
 import { sysfsDescriptorBytes } from './descriptor-bytes.js';
 import { RelayProcess, type RelayMessage } from './relay-process.js';
 import { UsbfsDeviceServer } from './usbfs-device-server.js';
+
+/** `DEBUG=openwia:usbfs` traces every URB the relay forwards, and its completion. */
+const trace = createDebug('openwia:usbfs');
 
 /** Where an emulated device sits: its sysfs name (`1-7`, also its `location` for the backend) and usbfs node. */
 export interface EmulatedDeviceAddress {
@@ -126,14 +130,19 @@ export class UsbfsBridge {
     }
     if (m.op === 'ready') return;
     const server = this.servers.get(m.key);
+    if (m.op === 'notice') trace('notice %s %d', m.what, m.value);
+    if (m.op === 'discard') trace('discard urb %d', m.urb);
     if (m.op === 'notice') server?.notice(m.what, m.value);
     else if (m.op === 'discard') server?.discard(m.urb);
     else if (m.op === 'submit') this.serve(server, m);
   }
 
   private serve(server: UsbfsDeviceServer | undefined, m: Extract<RelayMessage, { op: 'submit' }>): void {
-    const done = (status: number, data: Uint8Array, offset: number): void =>
+    trace('submit urb %d type %d ep 0x%s len %d', m.urb, m.type, m.ep.toString(16), m.len);
+    const done = (status: number, data: Uint8Array, offset: number): void => {
+      trace('done urb %d ep 0x%s status %d bytes %d', m.urb, m.ep.toString(16), status, data.length);
       this.relay.send({ op: 'done', urb: m.urb, status, offset, data: Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64') });
+    };
     if (!server) return done(-19, new Uint8Array(0), 0);
     server.submit({ urb: m.urb, type: m.type, ep: m.ep, len: m.len, data: Buffer.from(m.data, 'base64') }, (r) => done(r.status, r.data, r.offset));
   }
