@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { WiaDevice } from '@openwia/core';
 import { EsclServer } from './escl-http-server.js';
 import { call, open, scanSettingsXml, until } from './escl-test-client-test-support.js';
-import { ImageFeederDriver, openImageFeeder, pngPages } from './image-feeder-test-support.js';
+import { ImageFeederDriver, imageFeederPages, openImageFeeder } from '@openwia/testkit';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -51,7 +51,7 @@ describe('EsclServer (eSCL over HTTP, in front of the app API)', () => {
     expect(created.status).to.equal(201);
     const job = String(created.headers.location);
     expect(job).to.match(/\/ScanJobs\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const expected = pngPages(3);
+    const expected = imageFeederPages(3);
     for (const page of expected) {
       const answer = await call(`http://127.0.0.1:${server.address.port}${job}/NextDocument`);
       expect(answer.status).to.equal(200);

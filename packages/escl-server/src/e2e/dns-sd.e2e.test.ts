@@ -4,7 +4,7 @@ import type { WiaDevice } from '@openwia/core';
 import { discoverEsclScanners } from '@openwia/device-plugins';
 import { EsclServer } from '../escl-http-server.js';
 import { MdnsAdvertiser } from '../mdns-advertiser.js';
-import { openImageFeeder } from '../image-feeder-test-support.js';
+import { openImageFeeder } from '@openwia/testkit';
 
 const multicastCapable = Object.values(networkInterfaces()).some((list) => list?.some((i) => i.family === 'IPv4' && !i.internal));
 

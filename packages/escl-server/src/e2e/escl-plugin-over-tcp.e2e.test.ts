@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { WIA_IPA_FORMAT, WIA_IPS_XRES, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaImgFmt_PNG, type TransferReport, type WiaDevice } from '@openwia/core';
 import { openEsclNetworkScanner } from '@openwia/device-plugins';
-import { RecordingTransferCallback, checkContract, type RecordingCallbackScript } from '@openwia/testkit';
+import { checkContract, ImageFeederDriver, openImageFeeder, RecordingTransferCallback, type RecordingCallbackScript } from '@openwia/testkit';
 import { EsclServer } from '../escl-http-server.js';
 import { until } from '../escl-test-client-test-support.js';
-import { ImageFeederDriver, openImageFeeder } from '../image-feeder-test-support.js';
 
 /**
  * The whole chain: the project's own eSCL plugin, over TCP, acquiring from

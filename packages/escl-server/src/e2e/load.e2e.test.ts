@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { WiaDevice } from '@openwia/core';
 import { EsclServer } from '../escl-http-server.js';
 import { call, open, scanSettingsXml, until } from '../escl-test-client-test-support.js';
-import { ImageFeederDriver, openImageFeeder } from '../image-feeder-test-support.js';
+import { ImageFeederDriver, openImageFeeder } from '@openwia/testkit';
 
 const DEVICES = 4;
 const CLIENTS = 16;

@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import type { WiaDevice } from '@openwia/core';
 import { EsclServer } from '../escl-http-server.js';
 import { until } from '../escl-test-client-test-support.js';
-import { openImageFeeder, TEST_PAGE } from '../image-feeder-test-support.js';
 import { AirscanConfig, airscanMissing, pnmGeometry } from './sane-airscan-test-support.js';
+import { IMAGE_FEEDER_PAGE, openImageFeeder } from '@openwia/testkit';
 
 const missing = airscanMissing();
 const NAME = 'OpenWIA test feeder';
@@ -61,7 +61,7 @@ const NAME = 'OpenWIA test feeder';
   it('a feeder batch gives every page as a valid image of the page size', async () => {
     const result = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=page%d.pnm']);
     expect(result.stderr).to.contain('Batch terminated, 3 pages scanned');
-    for (const n of [1, 2, 3]) expect(pnmGeometry(sane.file(`page${n}.pnm`))).to.deep.equal({ width: TEST_PAGE.widthPx, height: TEST_PAGE.heightPx, channels: 3 });
+    for (const n of [1, 2, 3]) expect(pnmGeometry(sane.file(`page${n}.pnm`))).to.deep.equal({ width: IMAGE_FEEDER_PAGE.widthPx, height: IMAGE_FEEDER_PAGE.heightPx, channels: 3 });
   });
 
   let step = '';
@@ -94,6 +94,6 @@ const NAME = 'OpenWIA test feeder';
     step = 'scanning again';
     const next = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=next%d.pnm']);
     expect(next.stderr).to.contain('Batch terminated, 3 pages scanned');
-    expect(pnmGeometry(sane.file('next3.pnm')).width).to.equal(TEST_PAGE.widthPx);
+    expect(pnmGeometry(sane.file('next3.pnm')).width).to.equal(IMAGE_FEEDER_PAGE.widthPx);
   });
 });

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { WiaDevice } from '@openwia/core';
 import { openEsclNetworkScanner } from '@openwia/device-plugins';
 import { EsclServer } from '../escl-http-server.js';
-import { openImageFeeder } from '../image-feeder-test-support.js';
+import { openImageFeeder } from '@openwia/testkit';
 
 function selfSignedCertificate(): { cert: Buffer; key: Buffer } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'openwia-tls-'));
