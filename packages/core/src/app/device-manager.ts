@@ -170,7 +170,8 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     }
     const transport = await this.options.backend.open(info);
     session.transport = transport;
-    debug('%s: plugins matching: %o', managed.deviceId, this.registry.matches(info.descriptor).map((m) => `${m.descriptor.name} (${m.score})`));
+    // Matching again only to show every candidate: not paid for unless the log is on.
+    if (debug.enabled) debug('%s: plugins matching: %o', managed.deviceId, this.registry.matches(info.descriptor).map((m) => `${m.descriptor.name} (${m.score})`));
     const binding = createUsbDriver(this.registry, info.descriptor, transport);
     session.container = binding.container;
     managed.plugin = binding.plugin.descriptor.name;
