@@ -43,14 +43,7 @@ export function configurationDescriptorBytes(c: UsbConfigurationDescriptor): Uin
 
 /** What sysfs `descriptors` holds: the device descriptor followed by every configuration descriptor. */
 export function sysfsDescriptorBytes(d: UsbDeviceDescriptor): Uint8Array {
-  const parts = [deviceDescriptorBytes(d), ...d.configurations.map(configurationDescriptorBytes)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return Buffer.concat([deviceDescriptorBytes(d), ...d.configurations.map(configurationDescriptorBytes)]);
 }
 
 /** String descriptor `index` (0: the language list, US English), or `undefined` when the device has none. */

@@ -12,6 +12,17 @@ export interface IppUsbRequest {
   contentType?: string;
 }
 
+/** The body and headers of a request to a scanner whose `Host` is `host` (`name` or `name:port`). */
+export function encodeRequest(request: IppUsbRequest, host: string): { body: Buffer | Uint8Array | undefined; headers: OutgoingHttpHeaders } {
+  const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
+  const headers: OutgoingHttpHeaders = { Host: host, Accept: '*/*' };
+  if (body) {
+    headers['Content-Type'] = request.contentType ?? 'text/xml';
+    headers['Content-Length'] = body.length;
+  }
+  return { body, headers };
+}
+
 /** Options of {@link HttpAgentClient}: how long and how much the clean-up and the waits may take. */
 export interface EsclHttpOptions {
   /** How long {@link IppUsbClient.recover} waits for an interrupted response to end before giving up on its interface (ms). */
@@ -59,13 +70,8 @@ export class HttpAgentClient {
 
   /** Sends a request; the returned exchange is read (or interrupted) by the caller. */
   send(request: IppUsbRequest): HttpExchange {
-    const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
     const { host, port } = this.target;
-    const headers: OutgoingHttpHeaders = { Host: port === undefined ? host : `${host}:${port}`, Accept: '*/*' };
-    if (body) {
-      headers['Content-Type'] = request.contentType ?? 'text/xml';
-      headers['Content-Length'] = body.length;
-    }
+    const { body, headers } = encodeRequest(request, port === undefined ? host : `${host}:${port}`);
     const req = httpRequest({ agent: this.agent, method: request.method, path: request.path, headers, host, port: port ?? 80 });
     const exchange = new HttpExchange(req, this.idleTimeoutMs);
     req.end(body);

@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { E_INVALIDARG, WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
 import { HttpExchange } from '../ipp-usb/http-exchange.js';
-import type { IppUsbRequest } from '../ipp-usb/ipp-usb-client.js';
+import { encodeRequest, type IppUsbRequest } from '../ipp-usb/ipp-usb-client.js';
 import { ESCL_BASE } from '../escl-client.js';
 import type { EsclHttpClient } from './escl-http-client.js';
 
@@ -56,12 +56,7 @@ export class TcpHttpClient implements EsclHttpClient {
   }
 
   send(request: IppUsbRequest): HttpExchange {
-    const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
-    const headers: OutgoingHttpHeaders = { Host: this.url.host, Accept: '*/*' };
-    if (body) {
-      headers['Content-Type'] = request.contentType ?? 'text/xml';
-      headers['Content-Length'] = body.length;
-    }
+    const { body, headers } = encodeRequest(request, this.url.host);
     const request_ = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = request_({
       agent: this.agent,
