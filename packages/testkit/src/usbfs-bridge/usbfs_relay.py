@@ -10,6 +10,13 @@ waiting for Node here would deadlock) and reported to Node as notices.
 
 The device node is a FIFO kept full (not writable) while no URB is reapable,
 so libusb's poll() for POLLOUT blocks as it does on a real usbfs node.
+
+Two threads touch the relay's state: umockdev calls the ioctl handlers on its
+testbed worker thread, while Node's answers arrive on this process's main loop.
+Every entry point takes STATE, so "no URB reapable → fill the FIFO" and
+"URB finished → drain the FIFO" can never interleave. Without it a completion
+landing between a REAPURBNDELAY's empty check and its fill() left the FIFO full
+with a URB reapable: libusb's poll() never woke and the transfer hung.
 """
 import base64
 import errno
@@ -18,11 +25,14 @@ import json
 import os
 import struct
 import sys
+import threading
 
 import gi
 
 gi.require_version('UMockdev', '1.0')
 from gi.repository import GLib, UMockdev  # noqa: E402
+
+STATE = threading.RLock()
 
 
 def _ioc(direction, nr, size):
@@ -70,10 +80,16 @@ class Output:
         self.watching = False
 
     def send(self, message):
-        self.queued += (json.dumps(message) + '\n').encode()
-        self.flush()
+        with STATE:
+            self.queued += (json.dumps(message) + '\n').encode()
+            self.flush()
 
     def flush(self, *_args):
+        with STATE:
+            self.flush_locked()
+        return False
+
+    def flush_locked(self):
         try:
             while self.queued:
                 written = os.write(self.fd, self.queued)
@@ -83,11 +99,11 @@ class Output:
         if self.queued and not self.watching:
             self.watching = True
             GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, self.fd, GLib.IOCondition.OUT, self.writable)
-        return False
 
     def writable(self, *_args):
-        self.watching = False
-        self.flush()
+        with STATE:
+            self.watching = False
+            self.flush_locked()
         return False
 
 
@@ -127,12 +143,14 @@ class Device:
         self.fill()
 
     def opened(self, _handler, _client):
-        self.clients += 1
-        send({'op': 'notice', 'key': self.key, 'what': 'OPEN', 'value': self.clients})
+        with STATE:
+            self.clients += 1
+            send({'op': 'notice', 'key': self.key, 'what': 'OPEN', 'value': self.clients})
 
     def closed(self, _handler, _client):
-        self.clients -= 1
-        send({'op': 'notice', 'key': self.key, 'what': 'CLOSE', 'value': self.clients})
+        with STATE:
+            self.clients -= 1
+            send({'op': 'notice', 'key': self.key, 'what': 'CLOSE', 'value': self.clients})
 
     def fill(self):
         try:
@@ -151,7 +169,8 @@ class Device:
     def handle_ioctl(self, _handler, client):
         name = NAMES.get(client.get_request())
         try:
-            return self.dispatch(name, client)
+            with STATE:
+                return self.dispatch(name, client)
         except Exception as err:  # a relay bug must not hang libusb: fail the ioctl
             sys.stderr.write('usbfs relay: %s failed: %r\n' % (name, err))
             client.complete(-1, errno.EIO)
@@ -241,9 +260,19 @@ class Device:
         self.drain()
 
 
+def unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 class Relay:
     def __init__(self):
         self.testbed = UMockdev.Testbed.new()
+        # The catch-all ioctl socket answers /dev paths without a handler of their own (/dev/null, a vanished node)
+        # from recordings we do not use, and each such open would take a slot of the preload's fd table for good.
+        unlink_quietly(os.path.join(self.testbed.get_root_dir(), 'ioctl', '_default'))
         self.devices = {}
         self.urbs = {}
         self.counter = 0
@@ -254,29 +283,32 @@ class Relay:
         return self.counter
 
     def add(self, msg):
-        """Adds a device in the order libusb needs: sysfs (with the binary descriptors) without any
-        uevent, the ioctl socket (umockdev's preload exits a process that opens a node without one),
-        the FIFO node, and only then the udev "add" event."""
+        """Adds a device in the order libusb needs: the ioctl socket (umockdev's preload exits a process
+        that opens a node without one) and the FIFO node first, then sysfs with the binary descriptors,
+        then the udev "add" event. add_from_string() sends that event itself when the relay runs under
+        the preload (as it does: uevents go through it), so everything a listener opens must exist before
+        it: an open of a node not yet in the testbed reaches the host's /dev, fails, and still takes a
+        slot of the preload's fd table for good."""
         key = msg['key']
         devnode = msg['properties']['DEVNAME']
         syspath = '/sys/devices/' + msg['sysname']
+        device = Device(self, key)
+        self.testbed.attach_ioctl(devnode, device.handler)
+        node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
+        os.makedirs(os.path.dirname(node), exist_ok=True)
+        unlink_quietly(node)
+        # a FIFO, not a plain file, lets libusb's poll() block (see Device.fill)
+        os.mkfifo(node, 0o666)
+        device.open_fifo(node)
+        self.devices[key] = (device, syspath, devnode)
         lines = ['P: ' + syspath[len('/sys'):], 'E: SUBSYSTEM=usb']
         lines += ['E: %s=%s' % kv for kv in msg['properties'].items()]
         # sysfs text attributes end in a newline; the record format escapes it
         lines += ['A: %s=%s\\n' % (name, value.rstrip('\n')) for name, value in msg['attributes'].items()]
         lines.append('H: descriptors=' + base64.b64decode(msg['descriptors']).hex().upper())
         self.testbed.add_from_string('\n'.join(lines) + '\n')
-        device = Device(self, key)
-        self.testbed.attach_ioctl(devnode, device.handler)
-        node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
-        os.makedirs(os.path.dirname(node), exist_ok=True)
-        if os.path.lexists(node):
-            os.unlink(node)
-        # umockdev would make a plain file; a FIFO lets libusb's poll() block (see Device.fill)
-        os.mkfifo(node, 0o666)
-        device.open_fifo(node)
-        self.devices[key] = (device, syspath, devnode)
-        self.testbed.uevent(syspath, 'add')
+        if not UMockdev.in_mock_environment():
+            self.testbed.uevent(syspath, 'add')
         send({'op': 'added', 'key': key, 'syspath': syspath})
 
     def remove(self, msg):
@@ -291,9 +323,13 @@ class Relay:
         # The ioctl handler stays attached: libusb may still hold the node open, and its ioctls must
         # get -ENODEV as from a vanished usbfs device (a closed socket makes umockdev's preload exit).
         self.testbed.remove_device(syspath)
-        node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
+        root = self.testbed.get_root_dir()
+        node = os.path.join(root, devnode.lstrip('/'))
         if os.path.lexists(node):
             os.unlink(node)  # the node is ours (a FIFO), so removing it is ours too
+        # umockdev's preload connects an ioctl socket on every open() of a /dev path, even one that failed, and
+        # never lets go of it (its fd table holds 50): an open of the vanished node must find no socket to connect.
+        unlink_quietly(os.path.join(root, 'ioctl', devnode.lstrip('/')))
         send({'op': 'removed', 'key': msg['key']})
 
     def done(self, msg):
@@ -311,7 +347,8 @@ class Relay:
         try:
             for line in lines:
                 msg = json.loads(line)
-                getattr(self, msg['op'])(msg)
+                with STATE:
+                    getattr(self, msg['op'])(msg)
         except Exception as err:  # a protocol error ends the relay: the Node side sees it exit
             sys.stderr.write('usbfs relay: %r\n' % (err,))
             loop.quit()
