@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import {
@@ -38,6 +39,8 @@ import {
 import { waitForDrain } from './chunk-writer.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
+
+const debug = createDebug('openwia:core');
 
 /** Checks what a reader's `readChunk` resolved with. */
 function checkedChunk(chunk: unknown, readSize: number): Uint8Array {
@@ -109,7 +112,17 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
     this.services = services;
     this.disconnect = new AbortController();
     const root = WiaDrvItem.createRoot();
-    await this.buildItemTree(root, this.disconnect.signal);
+    try {
+      await this.buildItemTree(root, this.disconnect.signal);
+    } catch (err) {
+      // A session that failed half-way (the device vanished after the transport was opened) must not keep
+      // the handle: on real USB every open is a file descriptor, and nobody calls drvUnInitializeWia for a
+      // device whose drvInitializeWia failed.
+      await Promise.resolve()
+        .then(() => this.drvUnInitializeWia())
+        .catch((cleanupError: unknown) => debug('drvUnInitializeWia after a failed drvInitializeWia: %s', String(cleanupError)));
+      throw err;
+    }
     return root;
   }
 

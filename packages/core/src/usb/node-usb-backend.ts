@@ -4,7 +4,7 @@ import type { Device } from 'usb';
 import { E_FAIL, WiaError } from '../hresult/index.js';
 import type { UsbBackend, UsbBackendEvents, UsbDeviceInfo } from './backend.js';
 import { UsbDisconnectedError } from './errors.js';
-import { mapLibusbError } from './libusb-errors.js';
+import type { UsbDeviceDescriptor } from './descriptors.js';
 import type { LibusbTransferCallback, LibusbTransferLike } from './libusb-transfer.js';
 import { describeNodeUsbDevice, nodeUsbLocation, type UsbDeviceStrings } from './node-usb-descriptors.js';
 import { NodeUsbTransport } from './node-usb-transport.js';
@@ -30,9 +30,19 @@ export interface NodeUsbBackendOptions {
   probe?: boolean;
 }
 
-function getString(device: Device, index: number): Promise<string | undefined> {
-  if (!index) return Promise.resolve(undefined);
-  return new Promise((resolve) => device.getStringDescriptor(index, (error, value) => resolve(error ? undefined : value)));
+/** How long a device may take to answer one string request while being listed (a silent device must not stall a listing). */
+const STRING_TIMEOUT_MS = 1000;
+/** USB's language id for US English, which every device with strings offers. */
+const LANGID_EN_US = 0x0409;
+
+/** One string descriptor, or `undefined` when the device has none at `index` or does not answer it. Times out on our own timer. */
+async function readString(transport: NodeUsbTransport, index: number): Promise<string | undefined> {
+  if (!index) return undefined;
+  const setup = { requestType: 'standard', recipient: 'device', request: 6 /* GET_DESCRIPTOR */, value: (3 << 8) | index, index: LANGID_EN_US } as const;
+  const bytes = Buffer.from(await transport.controlTransferIn(setup, 255, { timeoutMs: STRING_TIMEOUT_MS }));
+  // bLength, bDescriptorType (3), then UTF-16LE; a device may report a bLength longer than it sent.
+  if (bytes.length < 2 || bytes[1] !== 3) return undefined;
+  return bytes.subarray(2, Math.min(bytes.length, bytes[0]!)).toString('utf16le');
 }
 
 /**
@@ -45,6 +55,7 @@ export class NodeUsbBackend implements UsbBackend {
   readonly events = new EventEmitter<UsbBackendEvents>();
   private readonly transports = new Map<string, Set<NodeUsbTransport>>();
   private readonly known = new Map<string, UsbDeviceInfo>();
+  private readonly probing = new Map<string, Promise<UsbDeviceInfo>>();
   private readonly platform: NodeJS.Platform;
   private readonly onAttach = (device: Device): void => void this.attached(device);
   private readonly onDetach = (device: Device): void => this.detached(device);
@@ -80,8 +91,8 @@ export class NodeUsbBackend implements UsbBackend {
     const location = typeof device === 'string' ? device : device.descriptor.location;
     const found = this.lib.getDeviceList().find((d) => nodeUsbLocation(d) === location);
     if (!found) throw new UsbDisconnectedError(0, { detail: `no USB device at ${location}` });
-    const info = this.known.get(location) ?? (await this.describe(found));
-    const transport = new NodeUsbTransport(found, info.descriptor, (d, ep, type, timeout, cb) => new this.lib.Transfer(d, ep, type, timeout, cb), this.platform);
+    const info = await this.describe(found);
+    const transport = this.createTransport(found, info.descriptor);
     await transport.open();
     let set = this.transports.get(location);
     if (!set) this.transports.set(location, (set = new Set()));
@@ -95,41 +106,71 @@ export class NodeUsbBackend implements UsbBackend {
     this.events.removeAllListeners();
   }
 
-  /** Reads descriptors, and (when probing) strings and accessibility by opening the device briefly. */
-  private async describe(device: Device): Promise<UsbDeviceInfo> {
+  /**
+   * What the backend knows of a device, probing it (opening it briefly) when it
+   * must. A device a transport holds open is never probed: node-usb keeps one
+   * libusb handle per device, so the probe's close would close the transport's.
+   * Probes of one device never overlap: a second probe's close would find the
+   * first one's string request pending, fail, and leak the handle (on umockdev
+   * that exhausted its fd table after a dozen re-plugs). An accessible device
+   * is probed once until it leaves the bus; an inaccessible one again on each
+   * listing, so fixed permissions show without a re-plug.
+   */
+  private describe(device: Device): Promise<UsbDeviceInfo> {
     const location = nodeUsbLocation(device);
-    if (this.transports.get(location)?.size) return this.known.get(location)!;
-    let info: UsbDeviceInfo;
-    if (this.options.probe === false) {
-      info = { descriptor: describeNodeUsbDevice(device), accessible: true };
-    } else {
-      try {
-        device.open(false);
-        try {
-          info = { descriptor: describeNodeUsbDevice(device, await this.readStrings(device)), accessible: true };
-        } finally {
-          device.close();
-        }
-      } catch (err) {
-        const descriptor = describeNodeUsbDevice(device);
-        const reason = mapLibusbError(err, { operation: `open USB device ${location}`, vendorId: descriptor.vendorId, productId: descriptor.productId, platform: this.platform }).message;
-        info = { descriptor, accessible: false, inaccessibleReason: reason };
-      }
+    const known = this.known.get(location);
+    if (known && (known.accessible || this.transports.get(location)?.size)) return Promise.resolve(known);
+    let probe = this.probing.get(location);
+    if (!probe) {
+      probe = this.probe(device, location).then((info) => {
+        if (this.probing.get(location) === probe) this.known.set(location, info);
+        return info;
+      });
+      const settled = probe;
+      void settled.finally(() => this.probing.get(location) === settled && this.probing.delete(location)).catch(() => undefined);
+      this.probing.set(location, probe);
     }
-    this.known.set(location, info);
-    return info;
+    return probe;
   }
 
-  private async readStrings(device: Device): Promise<UsbDeviceStrings> {
+  /** Reads the descriptors, and (when probing) the strings and whether the device can be opened, through a short-lived transport. */
+  private async probe(device: Device, location: string): Promise<UsbDeviceInfo> {
+    const descriptor = describeNodeUsbDevice(device);
+    if (this.options.probe === false) return { descriptor, accessible: true };
+    const transport = this.createTransport(device, descriptor);
+    try {
+      await transport.open();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return { descriptor, accessible: false, inaccessibleReason: reason };
+    }
+    try {
+      return { descriptor: describeNodeUsbDevice(device, await this.readStrings(transport, device)), accessible: true };
+    } finally {
+      await transport.close();
+      debug('USB device %s probed', location);
+    }
+  }
+
+  /** The manufacturer, product and serial strings; after one failed request the rest are skipped (a silent device costs one timeout, not three). */
+  private async readStrings(transport: NodeUsbTransport, device: Device): Promise<UsbDeviceStrings> {
     const d = device.deviceDescriptor;
     const strings: UsbDeviceStrings = {};
-    const manufacturer = await getString(device, d.iManufacturer);
-    const product = await getString(device, d.iProduct);
-    const serialNumber = await getString(device, d.iSerialNumber);
-    if (manufacturer) strings.manufacturer = manufacturer;
-    if (product) strings.product = product;
-    if (serialNumber) strings.serialNumber = serialNumber;
+    try {
+      const manufacturer = await readString(transport, d.iManufacturer);
+      if (manufacturer) strings.manufacturer = manufacturer;
+      const product = await readString(transport, d.iProduct);
+      if (product) strings.product = product;
+      const serialNumber = await readString(transport, d.iSerialNumber);
+      if (serialNumber) strings.serialNumber = serialNumber;
+    } catch (err) {
+      debug('USB device %s: strings not read: %s', nodeUsbLocation(device), err instanceof Error ? err.message : String(err));
+    }
     return strings;
+  }
+
+  private createTransport(device: Device, descriptor: UsbDeviceDescriptor): NodeUsbTransport {
+    return new NodeUsbTransport(device, descriptor, (d, ep, type, timeout, cb) => new this.lib.Transfer(d, ep, type, timeout, cb), this.platform);
   }
 
   private async attached(device: Device): Promise<void> {
@@ -146,6 +187,7 @@ export class NodeUsbBackend implements UsbBackend {
     const location = nodeUsbLocation(device);
     for (const transport of this.transports.get(location) ?? []) transport.markDisconnected();
     this.transports.delete(location);
+    this.probing.delete(location);
     const info = this.known.get(location) ?? { descriptor: describeNodeUsbDevice(device), accessible: false, inaccessibleReason: 'detached' };
     this.known.delete(location);
     debug('USB detach at %s', location);

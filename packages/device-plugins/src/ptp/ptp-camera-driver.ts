@@ -90,14 +90,15 @@ export class PtpCameraDriver extends AbortableMiniDriver {
   protected async buildItemTree(root: WiaDrvItem, signal: AbortSignal): Promise<void> {
     const endpoints = findPtpEndpoints(this.usb.descriptor);
     const openedTransport = !this.usb.opened;
+    const camera = new PtpCamera(this.usb, endpoints, this.options);
+    const tree = new PtpItemTree(camera, root);
+    // Recorded before the first I/O: if any step fails, drvUnInitializeWia undoes what was done (the base calls it).
+    this.current = { camera, tree, pump: undefined, openedTransport, endpoints };
     if (openedTransport) {
       await this.usb.open();
       await this.usb.selectConfiguration(endpoints.configurationValue);
     }
     await this.usb.claimInterface(endpoints.interfaceNumber);
-    const camera = new PtpCamera(this.usb, endpoints, this.options);
-    const tree = new PtpItemTree(camera, root);
-    this.current = { camera, tree, pump: undefined, openedTransport, endpoints };
     await camera.session.openSession(signal);
     this.identity = identifyPtpDevice(await camera.getDeviceInfo(signal), this.usb.descriptor.vendorId);
     await tree.addAllStorages(signal);

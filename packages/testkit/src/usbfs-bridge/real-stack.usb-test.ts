@@ -111,6 +111,26 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
     });
   });
 
+  it('plugged, listed, opened and unplugged 30 times: no file descriptor is left behind', async () => {
+    // Each usbfs open is a descriptor: a probe that overlapped another (node-usb keeps one handle per device,
+    // so the second close failed) or an open racing the device node's creation used to leak one per plug.
+    const openDescriptors = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+    let before = 0;
+    for (let i = 0; i <= 30; i++) {
+      if (i === 1) before = await openDescriptors(); // after the first round has started the relay and libusb
+      const device = createExampleBulkDevice();
+      await withEmulatedUsb([device], async (backend, { addresses }) => {
+        const [, usb] = await Promise.all([backend.list(), backend.open(addresses[0]!.location)]);
+        await usb.claimInterface(0);
+        const read = rejection(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512));
+        device.unplug();
+        await Promise.all([read, backend.list()]);
+        await usb.close();
+      });
+    }
+    expect(await openDescriptors()).to.be.at.most(before + 2);
+  });
+
   it('unplug mid-read: the read fails with WIA_ERROR_OFFLINE and libusb hotplug reports the detach', async () => {
     const device = createExampleBulkDevice();
     await withEmulatedUsb([device], async (backend, { addresses }) => {
