@@ -72,7 +72,9 @@ export class HttpExchange {
         res.on('error', () => undefined);
         resolve(res);
       });
-      request.once('error', (err: unknown) => {
+      // `on`, not `once`: a request can fail twice (a write error, then "socket hang up" when its connection is
+      // destroyed), and an 'error' with no listener left would be thrown from the event loop (seen over real USB).
+      request.on('error', (err: unknown) => {
         this.failed = true;
         reject(this.describe(err));
       });

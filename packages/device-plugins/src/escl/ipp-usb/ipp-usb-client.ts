@@ -23,9 +23,12 @@ export function encodeRequest(request: IppUsbRequest, host: string): { body: Buf
   return { body, headers };
 }
 
+/** How long an interrupted response may take to end before its interface is given up (ms). */
+export const DEFAULT_DRAIN_DEADLINE_MS = 1500;
+
 /** Options of {@link HttpAgentClient}: how long and how much the clean-up and the waits may take. */
 export interface EsclHttpOptions {
-  /** How long {@link IppUsbClient.recover} waits for an interrupted response to end before giving up on its interface (ms). */
+  /** How long {@link IppUsbClient.recover} waits for an interrupted response to end before giving up on its interface (ms; default {@link DEFAULT_DRAIN_DEADLINE_MS}). */
   drainDeadlineMs?: number;
   /** Most bytes of an interrupted response {@link IppUsbClient.recover} discards before it gives up on the interface (default 16 MiB). */
   drainBudgetBytes?: number;
@@ -63,7 +66,7 @@ export class HttpAgentClient {
     private readonly target: EsclHttpTarget = { host: 'localhost' },
     options: EsclHttpOptions = {},
   ) {
-    this.drainDeadlineMs = options.drainDeadlineMs ?? 1500;
+    this.drainDeadlineMs = options.drainDeadlineMs ?? DEFAULT_DRAIN_DEADLINE_MS;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.drainBudgetBytes = options.drainBudgetBytes;
   }

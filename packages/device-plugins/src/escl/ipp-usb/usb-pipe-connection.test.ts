@@ -38,8 +38,28 @@ describe('UsbPipeConnection: a socket over a bulk pipe pair', () => {
     expect(device.queuedIn(EXAMPLE_ENDPOINTS.bulkIn)).to.equal(3);
     connection.release();
     await second;
-    await new Promise((resolve) => setImmediate(resolve));
+    // The device has handed 'two' over; the host sees it a moment later (several turns over the real USB stack).
+    while (chunks.join('').length < 'onetwo'.length) await once(connection, 'data');
     expect(chunks.join('')).to.equal('onetwo');
+    connection.destroy();
+  });
+
+  it('a release that comes before the held read has settled keeps the connection: the abort is the hold\'s, not a failure', async () => {
+    const { device, connection } = await openConnection();
+    const chunks: string[] = [];
+    connection.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    const first = once(connection, 'data');
+    await device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, Buffer.from('one'));
+    await first; // the next read is in flight, with nothing to read yet
+    // Over real USB the aborted read settles a round trip after hold(); an exchange's settle() releases at once.
+    const held = connection.hold();
+    connection.release();
+    await held;
+    await device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, Buffer.from('two'));
+    while (chunks.join('').length < 'onetwo'.length) await once(connection, 'data');
+    expect(chunks.join('')).to.equal('onetwo');
+    expect(connection.failure).to.equal(undefined);
+    expect(connection.destroyed).to.equal(false);
     connection.destroy();
   });
 

@@ -19,6 +19,13 @@ export interface UsbPipeConnectionOptions {
 
 const DEFAULT_READ_SIZE = 32 * 1024;
 
+/** The bulk IN transfer in flight; `held` once {@link UsbPipeConnection.hold} aborted it. */
+interface PendingRead {
+  abort: AbortController;
+  settled: Promise<void>;
+  held: boolean;
+}
+
 /**
  * A byte stream over a pair of bulk pipes, shaped like a socket so that
  * Node's own `http` client runs on it (`createConnection`). Writes become
@@ -37,7 +44,7 @@ export class UsbPipeConnection extends Duplex {
   failure: WiaError | undefined;
   private readonly lifetime = new AbortController();
   private readonly readSize: number;
-  private inFlight: { abort: AbortController; settled: Promise<void> } | undefined;
+  private inFlight: PendingRead | undefined;
   private wantsData = false;
   private held = false;
 
@@ -65,6 +72,7 @@ export class UsbPipeConnection extends Duplex {
     this.held = true;
     const read = this.inFlight;
     if (!read) return;
+    read.held = true;
     read.abort.abort();
     await read.settled;
   }
@@ -116,11 +124,12 @@ export class UsbPipeConnection extends Duplex {
     if (this.inFlight || this.held || !this.wantsData || this.destroyed) return;
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, this.lifetime.signal]);
-    const settled = this.transport.transferIn(this.pipes.inEndpoint, this.readSize, { signal }).then(
+    const read: PendingRead = { abort, settled: Promise.resolve(), held: false };
+    read.settled = this.transport.transferIn(this.pipes.inEndpoint, this.readSize, { signal }).then(
       (data) => this.afterRead(data),
-      (err: unknown) => this.afterReadError(err),
+      (err: unknown) => this.afterReadError(err, read),
     );
-    this.inFlight = { abort, settled };
+    this.inFlight = read;
   }
 
   private afterRead(data: Uint8Array): void {
@@ -130,12 +139,15 @@ export class UsbPipeConnection extends Duplex {
     this.pump();
   }
 
-  private afterReadError(err: unknown): void {
+  private afterReadError(err: unknown, read: PendingRead): void {
     this.inFlight = undefined;
     if (this.destroyed) return;
-    if (err instanceof UsbTransferAbortedError && this.held) {
+    // Whether the read was aborted by hold() is the read's own fact: over real USB the abort settles a round
+    // trip later, and the connection may have been released (and be reading again) by then.
+    if (err instanceof UsbTransferAbortedError && read.held) {
       // Bytes of an aborted transfer are part of the HTTP stream: keep them.
       this.deliver(err.partialData);
+      this.pump();
       return;
     }
     this.destroy(this.noteFailure(err, 'read'));
