@@ -12,20 +12,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REAL_USB_SPECS = [
   'packages/testkit/dist/usbfs-bridge/*.usb-test.js',
   'packages/testkit/dist/usb/transport-conformance.test.js',
-  // The eSCL plugin's conformance fails releases-device over the real stack (a bulk IN read on 0x81
-  // stays in flight after drvUnInitializeWia in a latency session): a known defect, reported; PTP passes 13/13.
-  'packages/device-plugins/dist/conformance.test.js::conformance: PTP plugin',
+  'packages/device-plugins/dist/conformance.test.js',
   'packages/device-plugins/dist/ptp/e2e/listing.test.js',
   'packages/device-plugins/dist/ptp/e2e/transfer.test.js',
-  // ptp/e2e/cancel.test.js is left out until fixed: over the real stack its cancels hang (2 of 10
-  // tests every run: cancel between objects, the cancel-at-any-byte property; others now and then).
-  // A known defect, reported; PTP cancel mid-read is covered here by the PTP plugin's conformance.
+  'packages/device-plugins/dist/ptp/e2e/cancel.test.js',
   'packages/device-plugins/dist/ptp/e2e/faults.test.js',
+  'packages/device-plugins/dist/ptp/e2e/events.test.js',
+  'packages/device-plugins/dist/ptp/e2e/reattach.test.js',
   'packages/device-plugins/dist/escl/escl-scanner-driver.test.js',
-  // Two feeder tests hang now and then over the real stack (about one run in three on this machine:
-  // the skip of page 3 and the cancel mid-page 5 never settle), like the PTP cancels above: left out
-  // until fixed, a known defect, reported. The rest of the file runs.
-  'packages/device-plugins/dist/escl/escl-feeder.test.js::!skips page 3|cancel mid-page 5',
+  'packages/device-plugins/dist/escl/escl-feeder.test.js',
+  'packages/device-plugins/dist/escl/escl-faults.test.js',
+  'packages/device-plugins/dist/escl/escl-storm.test.js',
+  'packages/device-plugins/dist/escl/ipp-usb/usb-pipe-connection.test.js',
 ];
 
 /** What `npm test` runs of them (`--core`): the real-stack tests and the transport conformance suite, quick and steady on a loaded machine. */

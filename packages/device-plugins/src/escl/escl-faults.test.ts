@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { S_OK, WIA_ERROR_DEVICE_COMMUNICATION } from '@openwia/core';
+import { deviceTimeScale } from '@openwia/testkit';
 import { openScanner, recordingApp } from './escl-test-support.js';
 
 const FLATBED = 'Root\\Flatbed';
@@ -7,7 +8,8 @@ const FLATBED = 'Root\\Flatbed';
 describe('eSCL: a scanner that announces more than it sends', () => {
   for (const fault of ['short-body', 'huge-chunk'] as const) {
     it(`${fault}: the acquire ends in WIA_ERROR_DEVICE_COMMUNICATION once the device stays silent, and the scanner still scans`, async () => {
-      const fixture = await openScanner({ interfaces: 2 }, { idleTimeoutMs: 150 });
+      const idleTimeoutMs = 150 * deviceTimeScale();
+      const fixture = await openScanner({ interfaces: 2 }, { idleTimeoutMs });
       try {
         // A first scan renders the page, so that the lying one answers at once (the idle timeout measures the lie, not the renderer).
         expect(await fixture.device.createTransfer(FLATBED).Download(0, recordingApp().app)).to.equal(S_OK);
@@ -16,7 +18,7 @@ describe('eSCL: a scanner that announces more than it sends', () => {
         const report = await fixture.device.createTransfer(FLATBED).transfer('download', 0, app);
         expect(report.outcome).to.equal('failed');
         expect(report.error?.hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
-        expect(report.error?.message).to.match(/sent nothing for 150 ms/);
+        expect(report.error?.message).to.include(`sent nothing for ${idleTimeoutMs} ms`);
         expect(report.items.map((i) => i.status)).to.not.include('transferred');
         // The silent interface is retired; the other one carries the next scan.
         expect(fixture.driver.retiredInterfaces).to.have.length(1);

@@ -13,7 +13,7 @@ async function acquireOnce(fixture: ScannerFixture, item: string, mode: CancelMo
     if (mode === 'first-bytes') controller.abort();
   };
   return fixture.device.acquire(item, { signal: controller.signal, onProgress }).then(
-    (result: AcquireResult) => (result.error ? `${result.outcome}:${result.error.name}:${result.hresult}` : result.outcome),
+    (result: AcquireResult) => (result.error ? `${result.outcome}:${result.error.name}:${result.hresult}: ${result.error.message}` : result.outcome),
     (err: unknown) => ((err as Error).name === 'AbortError' ? 'cancelled' : `threw:${(err as Error).name}:${(err as Error).message}`),
   );
 }

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { S_OK, WIA_STATUS_SKIP_ITEM, WiaDevice, type HResult, type IWiaTransferCallback, type WiaTransferParams } from '@openwia/core';
-import { createVirtualScanner, type VirtualScanner, type VirtualScannerOptions } from '@openwia/testkit';
+import { createVirtualScanner, deviceTimeScale, type VirtualScanner, type VirtualScannerOptions } from '@openwia/testkit';
 import { EsclScannerDriver } from './escl-scanner-driver.js';
-import type { IppUsbClientOptions } from './ipp-usb/ipp-usb-client.js';
+import { DEFAULT_DRAIN_DEADLINE_MS, type IppUsbClientOptions } from './ipp-usb/ipp-usb-client.js';
 
 /** Collects what an app received per item. */
 export class PageSink extends Writable {
@@ -27,7 +27,8 @@ export interface ScannerFixture {
 export async function openScanner(options: VirtualScannerOptions = {}, ioOptions: IppUsbClientOptions = {}): Promise<ScannerFixture> {
   const scanner = createVirtualScanner({ maxWidth: 300, maxHeight: 400, resolutions: [75, 150, 300], ...options });
   const driver = new EsclScannerDriver(scanner.device.createTransport());
-  driver.ioOptions = ioOptions;
+  // Over the real USB stack every 1 KiB chunk of a page costs a relay round trip: stretch the drain's deadline too.
+  driver.ioOptions = { drainDeadlineMs: DEFAULT_DRAIN_DEADLINE_MS * deviceTimeScale(), ...ioOptions };
   const device = await WiaDevice.open(driver, { deviceId: 'sim:escl' });
   return { scanner, driver, device };
 }

@@ -37,10 +37,27 @@ export type HostTransportFactory = (device: SimulatedUsbDevice) => UsbTransport;
 
 const inMemoryTransport: HostTransportFactory = (device) => new SimulatedUsbTransport(device);
 let hostTransportFactory: HostTransportFactory = inMemoryTransport;
+let hostTimeScale = 1;
 
-/** Installs the factory behind every `createTransport()` (`undefined` restores the in-memory one). */
-export function setHostTransportFactory(factory: HostTransportFactory | undefined): void {
+/**
+ * Installs the factory behind every `createTransport()` (`undefined` restores
+ * the in-memory one). `timeScale` says how much longer than the in-memory bus
+ * that factory's transports may take to answer (see {@link deviceTimeScale}).
+ */
+export function setHostTransportFactory(factory: HostTransportFactory | undefined, timeScale = 1): void {
   hostTransportFactory = factory ?? inMemoryTransport;
+  hostTimeScale = factory ? timeScale : 1;
+}
+
+/**
+ * The factor a test multiplies its device deadlines by ("a camera silent for
+ * 250 ms is never going to answer"): 1 on the in-memory bus, which answers at
+ * once; larger when `createTransport()` goes through the real USB stack, where
+ * every URB crosses libusb, umockdev and a relay process and a loaded machine
+ * can hold one up for longer than a short deadline.
+ */
+export function deviceTimeScale(): number {
+  return hostTimeScale;
 }
 
 /** What a bus does with its devices; lets a device unplug itself from the bus it is on. */

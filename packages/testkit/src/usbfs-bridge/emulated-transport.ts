@@ -7,6 +7,9 @@ import { waitForLocations } from './with-emulated-usb.js';
 
 let sharedBackend: Promise<NodeUsbBackend> | undefined;
 
+/** Device deadlines of tests stretch this much over the real stack (see `deviceTimeScale`): 250 ms becomes 2 s. */
+const EMULATED_TIME_SCALE = 8;
+
 /**
  * A `UsbTransport` for a simulated device that goes through the real USB
  * stack: `open()` plugs the device into the umockdev testbed, waits for libusb
@@ -90,7 +93,7 @@ export class EmulatedUsbTransport implements UsbTransport {
  * do). The process must run under `umockdev-wrapper`.
  */
 export function installEmulatedUsbTransports(): void {
-  setHostTransportFactory((device) => new EmulatedUsbTransport(device));
+  setHostTransportFactory((device) => new EmulatedUsbTransport(device), EMULATED_TIME_SCALE);
 }
 
 /**

@@ -11,15 +11,7 @@ import { umockdevMissing, umockdevSkipLine } from './availability.js';
  * (plus both plugins' conformance suites and end-to-end tests; .ci/run runs it
  * too). Without umockdev this skips with one line naming the packages;
  * `npm run test:usb` fails instead.
- *
- * Known defect (issue 11, open): over the emulated stack a URB completion now
- * and then never reaches libusb, and the test waiting for it times out. Until
- * that is fixed this run tolerates up to KNOWN_FLAKES failed tests (printed as
- * a warning with their names) and fails on more, or when nothing passed — a
- * stack that cannot carry a byte.
  */
-const KNOWN_FLAKES = 2;
-
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 describe('real USB stack (umockdev)', function () {
@@ -41,9 +33,8 @@ describe('real USB stack (umockdev)', function () {
     const summary = /^(\d+) passed, (\d+) failed/m.exec(out.split('\n').filter((l) => /^\d+ passed, \d+ failed/.test(l)).at(-1) ?? '');
     console.log(`      real-USB suites: ${summary?.[0] ?? 'no summary'}`);
     const failures = out.slice(Math.max(0, out.search(/^\s+\d+ failing/m)));
-    const failed = Number(summary?.[2] ?? 1);
-    if (code !== 0) console.log(`      real-USB suites: ${failed} failed — the known lost-completion defect (issue 11) when within ${KNOWN_FLAKES}:\n${failures.slice(0, 2000)}`);
-    expect(failed, failures).to.be.at.most(KNOWN_FLAKES);
+    expect(code, failures.slice(0, 4000)).to.equal(0);
+    expect(Number(summary?.[2] ?? 1), failures.slice(0, 4000)).to.equal(0);
     expect(Number(summary?.[1] ?? 0), 'the real stack carried no test at all').to.be.above(0);
   });
 });

@@ -13,7 +13,7 @@ import {
   type WiaTransfer,
   type WiaTransferParams,
 } from '@openwia/core';
-import { createVirtualCamera, type VirtualCamera, type VirtualCameraOptions } from '@openwia/testkit';
+import { createVirtualCamera, deviceTimeScale, type VirtualCamera, type VirtualCameraOptions } from '@openwia/testkit';
 import { PtpCameraDriver, type PtpDriverOptions } from '../ptp-camera-driver.js';
 
 /** An app-side stream that keeps what it receives. */
@@ -49,8 +49,13 @@ export interface CameraRig {
 /**
  * Short bounds for tests: the simulated bus answers at once, so a short quiet
  * period ends a drain, and a camera silent for 250 ms is never going to answer.
+ * Over the real USB stack (`npm run test:usb`) they stretch by `deviceTimeScale()`.
  */
-export const TEST_DRIVER_OPTIONS: PtpDriverOptions = { recovery: { drainQuietMs: 10, pollIntervalMs: 1 }, ioTimeoutMs: 250, busyRetryMs: 200 };
+export const TEST_DRIVER_OPTIONS: PtpDriverOptions = {
+  recovery: { drainQuietMs: 10 * deviceTimeScale(), pollIntervalMs: 1 },
+  ioTimeoutMs: 250 * deviceTimeScale(),
+  busyRetryMs: 200 * deviceTimeScale(),
+};
 
 /** Opens a virtual camera through the whole stack: SimulatedUsbDevice → PtpCameraDriver → WiaDevice. */
 export async function openCameraRig(options: VirtualCameraOptions = {}, driverOptions: PtpDriverOptions = TEST_DRIVER_OPTIONS): Promise<CameraRig> {
