@@ -61,10 +61,15 @@ export function placeObjects(entries: readonly PtpObjectEntry[]): PtpObjectPlace
   for (const entry of entries) if (!byHandle.has(entry.handle)) byHandle.set(entry.handle, entry);
   const resolved = new Map<number, Resolved>();
   for (const handle of byHandle.keys()) if (!resolved.has(handle)) resolveChain(handle, byHandle, resolved);
-  return [...byHandle.values()]
-    .map((entry, order) => ({ ...entry, ...resolved.get(entry.handle)!, order }))
-    .sort((a, b) => a.depth - b.depth || a.order - b.order)
-    .map(({ order: _order, ...placement }) => placement);
+  // Bucketed by depth rather than sorted: parents first, and the device's order within a depth.
+  const byDepth: PtpObjectPlacement[][] = Array.from({ length: MAX_FOLDER_DEPTH }, () => []);
+  for (const { handle, info } of byHandle.values()) {
+    const { parent, depth, fallback } = resolved.get(handle)!;
+    const placement: PtpObjectPlacement = { handle, info, parent, depth };
+    if (fallback) placement.fallback = fallback;
+    byDepth[depth - 1]!.push(placement);
+  }
+  return byDepth.flat();
 }
 
 /** The folder an object's ParentObject names, if it is one of this storage's folders (and not the object itself). */
