@@ -63,7 +63,8 @@ interface PtpDriverSession {
 
 /**
  * The WIA driver for PTP cameras and phones (USB still image class 6/1/1).
- * Storages are folders, objects are image items; `drvDeleteItem` deletes on
+ * Storages and the camera's folders (`DCIM/100CANON`) are folders, objects
+ * are image items in them; `drvDeleteItem` deletes on
  * the camera; device events keep the tree current. A cancelled transfer is
  * cancelled on the device the class-specification way (see `PtpRecovery`),
  * so the next transfer works.

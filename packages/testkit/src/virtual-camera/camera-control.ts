@@ -54,6 +54,11 @@ export class VirtualCameraControl {
     return [...this.store.objects.values()].filter((o) => o.format !== FMT.Association);
   }
 
+  /** Every folder (association object), in handle order. */
+  folders(): VirtualObject[] {
+    return [...this.store.objects.values()].filter((o) => o.format === FMT.Association);
+  }
+
   /** The JPEG photos. */
   photos(): VirtualObject[] {
     return this.objects().filter(isGeneratedPhoto);
