@@ -135,7 +135,7 @@ async function throughput(quick) {
   const rawSeconds = (performance.now() - rawStart) / 1000;
   if (raw.length !== size) throw new Error(`raw loop got ${raw.length} of ${size} bytes`);
   const stackStart = performance.now();
-  const got = await stackDownload(camera, 'Root\\Internal Memory\\BENCH.MOV');
+  const got = await stackDownload(camera, 'Root\\Internal Memory\\DCIM\\100CANON\\BENCH.MOV');
   const stackSeconds = (performance.now() - stackStart) / 1000;
   if (got !== size) throw new Error(`stack got ${got} of ${size} bytes`);
   const rawMBps = size / MiB / rawSeconds;

@@ -60,6 +60,35 @@ describe('the openwia command (end to end, on the simulated devices)', function 
     expect((await readdir(join(dir, 'scans'))).sort()).to.deep.equal(['Page1.jpg', 'Page2.jpg', 'Page3.jpg', 'Page4.jpg']);
   });
 
+  it("shows the camera's folders (DCIM/100CANON) and acquires a folder by its path", async () => {
+    const items = JSON.parse((await runCli(['items', 'sim:camera', '--simulate', '--json'])).stdout) as Array<{ fullName: string; kind: string; depth: number }>;
+    expect(items.filter((i) => i.fullName.startsWith('Root\\SD Card')).map((i) => [i.fullName, i.kind, i.depth])).to.deep.equal([
+      ['Root\\SD Card', 'storage', 1],
+      ['Root\\SD Card\\DCIM', 'folder', 2],
+      ['Root\\SD Card\\DCIM\\100CANON', 'folder', 3],
+      ['Root\\SD Card\\DCIM\\100CANON\\IMG_0004.JPG', 'image', 4],
+      ['Root\\SD Card\\DCIM\\100CANON\\IMG_0005.JPG', 'image', 4],
+    ]);
+    const run = await runCli(['acquire', 'sim:camera', 'SD Card/DCIM/100CANON', '--simulate', '--out', join(dir, 'card')]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect((await readdir(join(dir, 'card'))).sort()).to.deep.equal(['IMG_0004.JPG', 'IMG_0005.JPG']);
+  });
+
+  it('acquires every file of a camera exactly once, also where a storage holds files next to its folders', async () => {
+    // Loose files on the card's root make the card a target of its own, and its folder transfer reaches into DCIM/100CANON.
+    const config = await simConfig({ camera: { photos: 5, hostileObjects: true, tangledFolders: true, speed: 'unlimited' } });
+    const run = await runCli(['acquire', 'sim:camera', '--sim-config', config, '--out', join(dir, 'all'), '--json']);
+    expect(run.code, run.stderr).to.equal(0);
+    const summary = JSON.parse(run.stdout) as { items: Array<{ item: string; status: string }> };
+    const names = summary.items.map((i) => i.item);
+    expect(new Set(names).size, 'no item twice').to.equal(names.length);
+    expect(names).to.have.length(5 + 7 + 3); // photos, hostile objects, files among the tangled folders
+    expect(summary.items.every((i) => i.status === 'transferred')).to.equal(true);
+    const files = await readdir(join(dir, 'all'));
+    expect(files).to.have.length(names.length);
+    expect(files.filter((f) => / \(\d+\)\./.test(f)), 'no file written twice under a numbered name').to.deep.equal([]);
+  });
+
   it('Ctrl-C cancels: exit 130, finished pages kept, no partial file, and it says so', async () => {
     const config = await simConfig({ scanner: { pages: 50, speed: 'usb1' } });
     const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')], { signals: [{ when: /Page2 +transferred/ }] });

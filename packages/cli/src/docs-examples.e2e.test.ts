@@ -33,7 +33,7 @@ describe('every example in docs/cli.md runs as printed (end to end)', function (
   });
 
   it('finds the examples', () => {
-    expect(documentedCommands()).to.include.members(['openwia list --simulate', "openwia acquire sim:camera 'SD Card' --simulate --out photos", 'openwia demo']);
+    expect(documentedCommands()).to.include.members(['openwia list --simulate', "openwia acquire sim:camera 'SD Card' --simulate --out photos", "openwia acquire sim:camera 'SD Card/DCIM/100CANON' --simulate --out photos", 'openwia demo']);
   });
 
   for (const line of documentedCommands()) {

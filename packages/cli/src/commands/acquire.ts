@@ -60,11 +60,26 @@ async function applySettings(device: WiaDevice, targets: WiaDrvItem[], assignmen
   for (const target of targets) await device.writeProperties(target, new Map(assignments.map((a) => parseAssignment(a, target.properties.list()))));
 }
 
-async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: AcquireCommandOptions, view: ProgressView, signal: AbortSignal, files: Map<string, ItemFile>): Promise<AcquireResult> {
+/**
+ * The files of one run, by full item name, and the items a target offered
+ * again after an earlier target delivered them: a folder transfer of a
+ * camera storage also delivers what its sub-folders hold, and those
+ * sub-folders may be targets of their own. Each item is written once.
+ */
+interface RunFiles {
+  files: Map<string, ItemFile>;
+  repeats: Set<string>;
+}
+
+async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: AcquireCommandOptions, view: ProgressView, signal: AbortSignal, { files, repeats }: RunFiles): Promise<AcquireResult> {
   try {
     return await device.acquire(target, {
       signal,
       destination: async (info) => {
+        if (files.has(info.fullItemName)) {
+          repeats.add(info.fullItemName);
+          return 'skip';
+        }
         const item = device.root.find(info.fullItemName);
         view.itemStarted(info.itemName, announcedSize(item));
         const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false });
@@ -102,8 +117,9 @@ function lineFor(result: AcquireResult['items'][number], files: Map<string, Item
 }
 
 /** Adds one target's result to the summary; false when the run must stop (cancelled or failed). */
-function record(summary: AcquireSummary, result: AcquireResult, files: Map<string, ItemFile>, view: ProgressView): boolean {
+function record(summary: AcquireSummary, result: AcquireResult, { files, repeats }: RunFiles, view: ProgressView): boolean {
   for (const item of result.items) {
+    if (repeats.has(item.fullItemName)) continue;
     summary.items.push(lineFor(item, files));
     if (item.status !== 'transferred') view.itemFinished(itemLine(item.itemName, item.status, item.bytes, undefined), 0);
   }
@@ -140,7 +156,8 @@ async function sweepFolder(out: string, say: (line: string) => void): Promise<st
 /** Acquires every target in turn until one is cancelled or fails; every file is settled on return. */
 async function acquireTargets(device: WiaDevice, targets: WiaDrvItem[], options: AcquireCommandOptions, view: ProgressView, summary: AcquireSummary): Promise<void> {
   const controller = new AbortController();
-  const files = new Map<string, ItemFile>();
+  const run: RunFiles = { files: new Map(), repeats: new Set() };
+  const { files } = run;
   const interrupts = handleInterrupts(
     controller,
     (line) => view.note(line),
@@ -148,7 +165,7 @@ async function acquireTargets(device: WiaDevice, targets: WiaDrvItem[], options:
   );
   try {
     for (const target of targets) {
-      if (!record(summary, await acquireTarget(device, target, options, view, controller.signal, files), files, view)) break;
+      if (!record(summary, await acquireTarget(device, target, options, view, controller.signal, run), run, view)) break;
     }
     // Partial files are removed as the streams close, after the transfer settled: a second
     // signal must still find the handler that removes them until then.

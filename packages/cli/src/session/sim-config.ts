@@ -17,6 +17,7 @@ export const cameraConfigSchema = z
       .describe('synthetic objects of the given size in bytes, e.g. a movie'),
     speed: speed.default('usb2'),
     hostileObjects: z.boolean().default(false).describe('objects with path tricks and absurd sizes in their metadata'),
+    tangledFolders: z.boolean().default(false).describe('objects whose ParentObject lies: folders in a cycle, a self-parented folder, missing parents'),
     unplugAtByte: byteCount.optional().describe('unplug the camera after this many bytes have been read from it'),
     newPhotoEveryMs: z.number().int().min(10).optional().describe('the camera takes a new photo this often (seen by `watch`)'),
   })

@@ -16,6 +16,7 @@ function startCamera(config: CameraConfig): { device: SimulatedUsbDevice; stop: 
     photoSize: { width: config.photoWidth, height: config.photoHeight },
     largeObjects: config.largeObjects,
     hostileObjects: config.hostileObjects,
+    tangledFolders: config.tangledFolders,
     usb: { speed: config.speed },
   });
   if (config.unplugAtByte !== undefined) camera.device.faults.unplugAfterBytes(config.unplugAtByte);

@@ -33,7 +33,7 @@ import { PtpItemTree } from './ptp-item-tree.js';
 import { identifyPtpDevice, type PtpDeviceIdentity } from './ptp-device-identity.js';
 import { PtpResponseError } from './ptp-errors.js';
 import { PtpResponse } from './ptp-codes.js';
-import { defineObjectProperties, defineStorageProperties, hasThumbnail, ptpContextOf } from './ptp-item-view.js';
+import { defineFolderProperties, defineObjectProperties, defineStorageProperties, hasThumbnail, ptpContextOf } from './ptp-item-view.js';
 import { DEFAULT_PARTIAL_CHUNK_SIZE, PtpObjectReader } from './ptp-object-reader.js';
 
 const debug = createDebug('openwia:ptp:driver');
@@ -63,7 +63,8 @@ interface PtpDriverSession {
 
 /**
  * The WIA driver for PTP cameras and phones (USB still image class 6/1/1).
- * Storages are folders, objects are image items; `drvDeleteItem` deletes on
+ * Storages and the camera's folders (`DCIM/100CANON`) are folders, objects
+ * are image items in them; `drvDeleteItem` deletes on
  * the camera; device events keep the tree current. A cancelled transfer is
  * cancelled on the device the class-specification way (see `PtpRecovery`),
  * so the next transfer works.
@@ -117,8 +118,9 @@ export class PtpCameraDriver extends AbortableMiniDriver {
 
   /**
    * A folder transfer (`ACQUIRE_CHILDREN`) delivers every picture below the
-   * folder: on a storage its pictures, on the root those of every storage —
-   * "download all photos" is one multi-item transfer.
+   * folder, through its sub-folders: on `100CANON` its pictures, on a storage
+   * or `DCIM` every picture in it, on the root those of every storage —
+   * "download all photos" is one multi-item transfer, each file once.
    */
   protected override async *transferSources(item: WiaDrvItem, lFlags: number, signal: AbortSignal): AsyncGenerator<TransferSource, HResult | void> {
     if ((lFlags & WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN) === 0) return yield* super.transferSources(item, lFlags, signal);
@@ -134,6 +136,7 @@ export class PtpCameraDriver extends AbortableMiniDriver {
   protected override async initItemProperties(item: WiaDrvItem): Promise<void> {
     const context = ptpContextOf(item);
     if (context?.kind === 'object') defineObjectProperties(item.properties, item, context);
+    else if (context?.kind === 'folder') defineFolderProperties(item.properties, context);
     else if (context?.kind === 'storage') defineStorageProperties(item.properties, context);
     else if (!item.parent) this.defineDeviceProperties(item);
   }

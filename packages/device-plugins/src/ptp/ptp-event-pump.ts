@@ -78,8 +78,7 @@ export class PtpEventPump {
     const { tree } = this.host;
     switch (event.code) {
       case PtpEvent.ObjectAdded: {
-        const item = await tree.addObject(param, signal);
-        if (item) this.created([item]);
+        this.created(await tree.addObject(param, signal));
         return;
       }
       case PtpEvent.ObjectRemoved:

@@ -25,6 +25,7 @@ import {
   type WiaPropertyStorage,
 } from '@openwia/core';
 import { PtpObjectFormat } from './ptp-codes.js';
+import { isFolderObject } from './ptp-object-hierarchy.js';
 import { ptpDateToIso, type PtpObjectInfo, type PtpStorageInfo } from './ptp-datasets.js';
 import { fileExtension, hex32, sanitizeItemName, uniqueName } from './ptp-names.js';
 
@@ -43,8 +44,11 @@ const WIA_ITEM_CAN_BE_DELETED = 0x4;
 /** Dimensions beyond this are device nonsense and read as 0 (unknown). */
 const MAX_PLAUSIBLE_DIMENSION = 1 << 20;
 
-/** What the driver keeps per item. */
-export type PtpItemContext = { kind: 'storage'; storageId: number; info: PtpStorageInfo } | { kind: 'object'; handle: number; info: PtpObjectInfo };
+/** What the driver keeps per item: a storage, a folder (association object), or a file object. */
+export type PtpItemContext =
+  | { kind: 'storage'; storageId: number; info: PtpStorageInfo }
+  | { kind: 'folder'; handle: number; info: PtpObjectInfo }
+  | { kind: 'object'; handle: number; info: PtpObjectInfo };
 
 const IMAGE_FORMATS: ReadonlyMap<number, { guid: string; extension: string }> = new Map([
   [PtpObjectFormat.ExifJpeg, { guid: WiaImgFmt_JPEG, extension: 'JPG' }],
@@ -58,7 +62,7 @@ const IMAGE_FORMATS: ReadonlyMap<number, { guid: string; extension: string }> = 
 /** The context of an item made by this plugin, if it is one. */
 export function ptpContextOf(item: WiaDrvItem): PtpItemContext | undefined {
   const context = item.context as PtpItemContext | undefined;
-  return context && (context.kind === 'storage' || context.kind === 'object') ? context : undefined;
+  return context && (context.kind === 'storage' || context.kind === 'folder' || context.kind === 'object') ? context : undefined;
 }
 
 /** The item for a storage: a folder named after its description (or its id). */
@@ -73,17 +77,18 @@ export function storageItemInit(storageId: number, info: PtpStorageInfo, sibling
   };
 }
 
-/** `true` for objects that become items (folders/associations do not: a storage's objects are listed flat). */
-export function isTransferableObject(info: PtpObjectInfo): boolean {
-  return info.objectFormat !== PtpObjectFormat.Association;
-}
-
-/** The item for an object: an image (or plain file) named after its sanitised file name. */
+/**
+ * The item for an object: an association becomes a folder (`DCIM`,
+ * `100CANON`), anything else an image (or plain file) item; both named after
+ * the sanitised file name.
+ */
 export function objectItemInit(handle: number, info: PtpObjectInfo, siblings: readonly WiaDrvItem[]): WiaDrvItemInit {
+  const folder = isFolderObject(info);
+  const name = uniqueName(sanitizeItemName(info.filename, `${folder ? 'Folder' : 'Object'} ${hex32(handle)}`), new Set(siblings.map((s) => s.name)));
+  if (folder) return { name, flags: WiaItemType.Folder, category: WIA_CATEGORY_FOLDER, context: { kind: 'folder', handle, info } satisfies PtpItemContext };
   const image = IMAGE_FORMATS.has(info.objectFormat);
-  const name = sanitizeItemName(info.filename, `Object ${hex32(handle)}`);
   return {
-    name: uniqueName(name, new Set(siblings.map((s) => s.name))),
+    name,
     flags: (image ? WiaItemType.Image : 0) | WiaItemType.File | WiaItemType.Transfer,
     category: WIA_CATEGORY_FINISHED_FILE,
     context: { kind: 'object', handle, info } satisfies PtpItemContext,
@@ -125,4 +130,10 @@ export function defineObjectProperties(properties: WiaPropertyStorage, item: Wia
 /** Defines a storage folder's properties. */
 export function defineStorageProperties(properties: WiaPropertyStorage, context: Extract<PtpItemContext, { kind: 'storage' }>): void {
   properties.define({ id: PTP_IPA_OBJECT_HANDLE, name: 'PTP_IPA_OBJECT_HANDLE', access: WIA_PROP_READ, value: context.storageId });
+}
+
+/** Defines a folder's (association's) properties: its handle and its name as the camera states it. */
+export function defineFolderProperties(properties: WiaPropertyStorage, context: Extract<PtpItemContext, { kind: 'folder' }>): void {
+  properties.define({ id: PTP_IPA_OBJECT_HANDLE, name: 'PTP_IPA_OBJECT_HANDLE', access: WIA_PROP_READ, value: context.handle });
+  properties.define({ id: PTP_IPA_ORIGINAL_FILENAME, name: 'PTP_IPA_ORIGINAL_FILENAME', access: WIA_PROP_READ, value: context.info.filename });
 }

@@ -18,10 +18,15 @@ function ptpDate(day: number, second: number): string {
   return `202405${dd}T1200${ss}`;
 }
 
-/** Adds a DCIM-style folder (an association) to a storage; returns its handle. */
-export function addFolder(store: CameraStore, storageId: number, name: string): number {
+/** Where a camera keeps its photos (DCF): `DCIM`, and in it numbered folders of three digits and five free characters. */
+export const DCIM_FOLDER = 'DCIM';
+export const FIRST_PHOTO_FOLDER = '100CANON';
+
+/** Adds a folder (an association object, AssociationType GenericFolder) to a storage, in `parent` (0: at its root); returns its handle. */
+export function addFolder(store: CameraStore, storageId: number, name: string, parent = 0): number {
   return store.addObject({
     storageId,
+    parent,
     format: FMT.Association,
     filename: name,
     captureDate: '',
@@ -33,6 +38,24 @@ export function addFolder(store: CameraStore, storageId: number, name: string): 
     thumbHeight: 0,
     content: bytesContent(new Uint8Array(0)),
   }).handle;
+}
+
+/** Adds `DCIM/100CANON` to a storage, as a camera formats a card; returns the handle of `100CANON`. */
+export function addPhotoFolders(store: CameraStore, storageId: number): number {
+  return addFolder(store, storageId, FIRST_PHOTO_FOLDER, addFolder(store, storageId, DCIM_FOLDER));
+}
+
+/** The `DCIM` folder at the root of a storage, if it has one. */
+export function dcimFolder(store: CameraStore, storageId: number): VirtualObject | undefined {
+  return [...store.objects.values()].find((o) => o.storageId === storageId && o.format === FMT.Association && o.parent === 0 && o.filename === DCIM_FOLDER);
+}
+
+/** The folder a new photo goes into: the newest folder inside the storage's `DCIM` (0, the storage root, when there is none). */
+export function currentPhotoFolder(store: CameraStore, storageId: number): number {
+  const dcim = dcimFolder(store, storageId);
+  if (!dcim) return 0;
+  const inDcim = [...store.objects.values()].filter((o) => o.format === FMT.Association && o.parent === dcim.handle);
+  return inDcim.at(-1)?.handle ?? 0;
 }
 
 /** Photos made by {@link addPhoto}: JPEGs with a thumbnail. */
@@ -124,4 +147,24 @@ export function addHostileObjects(store: CameraStore, storageId: number): Virtua
     }),
     store.addObject({ ...base, filename: 'x'.repeat(300), captureDate: '20240501T120000', width: 1, height: 1, content: small(7) }),
   ];
+}
+
+/**
+ * Objects whose ParentObject lies: two folders that contain each other (a
+ * photo inside), a folder that is its own parent, a photo in a folder the
+ * camera does not have, a photo "inside" another photo, and a folder whose
+ * parent is 0xFFFFFFFF (the storage root, as MTP devices say it).
+ */
+export function addTangledObjects(store: CameraStore, storageId: number): VirtualObject[] {
+  const base = { storageId, modificationDate: '', captureDate: '20240501T120000', thumbnail: undefined, thumbWidth: 0, thumbHeight: 0 };
+  const folder = (filename: string, parent: number) => store.objects.get(addFolder(store, storageId, filename, parent))!;
+  const file = (filename: string, parent: number, seed: number) =>
+    store.addObject({ ...base, parent, format: FMT.ExifJpeg, filename, width: 10, height: 10, content: syntheticContent(1024 + seed, seed) });
+  const loopA = folder('LOOP_A', 0);
+  const loopB = folder('LOOP_B', loopA.handle);
+  loopA.parent = loopB.handle;
+  const self = folder('SELF', 0);
+  self.parent = self.handle;
+  const orphan = file('ORPHAN.JPG', 0x7fff0000, 11);
+  return [loopA, loopB, file('IN_LOOP.JPG', loopA.handle, 12), self, orphan, file('UNDER_FILE.JPG', orphan.handle, 13), folder('MISC', 0xffffffff)];
 }

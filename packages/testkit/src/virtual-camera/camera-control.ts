@@ -1,5 +1,5 @@
 import type { SimulatedUsbDevice } from '../usb/index.js';
-import { addPhoto, isGeneratedPhoto, type PhotoSizes } from './camera-content.js';
+import { addFolder, addPhoto, currentPhotoFolder, dcimFolder, isGeneratedPhoto, type PhotoSizes } from './camera-content.js';
 import type { CameraEngine, CameraLogEntry, CameraStats } from './camera-engine.js';
 import type { CameraFaults } from './camera-faults.js';
 import type { CameraResponder } from './camera-responder.js';
@@ -54,6 +54,11 @@ export class VirtualCameraControl {
     return [...this.store.objects.values()].filter((o) => o.format !== FMT.Association);
   }
 
+  /** Every folder (association object), in handle order. */
+  folders(): VirtualObject[] {
+    return [...this.store.objects.values()].filter((o) => o.format === FMT.Association);
+  }
+
   /** The JPEG photos. */
   photos(): VirtualObject[] {
     return this.objects().filter(isGeneratedPhoto);
@@ -101,11 +106,27 @@ export class VirtualCameraControl {
     else this.responder.skipTransactionIds(1000);
   }
 
-  /** A new photo is taken: stored (on `storageId`, default the internal memory) and announced with ObjectAdded. */
+  /**
+   * A new photo is taken: stored (on `storageId`, default the internal
+   * memory) in the newest folder of its `DCIM`, and announced with ObjectAdded.
+   */
   addPhoto(storageId = this.storages()[0]?.id ?? 0x00010001): VirtualObject {
-    const photo = addPhoto(this.store, storageId, 0, this.nextPhoto++, this.sizes);
+    const photo = addPhoto(this.store, storageId, currentPhotoFolder(this.store, storageId), this.nextPhoto++, this.sizes);
     this.event(EV.ObjectAdded, [photo.handle]);
     return photo;
+  }
+
+  /**
+   * A new folder appears (a camera starts `101CANON` in `DCIM`): stored in
+   * `parent` (default the storage's `DCIM`, 0 = the storage root) and
+   * announced with ObjectAdded unless `announce` is false (cameras that
+   * announce only the photo that follows). Later photos go into it.
+   */
+  addFolder(name: string, options: { storageId?: number; parent?: number; announce?: boolean } = {}): VirtualObject {
+    const storageId = options.storageId ?? this.storages()[0]?.id ?? 0x00010001;
+    const folder = this.store.objects.get(addFolder(this.store, storageId, name, options.parent ?? dcimFolder(this.store, storageId)?.handle ?? 0))!;
+    if (options.announce ?? true) this.event(EV.ObjectAdded, [folder.handle]);
+    return folder;
   }
 
   /** An object disappears (deleted on the camera itself): ObjectRemoved. */

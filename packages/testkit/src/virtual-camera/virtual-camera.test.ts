@@ -18,6 +18,25 @@ describe('virtual PTP camera', () => {
     expect([iface.interfaceClass, iface.interfaceSubclass, iface.interfaceProtocol]).to.deep.equal([6, 1, 1]);
   });
 
+  it('keeps photos in DCIM/100CANON as cameras do: folders are associations (GenericFolder), each object names its folder as ParentObject', () => {
+    const { control } = createVirtualCamera();
+    const stated = (handle: number) => objectInfoFields(control.objectInfo(handle));
+    for (const storage of control.storages()) {
+      const [dcim, folder] = control.folders().filter((f) => f.storageId === storage.id);
+      expect(stated(dcim!.handle)).to.deep.equal({ format: 0x3001, parent: 0, associationType: 1, filename: 'DCIM' });
+      expect(stated(folder!.handle)).to.deep.equal({ format: 0x3001, parent: dcim!.handle, associationType: 1, filename: '100CANON' });
+      const photos = control.photos().filter((p) => p.storageId === storage.id);
+      expect(photos.map((p) => stated(p.handle).parent)).to.deep.equal(photos.map(() => folder!.handle));
+    }
+  });
+
+  it('puts a new folder into DCIM, and a new photo into the newest folder of DCIM', () => {
+    const { control } = createVirtualCamera({ photos: 1 });
+    const folder = control.addFolder('101CANON');
+    expect(objectInfoFields(control.objectInfo(folder.handle)).parent).to.equal(control.object('DCIM').handle);
+    expect(objectInfoFields(control.objectInfo(control.addPhoto().handle)).parent).to.equal(folder.handle);
+  });
+
   it('draws nothing up front: a photo and its thumbnail are drawn on first read (GetObjectInfo needs the sizes)', () => {
     const { control } = createVirtualCamera({ photos: 200 });
     expect(control.photos()).to.have.length(200);
@@ -51,3 +70,11 @@ describe('virtual PTP camera', () => {
     expect(Buffer.from(big.content.read(1000, 16)).equals(Buffer.from(big.content.read(990, 26).subarray(10)))).to.equal(true);
   });
 });
+
+/** The ObjectInfo fields these tests look at: fixed offsets (PIMA 15740 ObjectInfo), Filename the first string. */
+function objectInfoFields(dataset: Uint8Array): { format: number; parent: number; associationType: number; filename: string } {
+  const view = new DataView(dataset.buffer, dataset.byteOffset, dataset.length);
+  const units = Math.max(0, view.getUint8(52) - 1); // the count includes the terminating NUL
+  const filename = String.fromCharCode(...Array.from({ length: units }, (_, i) => view.getUint16(53 + 2 * i, true)));
+  return { format: view.getUint16(4, true), parent: view.getUint32(38, true), associationType: view.getUint16(42, true), filename };
+}

@@ -1,5 +1,5 @@
 import { SimulatedUsbDevice, type SimulatedDeviceDescriptor, type SimulatedUsbDeviceOptions } from '../usb/index.js';
-import { addFolder, addHostileObjects, addLargeObject, addPhoto, CARD_STORAGE_ID, INTERNAL_STORAGE_ID, type PhotoSizes } from './camera-content.js';
+import { addHostileObjects, addPhotoFolders, addTangledObjects, addLargeObject, addPhoto, CARD_STORAGE_ID, INTERNAL_STORAGE_ID, type PhotoSizes } from './camera-content.js';
 import { CameraEngine, type CameraEndpoints, type CameraEngineOptions } from './camera-engine.js';
 import { CameraResponder, type CameraIdentity } from './camera-responder.js';
 import { CameraStore } from './camera-store.js';
@@ -16,6 +16,8 @@ export interface VirtualCameraOptions extends Partial<CameraEngineOptions> {
   largeObjects?: Array<{ name: string; size: number; storage?: 'internal' | 'card' }>;
   /** Adds objects with hostile metadata (path tricks, absurd sizes) to the card. */
   hostileObjects?: boolean;
+  /** Adds objects whose ParentObject lies (folders in a cycle, a self-parented folder, missing parents) to the card. */
+  tangledFolders?: boolean;
   /** Offer GetPartialObject (default true). */
   partialObjects?: boolean;
   /** Raise ObjectRemoved also for deletions the host asked for (default true). */
@@ -84,7 +86,9 @@ export function virtualCameraDescriptor(options: Pick<VirtualCameraOptions, 'bul
 /**
  * Builds a virtual PTP camera that speaks real PTP over simulated bulk and
  * interrupt endpoints: by default two storages ("Internal Memory" with three
- * photos, "SD Card" with two), each photo a real JPEG with its thumbnail.
+ * photos, "SD Card" with two), each photo a real JPEG with its thumbnail, in
+ * `DCIM/100CANON` as a camera keeps them: folders are association objects
+ * and every object names its folder as ParentObject.
  *
  * @example
  * ```ts
@@ -124,7 +128,7 @@ export function createVirtualCamera(options: VirtualCameraOptions = {}): Virtual
 function fillStore(store: CameraStore, options: VirtualCameraOptions, sizes: PhotoSizes): void {
   store.addStorage({ id: INTERNAL_STORAGE_ID, description: 'Internal Memory', volumeLabel: 'INTERNAL', capacity: 8 * 2 ** 30, freeSpace: 6 * 2 ** 30 });
   store.addStorage({ id: CARD_STORAGE_ID, description: 'SD Card', volumeLabel: 'CARD', capacity: 64 * 2 ** 30, freeSpace: 60 * 2 ** 30 });
-  const folders = { internal: addFolder(store, INTERNAL_STORAGE_ID, 'DCIM'), card: addFolder(store, CARD_STORAGE_ID, 'DCIM') };
+  const folders = { internal: addPhotoFolders(store, INTERNAL_STORAGE_ID), card: addPhotoFolders(store, CARD_STORAGE_ID) };
   const photos = options.photos ?? 5;
   const onInternal = Math.ceil(photos / 2);
   for (let n = 1; n <= photos; n++) {
@@ -136,4 +140,5 @@ function fillStore(store: CameraStore, options: VirtualCameraOptions, sizes: Pho
     addLargeObject(store, where === 'internal' ? INTERNAL_STORAGE_ID : CARD_STORAGE_ID, folders[where], large.name, large.size);
   }
   if (options.hostileObjects) addHostileObjects(store, CARD_STORAGE_ID);
+  if (options.tangledFolders) addTangledObjects(store, CARD_STORAGE_ID);
 }

@@ -13,7 +13,7 @@ import { PtpOperation } from '../ptp-codes.js';
 import { cameraBytes, download, openCameraRig, startDownload, type CameraRig, type RecordingApp } from './camera-rig.js';
 
 const MiB = 1024 * 1024;
-const MOVIE = 'Root\\Internal Memory\\MVI_0001.MOV';
+const MOVIE = 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV';
 
 /** The contract every cancelled transfer must meet, as the app sees it. */
 function expectCancelled(report: TransferReport, app: RecordingApp): void {

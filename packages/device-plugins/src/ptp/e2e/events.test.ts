@@ -22,8 +22,8 @@ describe('PTP camera: camera events become WIA item events', () => {
     rig = await openCameraRig();
     const created = nextEvent(rig.device, WIA_EVENT_ITEM_CREATED);
     const photo = rig.camera.control.addPhoto();
-    expect(await created).to.equal('Root\\Internal Memory\\IMG_0006.JPG');
-    const item = rig.device.item('Root\\Internal Memory\\IMG_0006.JPG');
+    expect(await created).to.equal('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0006.JPG');
+    const item = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0006.JPG');
     expect(item.properties.value(WIA_IPA_ITEM_SIZE)).to.equal(photo.content.length);
     const { app } = await download(rig, item.fullName, 0);
     expect(app.files.get('IMG_0006.JPG')!.bytes.equals(cameraBytes(rig, 'IMG_0006.JPG'))).to.equal(true);
@@ -33,8 +33,8 @@ describe('PTP camera: camera events become WIA item events', () => {
     rig = await openCameraRig();
     const deleted = nextEvent(rig.device, WIA_EVENT_ITEM_DELETED);
     rig.camera.control.removeObject(rig.camera.control.object('IMG_0004.JPG').handle);
-    expect(await deleted).to.equal('Root\\SD Card\\IMG_0004.JPG');
-    expect(rig.device.item('Root\\SD Card').children.map((c) => c.name)).to.deep.equal(['IMG_0005.JPG']);
+    expect(await deleted).to.equal('Root\\SD Card\\DCIM\\100CANON\\IMG_0004.JPG');
+    expect(rig.device.item('Root\\SD Card\\DCIM\\100CANON').children.map((c) => c.name)).to.deep.equal(['IMG_0005.JPG']);
   });
 
   it('a card pulled and another inserted (StoreRemoved, StoreAdded)', async () => {
@@ -52,7 +52,7 @@ describe('PTP camera: camera events become WIA item events', () => {
     rig = await openCameraRig({ photos: 1, largeObjects: [{ name: 'MVI_0001.MOV', size: 2 * 1024 * 1024 }] });
     const created = nextEvent(rig.device, WIA_EVENT_ITEM_CREATED);
     let sent = false;
-    const { report } = await download(rig, 'Root\\Internal Memory\\MVI_0001.MOV', 0, {
+    const { report } = await download(rig, 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV', 0, {
       message: () => {
         if (!sent) rig.camera.control.addPhoto();
         sent = true;
@@ -60,7 +60,7 @@ describe('PTP camera: camera events become WIA item events', () => {
       },
     });
     expect(report.outcome).to.equal('completed');
-    expect(await created).to.equal('Root\\Internal Memory\\IMG_0002.JPG');
+    expect(await created).to.equal('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0002.JPG');
   });
 
   it('ignores malformed events and keeps listening', async () => {
@@ -70,6 +70,6 @@ describe('PTP camera: camera events become WIA item events', () => {
     }
     const created = nextEvent(rig.device, WIA_EVENT_ITEM_CREATED);
     rig.camera.control.addPhoto();
-    expect(await created).to.equal('Root\\Internal Memory\\IMG_0006.JPG');
+    expect(await created).to.equal('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0006.JPG');
   });
 });

@@ -4,8 +4,8 @@ import type { VirtualCameraOptions } from '@openwia/testkit';
 import { PtpOperation } from '../ptp-codes.js';
 import { cameraBytes, download, openCameraRig, type CameraRig } from './camera-rig.js';
 
-const PHOTO = 'Root\\Internal Memory\\IMG_0001.JPG';
-const MOVIE = 'Root\\Internal Memory\\MVI_0001.MOV';
+const PHOTO = 'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG';
+const MOVIE = 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV';
 const CAMERA: VirtualCameraOptions = { photos: 2, largeObjects: [{ name: 'MVI_0001.MOV', size: 2 * 1024 * 1024 }] };
 
 async function expectFailure(rig: CameraRig, itemName: string, hresult: number): Promise<WiaError> {

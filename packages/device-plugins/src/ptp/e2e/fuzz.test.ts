@@ -5,7 +5,7 @@ import type { ContainerMutation } from '@openwia/testkit';
 import { PtpOperation } from '../ptp-codes.js';
 import { cameraBytes, download, openCameraRig } from './camera-rig.js';
 
-const PHOTO = 'Root\\Internal Memory\\IMG_0001.JPG';
+const PHOTO = 'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG';
 
 /** Ways firmware gets a container wrong: lying fields, cut short, trailing junk, or garbage. */
 const mutation: fc.Arbitrary<{ describe: string; mutate: ContainerMutation }> = fc.oneof(

@@ -4,7 +4,7 @@ import { PtpOperation } from '../ptp-codes.js';
 import { download, openCameraRig, type CameraRig } from './camera-rig.js';
 
 const GiB = 2 ** 30;
-const MOVIE = 'Root\\Internal Memory\\MVI_0001.MOV';
+const MOVIE = 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV';
 
 describe('PTP camera: objects of 4 GiB and more', () => {
   let rig: CameraRig;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import jpeg from 'jpeg-js';
 import {
   PluginRegistry,
+  WIA_CATEGORY_FOLDER,
   WIA_DIP_DEV_DESC,
   WIA_IPA_FILENAME_EXTENSION,
   WIA_IPA_FORMAT,
@@ -20,7 +21,7 @@ import {
   createUsbDriver,
 } from '@openwia/core';
 import { createVirtualCamera } from '@openwia/testkit';
-import { PTP_IPA_ORIGINAL_FILENAME, PTP_IPA_THUMBNAIL_AVAILABLE } from '../ptp-item-view.js';
+import { PTP_IPA_OBJECT_HANDLE, PTP_IPA_ORIGINAL_FILENAME, PTP_IPA_THUMBNAIL_AVAILABLE } from '../ptp-item-view.js';
 import { devicePlugins } from '../../index.js';
 import { PtpCameraDriver } from '../ptp-camera-driver.js';
 import { openCameraRig, type CameraRig } from './camera-rig.js';
@@ -42,23 +43,35 @@ describe('PTP camera: items and properties (end to end on the virtual camera)', 
     await device.close();
   });
 
-  it('shows storages as folders and photos as image items, five photos over two storages', async () => {
+  it('shows storages as folders, their DCIM/100CANON as folders in them, and photos as image items inside', async () => {
     rig = await openCameraRig();
-    const tree = rig.device.root.children.map((storage) => [storage.name, storage.children.map((c) => c.name)]);
-    expect(tree).to.deep.equal([
-      ['Internal Memory', ['IMG_0001.JPG', 'IMG_0002.JPG', 'IMG_0003.JPG']],
-      ['SD Card', ['IMG_0004.JPG', 'IMG_0005.JPG']],
+    expect(rig.device.items().map((i) => i.fullName)).to.deep.equal([
+      'Root',
+      'Root\\Internal Memory',
+      'Root\\Internal Memory\\DCIM',
+      'Root\\Internal Memory\\DCIM\\100CANON',
+      'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG',
+      'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0002.JPG',
+      'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0003.JPG',
+      'Root\\SD Card',
+      'Root\\SD Card\\DCIM',
+      'Root\\SD Card\\DCIM\\100CANON',
+      'Root\\SD Card\\DCIM\\100CANON\\IMG_0004.JPG',
+      'Root\\SD Card\\DCIM\\100CANON\\IMG_0005.JPG',
     ]);
-    const folder = rig.device.item('Root\\SD Card');
-    expect(folder.flags & (WiaItemType.Folder | WiaItemType.Storage)).to.equal(WiaItemType.Folder | WiaItemType.Storage);
-    const photo = rig.device.item('Root\\SD Card\\IMG_0004.JPG');
+    const storage = rig.device.item('Root\\SD Card');
+    expect(storage.flags & (WiaItemType.Folder | WiaItemType.Storage)).to.equal(WiaItemType.Folder | WiaItemType.Storage);
+    const folder = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON');
+    expect([folder.flags, folder.category, folder.properties.value(PTP_IPA_ORIGINAL_FILENAME)]).to.deep.equal([WiaItemType.Folder, WIA_CATEGORY_FOLDER, '100CANON']);
+    expect(folder.properties.value(PTP_IPA_OBJECT_HANDLE)).to.equal(rig.camera.control.object('100CANON').handle);
+    const photo = rig.device.item('Root\\SD Card\\DCIM\\100CANON\\IMG_0004.JPG');
     expect(photo.flags & (WiaItemType.Image | WiaItemType.Transfer)).to.equal(WiaItemType.Image | WiaItemType.Transfer);
     expect(rig.device.root.properties.value(WIA_DIP_DEV_DESC)).to.equal('Virtual PTP Camera');
   });
 
   it('gives each photo its file name, size, format, pixel size, capture date and thumbnail facts', async () => {
     rig = await openCameraRig();
-    const photo = rig.device.item('Root\\Internal Memory\\IMG_0002.JPG');
+    const photo = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0002.JPG');
     const onCamera = rig.camera.control.object('IMG_0002.JPG');
     const values = await rig.device.readProperties(photo, [
       WIA_IPA_ITEM_SIZE,
@@ -86,7 +99,7 @@ describe('PTP camera: items and properties (end to end on the virtual camera)', 
 
   it('reads the thumbnail from the camera (GetThumb) when an app asks for it: a real JPEG', async () => {
     rig = await openCameraRig();
-    const photo = rig.device.item('Root\\Internal Memory\\IMG_0001.JPG');
+    const photo = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG');
     const thumbnail = (await rig.device.readProperties(photo, [WIA_IPC_THUMBNAIL])).get(WIA_IPC_THUMBNAIL) as Uint8Array;
     expect(Buffer.from(thumbnail).equals(Buffer.from(rig.camera.control.object('IMG_0001.JPG').thumbnail!))).to.equal(true);
     const decoded = jpeg.decode(thumbnail, { useTArray: true });
@@ -112,12 +125,12 @@ describe('PTP camera: items and properties (end to end on the virtual camera)', 
 
   it('deletes a photo on the camera (drvDeleteItem) and raises exactly one ITEM_DELETED', async () => {
     rig = await openCameraRig();
-    const photo = rig.device.item('Root\\Internal Memory\\IMG_0003.JPG');
+    const photo = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0003.JPG');
     await rig.device.deleteItem(photo);
     expect(() => rig.camera.control.object('IMG_0003.JPG')).to.throw();
     await rig.camera.control.eventsDelivered(); // the camera's own ObjectRemoved has been read...
     await new Promise((resolve) => setImmediate(resolve)); // ...and handled
-    expect(rig.events.filter((e) => e.event === WIA_EVENT_ITEM_DELETED)).to.deep.equal([{ event: WIA_EVENT_ITEM_DELETED, item: 'Root\\Internal Memory\\IMG_0003.JPG' }]);
-    expect(() => rig.device.item('Root\\Internal Memory\\IMG_0003.JPG')).to.throw(WiaError).with.property('hresult', WIA_ERROR_ITEM_DELETED);
+    expect(rig.events.filter((e) => e.event === WIA_EVENT_ITEM_DELETED)).to.deep.equal([{ event: WIA_EVENT_ITEM_DELETED, item: 'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0003.JPG' }]);
+    expect(() => rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0003.JPG')).to.throw(WiaError).with.property('hresult', WIA_ERROR_ITEM_DELETED);
   });
 });

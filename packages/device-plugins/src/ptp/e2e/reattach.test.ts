@@ -6,7 +6,7 @@ import { PtpOperation } from '../ptp-codes.js';
 import { PtpCameraDriver } from '../ptp-camera-driver.js';
 import { TEST_DRIVER_OPTIONS, download, type CameraRig } from './camera-rig.js';
 
-const MOVIE = 'Root\\Internal Memory\\MVI_0001.MOV';
+const MOVIE = 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV';
 const MOVIE_SIZE = 300_000;
 
 /** A rig on a fresh handle to a camera that may have been used (and unplugged) before. */

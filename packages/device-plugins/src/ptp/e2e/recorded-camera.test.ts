@@ -13,7 +13,7 @@ describe('PTP camera: the virtual camera replaying a real DeviceInfo, through th
     const root = rig.device.item('Root');
     expect(root.properties.value(WIA_DIP_VEND_DESC)).to.equal('Canon Inc.');
     expect(root.properties.value(WIA_DIP_DEV_DESC)).to.equal('Canon EOS Rebel T6');
-    const { app, report } = await download(rig, 'Root\\Internal Memory\\IMG_0001.JPG', 0);
+    const { app, report } = await download(rig, 'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG', 0);
     expect(report.outcome, String(report.error)).to.equal('completed');
     expect(app.files.get('IMG_0001.JPG')!.bytes.equals(cameraBytes(rig, 'IMG_0001.JPG'))).to.equal(true);
   });
@@ -21,7 +21,7 @@ describe('PTP camera: the virtual camera replaying a real DeviceInfo, through th
   it('a phone that answers GetThumb with OperationNotSupported still lists, gives an empty thumbnail, and downloads', async () => {
     rig = await openCameraRig({ photos: 1 });
     rig.camera.control.faults.mutateNext('response', (c) => (new DataView(c.buffer).setUint16(6, PtpResponse.OperationNotSupported, true), c), PtpOperation.GetThumb);
-    const photo = rig.device.item('Root\\Internal Memory\\IMG_0001.JPG');
+    const photo = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG');
     const thumbnail = (await rig.device.readProperties(photo, [WIA_IPC_THUMBNAIL])).get(WIA_IPC_THUMBNAIL) as Uint8Array;
     expect(thumbnail).to.have.length(0);
     const { report } = await download(rig, photo.fullName, 0);

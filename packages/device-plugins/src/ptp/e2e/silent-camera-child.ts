@@ -45,7 +45,10 @@ async function run(name: string): Promise<object> {
   try {
     if (!scenario.atOpen) scenario.arm(camera);
     const sink = new MemorySink();
-    const report = await device.createTransfer('Root\\Internal Memory\\IMG_0001.JPG').transfer('download', 0, {
+    // Found by name: where it sits depends on whether the faulty GetObjectInfo was its folder's.
+    const photo = device.items().find((item) => item.name === 'IMG_0001.JPG');
+    if (!photo) return { stage: 'open', name: 'IMG_0001.JPG is not in the tree' };
+    const report = await device.createTransfer(photo.fullName).transfer('download', 0, {
       TransferCallback: () => 0,
       GetNextStream: () => ({ hr: 0, stream: sink }),
     });

@@ -34,7 +34,7 @@ describe('PTP camera: downloads (end to end on the virtual camera)', () => {
   it('reads a large object in GetPartialObject chunks, with progress, into the exact bytes', async () => {
     const size = 5 * MiB + 123;
     rig = await openCameraRig({ photos: 1, largeObjects: [{ name: 'MVI_0001.MOV', size }] });
-    const { app, report } = await download(rig, 'Root\\Internal Memory\\MVI_0001.MOV', 0);
+    const { app, report } = await download(rig, 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV', 0);
     expect(report.hresult).to.equal(S_OK);
     expect(app.files.get('MVI_0001.MOV')!.bytes.equals(cameraBytes(rig, 'MVI_0001.MOV'))).to.equal(true);
     const chunks = rig.camera.control.log.filter((e) => e.code === PtpOperation.GetPartialObject);
@@ -46,7 +46,7 @@ describe('PTP camera: downloads (end to end on the virtual camera)', () => {
 
   it('falls back to one GetObject data phase on a camera without GetPartialObject', async () => {
     rig = await openCameraRig({ photos: 1, partialObjects: false, largeObjects: [{ name: 'MVI_0001.MOV', size: 2 * MiB + 512 - 12 }] });
-    const { app, report } = await download(rig, 'Root\\Internal Memory\\MVI_0001.MOV', 0);
+    const { app, report } = await download(rig, 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV', 0);
     expect(report.hresult).to.equal(S_OK);
     expect(app.files.get('MVI_0001.MOV')!.bytes.equals(cameraBytes(rig, 'MVI_0001.MOV'))).to.equal(true);
     expect(rig.camera.control.log.filter((e) => e.code === PtpOperation.GetObject)).to.have.length(1);
@@ -57,8 +57,8 @@ describe('PTP camera: downloads (end to end on the virtual camera)', () => {
       const size = 4 * bulkPacketSize - 12; // header + payload = 4 packets: the camera closes with a ZLP
       const local = await openCameraRig({ photos: 1, bulkPacketSize, partialObjects: false, largeObjects: [{ name: 'EXACT.BIN', size }] });
       try {
-        const first = await download(local, 'Root\\Internal Memory\\EXACT.BIN', 0);
-        const second = await download(local, 'Root\\Internal Memory\\IMG_0001.JPG', 0);
+        const first = await download(local, 'Root\\Internal Memory\\DCIM\\100CANON\\EXACT.BIN', 0);
+        const second = await download(local, 'Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG', 0);
         expect(first.app.files.get('EXACT.BIN')!.bytes.equals(cameraBytes(local, 'EXACT.BIN'))).to.equal(true);
         expect(second.app.files.get('IMG_0001.JPG')!.bytes.equals(cameraBytes(local, 'IMG_0001.JPG'))).to.equal(true);
       } finally {
