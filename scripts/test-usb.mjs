@@ -19,6 +19,7 @@ export const REAL_USB_SPECS = [
   'packages/device-plugins/dist/ptp/e2e/faults.test.js',
   'packages/device-plugins/dist/ptp/e2e/events.test.js',
   'packages/device-plugins/dist/ptp/e2e/reattach.test.js',
+  'packages/device-plugins/dist/ptp/e2e/folders.test.js',
   'packages/device-plugins/dist/escl/escl-scanner-driver.test.js',
   'packages/device-plugins/dist/escl/escl-feeder.test.js',
   'packages/device-plugins/dist/escl/escl-faults.test.js',

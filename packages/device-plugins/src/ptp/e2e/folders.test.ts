@@ -72,6 +72,8 @@ describe('PTP camera: folders (association objects) as WIA folders, end to end',
     const folder = rig.device.item('Root\\SD Card\\DCIM\\100CANON');
     rig.camera.control.removeObject(folder.properties.value(PTP_IPA_OBJECT_HANDLE) as number);
     await rig.camera.control.eventsDelivered();
+    // Delivered by the camera; the host handles it a moment later (several turns over the real USB stack).
+    while (!rig.events.some((e) => e.event === WIA_EVENT_ITEM_DELETED)) await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(rig.events.filter((e) => e.event === WIA_EVENT_ITEM_DELETED).map((e) => e.item)).to.deep.equal(['Root\\SD Card\\DCIM\\100CANON']);
     expect(photo.isDeleted).to.equal(true);
