@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { UsbStallError, UsbTimeoutError, UsbTransferAbortedError, WIA_ERROR_OFFLINE, WiaError, type UsbDeviceInfo } from '@openwia/core';
+import { UsbAccessError, UsbStallError, UsbTimeoutError, UsbTransferAbortedError, WIA_ERROR_OFFLINE, WiaError, type UsbDeviceInfo } from '@openwia/core';
 import { EXAMPLE_ENDPOINTS, createExampleBulkDevice, createLoopbackDevice } from '../usb/example-device.js';
 import { createVirtualCamera } from '../virtual-camera/index.js';
 import { createVirtualScanner } from '../virtual-scanner/index.js';
@@ -131,6 +131,33 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
     expect(await openDescriptors()).to.be.at.most(before + 2);
   });
 
+  it('an interface a kernel driver holds (usblp) is claimed by detaching the driver, and the driver is bound again on close', async () => {
+    const device = createExampleBulkDevice();
+    device.onOut(EXAMPLE_ENDPOINTS.bulkOut, (data) => void device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, data));
+    await withEmulatedUsb([{ device, kernelDrivers: { 0: 'usblp' } }], async (backend, { addresses, kernelDriver }) => {
+      const usb = await backend.open(addresses[0]!.location);
+      expect(await kernelDriver(0, 0)).to.equal('usblp');
+      await usb.claimInterface(0);
+      expect(await kernelDriver(0, 0), 'detached by the claim').to.equal(undefined);
+      await usb.transferOut(EXAMPLE_ENDPOINTS.bulkOut, Uint8Array.of(1, 2, 3));
+      expect(await usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512)).to.deep.equal(Uint8Array.of(1, 2, 3));
+      await usb.close();
+      expect(await kernelDriver(0, 0), 'bound again when the interface was released').to.equal('usblp');
+    });
+  });
+
+  it('an interface another program has claimed fails the claim with a typed busy error that names the usual culprits', async () => {
+    await withEmulatedUsb([{ device: createExampleBulkDevice(), kernelDrivers: { 0: 'usbfs' } }], async (backend, { addresses, kernelDriver }) => {
+      const usb = await backend.open(addresses[0]!.location);
+      const err = await rejection(usb.claimInterface(0));
+      expect(err).to.be.instanceOf(UsbAccessError);
+      expect((err as UsbAccessError).message).to.match(/busy/);
+      expect((err as UsbAccessError).hint).to.match(/ipp-usb|gphoto2/);
+      expect(await kernelDriver(0, 0), 'another program\'s claim is never broken').to.equal('usbfs');
+      await usb.close();
+    });
+  });
+
   it('unplug mid-read: the read fails with WIA_ERROR_OFFLINE and libusb hotplug reports the detach', async () => {
     const device = createExampleBulkDevice();
     await withEmulatedUsb([device], async (backend, { addresses }) => {
@@ -165,10 +192,10 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
       await withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
         const port = `usb:${String(addresses[0]!.busNumber).padStart(3, '0')},${String(addresses[0]!.deviceNumber).padStart(3, '0')}`;
         const detect = await run('gphoto2', ['--auto-detect']);
-        expect(detect.out).to.include(port);
+        expect(detect.out, `gphoto2 --auto-detect said:\n${detect.out}`).to.include(port);
         const listing = await run('gphoto2', ['--port', port, '--list-files']);
         const objects = camera.control.objects();
-        for (const o of objects) expect(listing.out).to.include(o.filename);
+        for (const o of objects) expect(listing.out, `gphoto2 --list-files said:\n${listing.out}`).to.include(o.filename);
         const got = await run('gphoto2', ['--port', port, '--get-all-files'], dir);
         expect(got.code, got.out).to.equal(0);
         expect((await readdir(dir)).sort()).to.deep.equal(objects.map((o) => o.filename).sort());

@@ -8,10 +8,10 @@ import { relayPython } from './availability.js';
 /** A message from the relay: a URB to serve, a discard, a notice of a usbfs ioctl, an acknowledgement. */
 export type RelayMessage =
   | { op: 'ready'; root: string }
-  | { op: 'added' | 'removed'; key: string }
+  | { op: 'added' | 'removed' | 'synced'; key: string }
   | { op: 'submit'; key: string; urb: number; type: number; ep: number; len: number; data: string }
   | { op: 'discard'; key: string; urb: number }
-  | { op: 'notice'; key: string; what: string; value: number };
+  | { op: 'notice'; key: string; what: string; value: number; driver?: string | null };
 
 /** The relay script ships beside the compiled bridge's sources (`src/usbfs-bridge`). */
 const RELAY_SCRIPT = fileURLToPath(new URL('../../src/usbfs-bridge/usbfs_relay.py', import.meta.url));

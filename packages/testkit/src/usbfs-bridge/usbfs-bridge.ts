@@ -17,6 +17,17 @@ export interface EmulatedDeviceAddress {
   devnode: string;
 }
 
+/** How the host side of an emulated device starts out. */
+export interface EmulatedDeviceOptions {
+  /**
+   * Kernel drivers bound to interfaces when the device is plugged in, by
+   * interface number: e.g. `{ 0: 'usblp' }` (libusb detaches it on claim and
+   * binds it again on release), or `'usbfs'` for an interface another program
+   * has claimed (a claim fails with LIBUSB_ERROR_BUSY).
+   */
+  kernelDrivers?: Readonly<Record<number, string>>;
+}
+
 /** `true` when this process runs with umockdev's preload library (under `umockdev-wrapper`). */
 export function underUmockdevPreload(): boolean {
   return (process.env['LD_PRELOAD'] ?? '').includes('libumockdev-preload');
@@ -34,7 +45,9 @@ export class UsbfsBridge {
   private static instance: Promise<UsbfsBridge> | undefined;
   private readonly servers = new Map<string, UsbfsDeviceServer>();
   private readonly waiters = new Map<string, () => void>();
+  private readonly kernelDrivers = new Map<string, Map<number, string>>();
   private nextSlot = 0;
+  private nextSync = 0;
 
   private constructor(private readonly relay: RelayProcess) {
     relay.messages.on('message', (m) => this.onMessage(m));
@@ -58,7 +71,7 @@ export class UsbfsBridge {
   }
 
   /** Plugs a simulated device into the testbed: sysfs entries, a usbfs node, a udev `add` event. */
-  async plug(device: SimulatedUsbDevice): Promise<EmulatedDeviceAddress> {
+  async plug(device: SimulatedUsbDevice, options: EmulatedDeviceOptions = {}): Promise<EmulatedDeviceAddress> {
     const slot = this.nextSlot++;
     const busNumber = 1 + Math.floor(slot / 100);
     const port = 1 + (slot % 100);
@@ -93,11 +106,27 @@ export class UsbfsBridge {
       MAJOR: '189',
       MINOR: String((busNumber - 1) * 128 + deviceNumber - 1),
     };
+    const drivers = options.kernelDrivers ?? {};
+    this.kernelDrivers.set(address.location, new Map(Object.entries(drivers).map(([n, name]) => [Number(n), name])));
     const added = this.waitFor(`added:${address.location}`);
-    this.relay.send({ op: 'add', key: address.location, sysname: address.location, attributes, properties, descriptors: Buffer.from(sysfsDescriptorBytes(d)).toString('base64') });
+    const descriptors = Buffer.from(sysfsDescriptorBytes(d)).toString('base64');
+    this.relay.send({ op: 'add', key: address.location, sysname: address.location, attributes, properties, descriptors, drivers });
     await added;
     device.events.once('unplug', () => void this.unplug(address.location));
     return address;
+  }
+
+  /**
+   * The kernel driver bound to an interface of the device at `location`
+   * (`undefined`: none, e.g. detached by libusb), once every ioctl answered
+   * before this call has been reported (the relay reports them as it answers).
+   */
+  async kernelDriver(location: string, interfaceNumber: number): Promise<string | undefined> {
+    const token = `sync-${this.nextSync++}`;
+    const synced = this.waitFor(`synced:${token}`);
+    this.relay.send({ op: 'sync', key: token });
+    await synced;
+    return this.kernelDrivers.get(location)?.get(interfaceNumber);
   }
 
   /** Pulls the plug: pending and later URBs fail with -ENODEV, a udev `remove` event follows. No-op when already gone. */
@@ -105,6 +134,7 @@ export class UsbfsBridge {
     const server = this.servers.get(location);
     if (!server) return;
     this.servers.delete(location);
+    this.kernelDrivers.delete(location);
     const removed = this.waitFor(`removed:${location}`);
     this.relay.send({ op: 'remove', key: location });
     await removed;
@@ -122,7 +152,7 @@ export class UsbfsBridge {
   }
 
   private onMessage(m: RelayMessage): void {
-    if (m.op === 'added' || m.op === 'removed') {
+    if (m.op === 'added' || m.op === 'removed' || m.op === 'synced') {
       const key = `${m.op}:${m.key}`;
       this.waiters.get(key)?.();
       this.waiters.delete(key);
@@ -132,9 +162,17 @@ export class UsbfsBridge {
     const server = this.servers.get(m.key);
     if (m.op === 'notice') trace('notice %s %d', m.what, m.value);
     if (m.op === 'discard') trace('discard urb %d', m.urb);
-    if (m.op === 'notice') server?.notice(m.what, m.value);
+    if (m.op === 'notice' && m.what === 'KERNEL_DRIVER') this.noteKernelDriver(m.key, m.value, m.driver ?? undefined);
+    else if (m.op === 'notice') server?.notice(m.what, m.value);
     else if (m.op === 'discard') server?.discard(m.urb);
     else if (m.op === 'submit') this.serve(server, m);
+  }
+
+  private noteKernelDriver(location: string, interfaceNumber: number, driver: string | undefined): void {
+    trace('kernel driver of %s interface %d: %s', location, interfaceNumber, driver ?? 'none');
+    const drivers = this.kernelDrivers.get(location);
+    if (driver === undefined) drivers?.delete(interfaceNumber);
+    else drivers?.set(interfaceNumber, driver);
   }
 
   private serve(server: UsbfsDeviceServer | undefined, m: Extract<RelayMessage, { op: 'submit' }>): void {

@@ -1,6 +1,11 @@
 import { E_FAIL, WiaError, type NodeUsbBackend, type NodeUsbBackendOptions } from '@openwia/core';
-import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
-import { UsbfsBridge, type EmulatedDeviceAddress } from './usbfs-bridge.js';
+import { SimulatedUsbDevice } from '../usb/simulated-device.js';
+import { UsbfsBridge, type EmulatedDeviceAddress, type EmulatedDeviceOptions } from './usbfs-bridge.js';
+
+/** A device to serve, with how its host side starts out (e.g. a kernel driver bound to an interface). */
+export interface EmulatedDevice extends EmulatedDeviceOptions {
+  device: SimulatedUsbDevice;
+}
 
 /** What {@link withEmulatedUsb} hands the test besides the backend. */
 export interface EmulatedUsb {
@@ -8,6 +13,8 @@ export interface EmulatedUsb {
   addresses: EmulatedDeviceAddress[];
   /** Unplugs device `index` the way a cable pull does (udev `remove`, -ENODEV on its URBs). */
   unplug(index: number): Promise<void>;
+  /** The kernel driver bound to an interface of device `index` now (see {@link EmulatedDeviceOptions.kernelDrivers}). */
+  kernelDriver(index: number, interfaceNumber: number): Promise<string | undefined>;
 }
 
 /** How long libusb's hotplug thread may take to see a new device. */
@@ -33,7 +40,7 @@ export async function waitForLocations(backend: NodeUsbBackend, locations: strin
  * devices are unplugged and the backend disposed when `body` settles.
  */
 export async function withEmulatedUsb<T>(
-  devices: SimulatedUsbDevice[],
+  devices: ReadonlyArray<SimulatedUsbDevice | EmulatedDevice>,
   body: (backend: NodeUsbBackend, emulated: EmulatedUsb) => Promise<T>,
   options: NodeUsbBackendOptions = {},
 ): Promise<T> {
@@ -41,10 +48,14 @@ export async function withEmulatedUsb<T>(
   const addresses: EmulatedDeviceAddress[] = [];
   let backend: NodeUsbBackend | undefined;
   try {
-    for (const device of devices) addresses.push(await bridge.plug(device));
+    for (const entry of devices) addresses.push(await (entry instanceof SimulatedUsbDevice ? bridge.plug(entry) : bridge.plug(entry.device, entry)));
     backend = await bridge.createBackend(options);
     await waitForLocations(backend, addresses.map((a) => a.location));
-    return await body(backend, { addresses, unplug: (index) => bridge.unplug(addresses[index]!.location) });
+    return await body(backend, {
+      addresses,
+      unplug: (index) => bridge.unplug(addresses[index]!.location),
+      kernelDriver: (index, interfaceNumber) => bridge.kernelDriver(addresses[index]!.location, interfaceNumber),
+    });
   } finally {
     await backend?.dispose();
     for (const a of addresses) await bridge.unplug(a.location);
