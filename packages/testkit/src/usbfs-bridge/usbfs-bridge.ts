@@ -4,7 +4,7 @@ import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
 import { UMOCKDEV_APT_PACKAGES } from './availability.js';
 import { sysfsDescriptorBytes } from './descriptor-bytes.js';
 import { RelayProcess, type RelayMessage } from './relay-process.js';
-import { UsbfsDeviceServer } from './usbfs-device-server.js';
+import { UsbfsDeviceServer, type UrbCompletion } from './usbfs-device-server.js';
 
 /** `DEBUG=openwia:usbfs` traces every URB the relay forwards, and its completion. */
 const trace = createDebug('openwia:usbfs');
@@ -177,11 +177,11 @@ export class UsbfsBridge {
 
   private serve(server: UsbfsDeviceServer | undefined, m: Extract<RelayMessage, { op: 'submit' }>): void {
     trace('submit urb %d type %d ep 0x%s len %d', m.urb, m.type, m.ep.toString(16), m.len);
-    const done = (status: number, data: Uint8Array, offset: number): void => {
-      trace('done urb %d ep 0x%s status %d bytes %d', m.urb, m.ep.toString(16), status, data.length);
-      this.relay.send({ op: 'done', urb: m.urb, status, offset, data: Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64') });
+    const done = ({ status, data, offset, actual }: UrbCompletion): void => {
+      trace('done urb %d ep 0x%s status %d bytes %d', m.urb, m.ep.toString(16), status, actual);
+      this.relay.send({ op: 'done', urb: m.urb, status, offset, actual, data: Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64') });
     };
-    if (!server) return done(-19, new Uint8Array(0), 0);
-    server.submit({ urb: m.urb, type: m.type, ep: m.ep, len: m.len, data: Buffer.from(m.data, 'base64') }, (r) => done(r.status, r.data, r.offset));
+    if (!server) return done({ status: -19, data: new Uint8Array(0), offset: 0, actual: 0 });
+    server.submit({ urb: m.urb, type: m.type, ep: m.ep, len: m.len, data: Buffer.from(m.data, 'base64') }, done);
   }
 }

@@ -32,7 +32,18 @@ export interface UrbCompletion {
   status: number;
   data: Uint8Array;
   offset: number;
+  /** The URB's `actual_length`: bytes read for IN, bytes the device took for OUT (libusb reports it as the transfer's length). */
+  actual: number;
 }
+
+/** What a URB moved: IN data, or how many OUT bytes the device took. */
+interface UrbResult {
+  data: Uint8Array;
+  actual: number;
+}
+
+const received = (data: Uint8Array): UrbResult => ({ data, actual: data.length });
+const sent = (count: number): UrbResult => ({ data: new Uint8Array(0), actual: count });
 
 const REQUEST_TYPES = ['standard', 'class', 'vendor'] as const;
 const RECIPIENTS = ['device', 'interface', 'endpoint', 'other'] as const;
@@ -95,8 +106,11 @@ export class UsbfsDeviceServer {
     void this.notices
       .then(() => this.run(urb, controller.signal))
       .then(
-        (data) => ({ status: STATUS.ok, data, offset }),
-        (err: unknown) => ({ ...failureStatus(err), offset }),
+        ({ data, actual }): UrbCompletion => ({ status: STATUS.ok, data, offset, actual }),
+        (err: unknown): UrbCompletion => {
+          const failure = failureStatus(err);
+          return { ...failure, offset, actual: failure.data.length };
+        },
       )
       .then((result) => {
         this.inFlight.delete(urb.urb);
@@ -146,24 +160,22 @@ export class UsbfsDeviceServer {
     }
   }
 
-  private async run(urb: RelayedUrb, signal: AbortSignal): Promise<Uint8Array> {
+  private async run(urb: RelayedUrb, signal: AbortSignal): Promise<UrbResult> {
     await this.ensureOpen();
     if (urb.type === URB_TYPE.control) return this.control(urb, signal);
     if (urb.type === URB_TYPE.isochronous) throw new UsbStallError(urb.ep);
-    if (urb.ep & 0x80) return this.transport.transferIn(urb.ep, urb.len, { signal });
-    await this.transport.transferOut(urb.ep, urb.data, { signal });
-    return new Uint8Array(0);
+    if (urb.ep & 0x80) return received(await this.transport.transferIn(urb.ep, urb.len, { signal }));
+    return sent(await this.transport.transferOut(urb.ep, urb.data, { signal }));
   }
 
-  private async control(urb: RelayedUrb, signal: AbortSignal): Promise<Uint8Array> {
+  private async control(urb: RelayedUrb, signal: AbortSignal): Promise<UrbResult> {
     const { setup, deviceToHost, length } = parseSetup(urb.data);
     if (setup.requestType === 'standard') {
       const answer = this.standardRequest(setup, deviceToHost);
-      if (answer) return answer.subarray(0, length);
+      if (answer) return received(answer.subarray(0, length));
     }
-    if (deviceToHost) return this.transport.controlTransferIn(setup, length, { signal });
-    await this.transport.controlTransferOut(setup, urb.data.subarray(SETUP_SIZE, SETUP_SIZE + length), { signal });
-    return new Uint8Array(0);
+    if (deviceToHost) return received(await this.transport.controlTransferIn(setup, length, { signal }));
+    return sent(await this.transport.controlTransferOut(setup, urb.data.subarray(SETUP_SIZE, SETUP_SIZE + length), { signal }));
   }
 
   /** Chapter 9 requests the device model leaves to the bus: descriptors, status, configuration. */

@@ -318,7 +318,10 @@ class Device:
                 return
         client.complete(-1, errno.EINVAL)
 
-    def finish(self, urb_id, status, payload, offset):
+    def finish(self, urb_id, status, payload, offset, actual=None):
+        """Completes a URB: IN bytes into its buffer (after the setup packet for control), its status, and its
+        actual_length — bytes read for IN, bytes the device took for OUT (libusb reports an OUT URB with 0 as a
+        short write)."""
         urb = self.pending.pop(urb_id, None)
         self.relay.urbs.pop(urb_id, None)
         if urb is None:
@@ -327,7 +330,7 @@ class Device:
             urb.buffer_data.update(offset, payload)
         # status at 4, actual_length after buffer pointer and buffer_length
         urb.data.update(4, struct.pack('i', status))
-        urb.data.update(ACTUAL_OFFSET, struct.pack('i', len(payload)))
+        urb.data.update(ACTUAL_OFFSET, struct.pack('i', len(payload) if actual is None else actual))
         self.reapable.append(urb)
         self.drain()
 
@@ -430,7 +433,7 @@ class Relay:
     def done(self, msg):
         device = self.urbs.get(msg['urb'])
         if device is not None:
-            device.finish(msg['urb'], msg['status'], base64.b64decode(msg['data']), msg.get('offset', 0))
+            device.finish(msg['urb'], msg['status'], base64.b64decode(msg['data']), msg.get('offset', 0), msg.get('actual'))
 
     def on_input(self, fd, _condition):
         chunk = os.read(fd, 1 << 20)
