@@ -1,5 +1,6 @@
 // The real USB stack (node-usb → libusb → usbfs, emulated by umockdev and served by the
-// testkit's virtual devices): cancel → settled through DISCARDURB, and the throughput of a
+// testkit's virtual devices): cancel → settled through DISCARDURB, when a 300 ms timeout
+// rejects (the transport's own timer), and the throughput of a
 // raw node-usb loop vs the whole OpenWIA stack (WiaDevice + PTP plugin + NodeUsbTransport)
 // downloading the same object from the same virtual camera, as a ratio in one run.
 // libusb must start under umockdev's preload library, so the measurement runs in a child
@@ -54,6 +55,23 @@ async function cancelLatency(runs) {
     }
     await usb.close();
     return summarize(settled);
+  });
+}
+
+/** A read with a 300 ms timeout on an idle device: when it rejects (node-usb 2.18's libusb alone noticed after up to 60 s). */
+async function timeoutFigure(runs) {
+  return withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses }) => {
+    const usb = await backend.open(addresses[0].location);
+    await usb.claimInterface(0);
+    const elapsed = [];
+    for (let i = 0; i < runs; i++) {
+      await new Promise((r) => setTimeout(r, 200)); // idle: libusb's event thread asleep in poll()
+      const t0 = performance.now();
+      await usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512, { timeoutMs: 300 }).catch(() => undefined);
+      elapsed.push(performance.now() - t0);
+    }
+    await usb.close();
+    return summarize(elapsed);
   });
 }
 
@@ -115,37 +133,70 @@ class CountingSink extends Writable {
 }
 
 /** The whole stack: WiaDevice → PTP plugin → NodeUsbTransport → libusb → usbfs → the same virtual camera. */
-async function stackDownload(camera, itemName) {
+/** The whole stack's download of `itemName`: seconds for the transfer alone (the session is opened before, closed after). */
+async function stackDownload(camera, itemName, size) {
   installEmulatedUsbTransports();
   const device = await WiaDevice.open(new PtpCameraDriver(camera.device.createTransport()), { deviceId: 'usbfs:bench' });
-  const sink = new CountingSink();
-  const app = { TransferCallback: () => S_OK, GetNextStream: () => ({ hr: S_OK, stream: sink }) };
-  const report = await device.createTransfer(itemName).transfer('download', 0, app);
-  await device.close();
-  if (report.outcome !== 'completed') throw new Error(`stack download ${report.outcome}: ${report.error}`);
-  return sink.bytes;
+  try {
+    const sink = new CountingSink();
+    const app = { TransferCallback: () => S_OK, GetNextStream: () => ({ hr: S_OK, stream: sink }) };
+    const t0 = performance.now();
+    const report = await device.createTransfer(itemName).transfer('download', 0, app);
+    const seconds = (performance.now() - t0) / 1000;
+    if (report.outcome !== 'completed') throw new Error(`stack download ${report.outcome}: ${report.error}`);
+    if (sink.bytes !== size) throw new Error(`stack got ${sink.bytes} of ${size} bytes`);
+    return seconds;
+  } finally {
+    await device.close();
+  }
 }
 
+/** The raw node-usb loop's download of the same object: seconds for the PTP exchange alone (plugged and enumerated before). */
+async function rawSeconds(camera, handle, size) {
+  return withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
+    const t0 = performance.now();
+    const raw = await rawDownload(addresses[0].location, handle, 256 * 1024);
+    const seconds = (performance.now() - t0) / 1000;
+    if (raw.length !== size) throw new Error(`raw loop got ${raw.length} of ${size} bytes`);
+    return seconds;
+  });
+}
+
+/** Raw loop and whole stack on the same object, in interleaved rounds (alternating which goes first); medians and their ratio. */
 async function throughput(quick) {
   const size = (quick ? 4 : 16) * MiB;
+  const rounds = quick ? 2 : 5;
   const camera = createVirtualCamera({ photos: 1, largeObjects: [{ name: 'BENCH.MOV', size }] });
   const handle = camera.control.object('BENCH.MOV').handle;
-  const rawStart = performance.now();
-  const raw = await withEmulatedUsb([camera.device], async (_backend, { addresses }) => rawDownload(addresses[0].location, handle, 256 * 1024));
-  const rawSeconds = (performance.now() - rawStart) / 1000;
-  if (raw.length !== size) throw new Error(`raw loop got ${raw.length} of ${size} bytes`);
-  const stackStart = performance.now();
-  const got = await stackDownload(camera, 'Root\\Internal Memory\\DCIM\\100CANON\\BENCH.MOV');
-  const stackSeconds = (performance.now() - stackStart) / 1000;
-  if (got !== size) throw new Error(`stack got ${got} of ${size} bytes`);
-  const rawMBps = size / MiB / rawSeconds;
-  const stackMBps = size / MiB / stackSeconds;
-  return { objectMiB: size / MiB, rawNodeUsbMBps: Number(rawMBps.toFixed(1)), wholeStackMBps: Number(stackMBps.toFixed(1)), stackToRawRatio: Number((stackMBps / rawMBps).toFixed(3)) };
+  const item = 'Root\\Internal Memory\\DCIM\\100CANON\\BENCH.MOV';
+  const raw = [];
+  const stack = [];
+  for (let round = 0; round < rounds; round++) {
+    const runRaw = async () => raw.push(size / MiB / (await rawSeconds(camera, handle, size)));
+    const runStack = async () => stack.push(size / MiB / (await stackDownload(camera, item, size)));
+    if (round % 2 === 0) await runRaw().then(runStack);
+    else await runStack().then(runRaw);
+  }
+  const rawMBps = summarize(raw).p50;
+  const stackMBps = summarize(stack).p50;
+  const ratios = raw.map((r, i) => stack[i] / r);
+  return {
+    objectMiB: size / MiB,
+    rounds,
+    rawNodeUsbMBps: Number(rawMBps.toFixed(1)),
+    wholeStackMBps: Number(stackMBps.toFixed(1)),
+    stackToRawRatio: Number((stackMBps / rawMBps).toFixed(3)),
+    perRoundRatios: ratios.map((r) => Number(r.toFixed(3))),
+  };
 }
 
 if (process.argv.includes('--child')) {
   const quick = process.argv.includes('--quick');
-  const result = { cancelToSettledMs: await cancelLatency(quick ? 50 : 300), throughput: await throughput(quick) };
+  const result = {
+    cancelToSettledMs: await cancelLatency(quick ? 50 : 300),
+    timeout300MsRejectedAfterMs: await timeoutFigure(quick ? 3 : 10),
+    throughput: await throughput(quick),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
