@@ -38,11 +38,22 @@ export async function measureRealUsb({ quick = false } = {}) {
   return JSON.parse(out);
 }
 
-/** Abort → rejection of a read the device never answers: URB discarded, libusb CANCELLED, promise settled. */
-async function cancelLatency(runs) {
+/** Runs `measure(usb)` on a fresh claimed handle to an example bulk device; its bulk IN never answers unless written. */
+async function onIdleBulkDevice(measure) {
   return withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses }) => {
     const usb = await backend.open(addresses[0].location);
     await usb.claimInterface(0);
+    try {
+      return await measure(usb);
+    } finally {
+      await usb.close();
+    }
+  });
+}
+
+/** Abort → rejection of a read the device never answers: URB discarded, libusb CANCELLED, promise settled. */
+async function cancelLatency(runs) {
+  return onIdleBulkDevice(async (usb) => {
     const settled = [];
     for (let i = 0; i < runs; i++) {
       const controller = new AbortController();
@@ -53,16 +64,13 @@ async function cancelLatency(runs) {
       await read;
       settled.push(performance.now() - t0);
     }
-    await usb.close();
     return summarize(settled);
   });
 }
 
 /** A read with a 300 ms timeout on an idle device: when it rejects (node-usb 2.18's libusb alone noticed after up to 60 s). */
 async function timeoutFigure(runs) {
-  return withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses }) => {
-    const usb = await backend.open(addresses[0].location);
-    await usb.claimInterface(0);
+  return onIdleBulkDevice(async (usb) => {
     const elapsed = [];
     for (let i = 0; i < runs; i++) {
       await new Promise((r) => setTimeout(r, 200)); // idle: libusb's event thread asleep in poll()
@@ -70,7 +78,6 @@ async function timeoutFigure(runs) {
       await usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512, { timeoutMs: 300 }).catch(() => undefined);
       elapsed.push(performance.now() - t0);
     }
-    await usb.close();
     return summarize(elapsed);
   });
 }
