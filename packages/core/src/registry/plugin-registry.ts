@@ -1,7 +1,7 @@
-import 'reflect-metadata';
-import { container as rootContainer, injectable, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import { E_INVALIDARG, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { E_FAIL, E_INVALIDARG, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
 import type { IWiaMiniDrv } from '../minidriver/index.js';
+import { tsyringe } from './tsyringe.js';
 
 /**
  * What the registry needs to know of a device to pick its plugin. A USB
@@ -56,6 +56,33 @@ export interface RegisteredPlugin {
  */
 export type PluginDefinition = Readonly<RegisteredPlugin>;
 
+/**
+ * A plugin known by what it matches, whose driver class (and everything that class imports) is
+ * loaded only when a device matches it: a command that meets no such device never pays for
+ * its code. Made by {@link defineLazyPlugin}; a registry loads it in
+ * {@link PluginRegistry.loadMatching}, which the `DeviceManager` calls before it matches a device.
+ */
+export interface LazyPluginDefinition {
+  readonly descriptor: PluginDescriptor;
+  /** Loads the driver class, e.g. `async () => (await import('./acme-driver.js')).AcmeDriver`. */
+  readonly loadClass: () => Promise<PluginClass>;
+}
+
+/** A plugin as an app lists it: its class at hand ({@link definePlugin}) or loaded on demand ({@link defineLazyPlugin}). */
+export type AnyPluginDefinition = PluginDefinition | LazyPluginDefinition;
+
+/** A registered plugin whose class may not be loaded yet. */
+interface PluginEntry {
+  descriptor: PluginDescriptor;
+  pluginClass?: PluginClass;
+  loadClass?: () => Promise<PluginClass>;
+  loading?: Promise<void>;
+}
+
+function isLoaded(entry: PluginEntry): entry is PluginEntry & RegisteredPlugin {
+  return entry.pluginClass !== undefined;
+}
+
 /** Throws `E_INVALIDARG` for a nameless, match-nothing or match-everything declaration. */
 function checkDescriptor(descriptor: PluginDescriptor): void {
   if (!descriptor.name) throw new WiaError(E_INVALIDARG, 'a plugin needs a name');
@@ -70,10 +97,20 @@ function checkDescriptor(descriptor: PluginDescriptor): void {
   }
 }
 
+/** Classes already made injectable: tsyringe needs telling once per class. */
+const injectableClasses = new WeakSet<PluginClass>();
+
+/** Makes a plugin class injectable (its constructor receives `USB_TRANSPORT` and the like), once. */
+function makeInjectable(pluginClass: PluginClass): void {
+  if (injectableClasses.has(pluginClass)) return;
+  tsyringe().injectable()(pluginClass as unknown as new (...args: unknown[]) => IWiaMiniDrv);
+  injectableClasses.add(pluginClass);
+}
+
 /**
- * Defines a plugin without registering it anywhere: makes the class
- * injectable (its constructor receives `USB_TRANSPORT` and the like) and
- * checks the declaration. Throws `E_INVALIDARG` as {@link PluginRegistry.register} does.
+ * Defines a plugin without registering it anywhere, and checks the declaration.
+ * The class is made injectable (its constructor receives `USB_TRANSPORT` and the like)
+ * when a registry first creates its driver. Throws `E_INVALIDARG` as {@link PluginRegistry.register} does.
  *
  * @example
  * ```ts
@@ -83,8 +120,25 @@ function checkDescriptor(descriptor: PluginDescriptor): void {
  */
 export function definePlugin(descriptor: PluginDescriptor, pluginClass: PluginClass): PluginDefinition {
   checkDescriptor(descriptor);
-  injectable()(pluginClass as unknown as new (...args: unknown[]) => IWiaMiniDrv);
   return Object.freeze({ descriptor, pluginClass });
+}
+
+/**
+ * Defines a plugin whose class is loaded only when a device matches it (see
+ * {@link LazyPluginDefinition}). Throws `E_INVALIDARG` as {@link definePlugin} does.
+ *
+ * @example
+ * ```ts
+ * export const acmePlugin = defineLazyPlugin({ name: 'acme', match: [{ vendorId: 0x1234 }] }, async () => (await import('./acme-driver.js')).AcmeDriver);
+ * ```
+ */
+export function defineLazyPlugin(descriptor: PluginDescriptor, loadClass: () => Promise<PluginClass>): LazyPluginDefinition {
+  checkDescriptor(descriptor);
+  return Object.freeze({ descriptor, loadClass });
+}
+
+function isLazy(plugin: AnyPluginDefinition): plugin is LazyPluginDefinition {
+  return typeof (plugin as Partial<LazyPluginDefinition>).loadClass === 'function';
 }
 
 /** A plugin that matches a device, and how well. */
@@ -128,9 +182,15 @@ export function scoreMatch(match: UsbMatch, device: MatchableDevice): number {
  * them by constructor injection (`@inject(USB_TRANSPORT)`).
  */
 export class PluginRegistry {
-  private readonly plugins: RegisteredPlugin[] = [];
+  private readonly plugins: PluginEntry[] = [];
+  /** The container, made on first use: tsyringe is not loaded until a driver is created. */
+  private container: DependencyContainer | undefined;
+  private makeContainer: () => DependencyContainer = () => tsyringe().container;
 
-  constructor(private readonly container: DependencyContainer = rootContainer) {}
+  /** A registry whose devices' containers are children of `container` (default: tsyringe's root container). */
+  constructor(container?: DependencyContainer) {
+    this.container = container;
+  }
 
   /**
    * A registry holding exactly `plugins`, in a fresh child of tsyringe's root
@@ -138,31 +198,47 @@ export class PluginRegistry {
    * another's). This is how an app picks its plugins:
    * `PluginRegistry.of([ptpPlugin])`.
    */
-  static of(plugins: readonly PluginDefinition[], container: DependencyContainer = rootContainer.createChildContainer()): PluginRegistry {
+  static of(plugins: readonly AnyPluginDefinition[], container?: DependencyContainer): PluginRegistry {
     const registry = new PluginRegistry(container);
-    for (const plugin of plugins) registry.register(plugin.pluginClass, plugin.descriptor);
+    if (!container) registry.makeContainer = () => tsyringe().container.createChildContainer();
+    for (const plugin of plugins) {
+      if (isLazy(plugin)) registry.registerLazy(plugin.descriptor, plugin.loadClass);
+      else registry.register(plugin.pluginClass, plugin.descriptor);
+    }
     return registry;
   }
 
   /** Registers a plugin; throws `E_INVALIDARG` for a nameless, duplicate or match-anything declaration. */
   register(pluginClass: PluginClass, descriptor: PluginDescriptor): void {
-    checkDescriptor(descriptor);
-    if (this.plugins.some((p) => p.descriptor.name === descriptor.name)) {
-      throw new WiaError(E_INVALIDARG, `a plugin named ${descriptor.name} is already registered`);
-    }
-    this.plugins.push({ descriptor, pluginClass });
+    this.add({ descriptor, pluginClass });
   }
 
+  /** Registers a plugin whose class {@link loadMatching} loads when a device matches it; throws as {@link register} does. */
+  registerLazy(descriptor: PluginDescriptor, loadClass: () => Promise<PluginClass>): void {
+    this.add({ descriptor, loadClass });
+  }
+
+  /** The registered plugins whose class is loaded (a lazy one once {@link loadMatching} has loaded it). */
   list(): RegisteredPlugin[] {
-    return [...this.plugins];
+    return this.plugins.filter(isLoaded).map(({ descriptor, pluginClass }) => ({ descriptor, pluginClass }));
   }
 
-  /** Plugins matching the device, best first (ties: first registered first). */
+  /**
+   * Loads the class of every lazily registered plugin that matches the device, so that
+   * {@link matches}, {@link bestMatch} and {@link createDriver} see them. Rejects with the
+   * loader's error (wrapped as a `WiaError`) when a class cannot be loaded.
+   */
+  async loadMatching(device: MatchableDevice): Promise<void> {
+    const pending = this.plugins.filter((p) => !isLoaded(p) && matchScore(p.descriptor, device) >= 0);
+    await Promise.all(pending.map((entry) => (entry.loading ??= this.load(entry))));
+  }
+
+  /** Plugins matching the device, best first (ties: first registered first); lazy plugins once loaded. */
   matches(device: MatchableDevice): PluginMatch[] {
     const found: PluginMatch[] = [];
-    for (const plugin of this.plugins) {
-      const score = Math.max(-1, ...plugin.descriptor.match.map((m) => scoreMatch(m, device)));
-      if (score >= 0) found.push({ ...plugin, score });
+    for (const { descriptor, pluginClass } of this.plugins.filter(isLoaded)) {
+      const score = matchScore(descriptor, device);
+      if (score >= 0) found.push({ descriptor, pluginClass, score });
     }
     return found.sort((a, b) => b.score - a.score);
   }
@@ -182,11 +258,37 @@ export class PluginRegistry {
     if (!plugin) {
       throw new WiaError(WIA_ERROR_INCORRECT_HARDWARE_SETTING, `no plugin drives ${describeDevice(device)}`);
     }
-    const child = this.container.createChildContainer();
+    makeInjectable(plugin.pluginClass);
+    const child = (this.container ??= this.makeContainer()).createChildContainer();
     for (const { token, value } of dependencies) child.register(token, { useValue: value });
     const driver = child.resolve<IWiaMiniDrv>(plugin.pluginClass as unknown as new () => IWiaMiniDrv);
     return { plugin: { descriptor: plugin.descriptor, pluginClass: plugin.pluginClass }, driver, container: child };
   }
+
+  private add(entry: PluginEntry): void {
+    checkDescriptor(entry.descriptor);
+    if (this.plugins.some((p) => p.descriptor.name === entry.descriptor.name)) {
+      throw new WiaError(E_INVALIDARG, `a plugin named ${entry.descriptor.name} is already registered`);
+    }
+    this.plugins.push(entry);
+  }
+
+  private async load(entry: PluginEntry): Promise<void> {
+    try {
+      const pluginClass = await entry.loadClass!();
+      if (typeof pluginClass !== 'function') throw new TypeError(`its loader gave ${typeof pluginClass}, not a class`);
+      entry.pluginClass = pluginClass;
+    } catch (err) {
+      // Forget the failed attempt: the next device that matches tries again.
+      entry.loading = undefined;
+      throw WiaError.from(err, E_FAIL, `plugin ${entry.descriptor.name} could not be loaded`);
+    }
+  }
+}
+
+/** The best score of any of a descriptor's matches for the device; `-1` when none matches. */
+function matchScore(descriptor: PluginDescriptor, device: MatchableDevice): number {
+  return Math.max(-1, ...descriptor.match.map((m) => scoreMatch(m, device)));
 }
 
 /** `04a9:1234 (EOS R5)`, the way lsusb names a device. */
@@ -217,7 +319,7 @@ export const defaultPluginRegistry = new PluginRegistry();
  */
 export function wiaPlugin(descriptor: PluginDescriptor, registry: PluginRegistry = defaultPluginRegistry) {
   return <T extends PluginClass>(target: T): T => {
-    injectable()(target as unknown as new (...args: unknown[]) => IWiaMiniDrv);
+    makeInjectable(target);
     registry.register(target, descriptor);
     return target;
   };

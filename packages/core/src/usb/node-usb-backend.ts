@@ -7,7 +7,7 @@ import { UsbDisconnectedError } from './errors.js';
 import type { UsbDeviceDescriptor } from './descriptors.js';
 import type { LibusbTransferCallback, LibusbTransferLike } from './libusb-transfer.js';
 import { describeNodeUsbDevice, nodeUsbLocation, type UsbDeviceStrings } from './node-usb-descriptors.js';
-import { NodeUsbTransport } from './node-usb-transport.js';
+import type { NodeUsbTransport } from './node-usb-transport.js';
 
 const debug = createDebug('openwia:core');
 
@@ -28,6 +28,23 @@ export interface NodeUsbBackendOptions {
   platform?: NodeJS.Platform;
   /** Open each device briefly when listing, to read its strings and learn whether it is accessible (default true). */
   probe?: boolean;
+}
+
+/**
+ * The `usb` package's libusb API without its WebUSB layer, which this backend does not use and
+ * which is a third of the package's load time (every short command pays it). `usb/dist/usb` is
+ * that API's own module in usb 2.x: the binding, which is the hotplug emitter, with
+ * `getDeviceList` and `Transfer` on it. Should a release move it, the whole package is loaded.
+ */
+async function importNodeUsb(): Promise<NodeUsbModule> {
+  let api: NodeUsbModule['usb'] & Omit<NodeUsbModule, 'usb'>;
+  try {
+    api = (await import('usb/dist/usb/index.js')).default as typeof api;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    return (await import('usb')) as unknown as NodeUsbModule;
+  }
+  return { getDeviceList: api.getDeviceList, Transfer: api.Transfer, usb: api };
 }
 
 /** How long a device may take to answer one string request while being listed (a silent device must not stall a listing). */
@@ -74,7 +91,7 @@ export class NodeUsbBackend implements UsbBackend {
   static async load(options?: NodeUsbBackendOptions): Promise<NodeUsbBackend> {
     let lib: NodeUsbModule;
     try {
-      lib = (await import('usb')) as unknown as NodeUsbModule;
+      lib = await importNodeUsb();
     } catch (err) {
       throw WiaError.from(err, E_FAIL, 'the native "usb" module (libusb) could not be loaded; reinstall with "npm rebuild usb"');
     }
@@ -92,7 +109,7 @@ export class NodeUsbBackend implements UsbBackend {
     const found = this.lib.getDeviceList().find((d) => nodeUsbLocation(d) === location);
     if (!found) throw new UsbDisconnectedError(0, { detail: `no USB device at ${location}` });
     const info = await this.describe(found);
-    const transport = this.createTransport(found, info.descriptor);
+    const transport = await this.createTransport(found, info.descriptor);
     await transport.open();
     let set = this.transports.get(location);
     if (!set) this.transports.set(location, (set = new Set()));
@@ -137,7 +154,7 @@ export class NodeUsbBackend implements UsbBackend {
   private async probe(device: Device, location: string): Promise<UsbDeviceInfo> {
     const descriptor = describeNodeUsbDevice(device);
     if (this.options.probe === false) return { descriptor, accessible: true };
-    const transport = this.createTransport(device, descriptor);
+    const transport = await this.createTransport(device, descriptor);
     try {
       await transport.open();
     } catch (err) {
@@ -169,7 +186,9 @@ export class NodeUsbBackend implements UsbBackend {
     return strings;
   }
 
-  private createTransport(device: Device, descriptor: UsbDeviceDescriptor): NodeUsbTransport {
+  private async createTransport(device: Device, descriptor: UsbDeviceDescriptor): Promise<NodeUsbTransport> {
+    // Loaded with the first device probed or opened: a bus with nothing on it needs no transfer code.
+    const { NodeUsbTransport } = await import('./node-usb-transport.js');
     return new NodeUsbTransport(device, descriptor, (d, ep, type, timeout, cb) => new this.lib.Transfer(d, ep, type, timeout, cb), this.platform);
   }
 
