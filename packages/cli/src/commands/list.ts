@@ -1,4 +1,4 @@
-import { formatVidPid } from '@openwia/core';
+import { formatVidPid } from '@openwia/core/discovery';
 import { printJson, withCatalog, type GlobalOptions } from './context.js';
 
 /** "Maker Product", without the maker twice when the product name already starts with it. */
