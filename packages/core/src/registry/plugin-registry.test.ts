@@ -8,7 +8,7 @@ import { AbortableMiniDriver, type ItemReader } from '../plugin/index.js';
 // device manager does (createUsbDriver), to show what a plugin receives.
 import { createUsbDriver } from '../app/usb-driver.js';
 import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT, type UsbDeviceDescriptor, type UsbInterfaceDescriptor, type UsbTransport } from '../usb/index.js';
-import { PluginRegistry, defaultPluginRegistry, defineLazyPlugin, definePlugin, scoreMatch, wiaPlugin, type PluginClass, type PluginDescriptor } from './plugin-registry.js';
+import { PluginRegistry, defaultPluginRegistry, defineLazyPlugin, definePlugin, scoreMatch, wiaPlugin, type PluginClass, type PluginDescriptor } from './index.js';
 
 // --- test devices -----------------------------------------------------------
 
