@@ -32,6 +32,8 @@ export interface CatalogOptions {
   warn: (line: string) => void;
   /** The device options as typed, for the commands an error suggests (e.g. ` --simulate`). */
   flags?: string;
+  /** Follow real USB devices plugging in and out (default true); `list` only needs what is there now. */
+  hotplug?: boolean;
   /** Network eSCL scanners to open by id (`escl:http://host:port/eSCL`), e.g. one `openwia serve` offers. */
   network?: string[];
 }
@@ -68,7 +70,7 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
     const managers: DeviceManager[] = [];
     if (options.usb !== false) {
       try {
-        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load(), plugins: lazyDevicePlugins }));
+        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load({ hotplug: options.hotplug ?? true }), plugins: lazyDevicePlugins }));
       } catch (err) {
         options.warn(`real USB is not available: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import type { Device } from 'usb';
@@ -28,6 +29,11 @@ export interface NodeUsbBackendOptions {
   platform?: NodeJS.Platform;
   /** Open each device briefly when listing, to read its strings and learn whether it is accessible (default true). */
   probe?: boolean;
+  /**
+   * Follow attach and detach (default true). Off, the backend lists what is plugged in now and
+   * never starts libusb's hotplug machinery — tens of milliseconds a one-shot listing need not pay.
+   */
+  hotplug?: boolean;
 }
 
 /**
@@ -35,14 +41,17 @@ export interface NodeUsbBackendOptions {
  * which is a third of the package's load time (every short command pays it). `usb/dist/usb` is
  * that API's own module in usb 2.x: the binding, which is the hotplug emitter, with
  * `getDeviceList` and `Transfer` on it. Should a release move it, the whole package is loaded.
+ * Required rather than imported: `usb` is CommonJS, and `require` spares the scan of its source
+ * for named exports that an ESM import of CommonJS costs.
  */
-async function importNodeUsb(): Promise<NodeUsbModule> {
+function requireNodeUsb(): NodeUsbModule {
+  const require = createRequire(import.meta.url);
   let api: NodeUsbModule['usb'] & Omit<NodeUsbModule, 'usb'>;
   try {
-    api = (await import('usb/dist/usb/index.js')).default as typeof api;
+    api = require('usb/dist/usb/index.js') as typeof api;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    return (await import('usb')) as unknown as NodeUsbModule;
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    return require('usb') as NodeUsbModule;
   }
   return { getDeviceList: api.getDeviceList, Transfer: api.Transfer, usb: api };
 }
@@ -82,6 +91,7 @@ export class NodeUsbBackend implements UsbBackend {
     private readonly options: NodeUsbBackendOptions = {},
   ) {
     this.platform = options.platform ?? process.platform;
+    if (options.hotplug === false) return;
     lib.usb.on('attach', this.onAttach);
     lib.usb.on('detach', this.onDetach);
     lib.usb.unrefHotplugEvents();
@@ -91,7 +101,7 @@ export class NodeUsbBackend implements UsbBackend {
   static async load(options?: NodeUsbBackendOptions): Promise<NodeUsbBackend> {
     let lib: NodeUsbModule;
     try {
-      lib = await importNodeUsb();
+      lib = requireNodeUsb();
     } catch (err) {
       throw WiaError.from(err, E_FAIL, 'the native "usb" module (libusb) could not be loaded; reinstall with "npm rebuild usb"');
     }
