@@ -16,8 +16,8 @@ const node = process.execPath;
 const USB_API = createRequire(import.meta.url).resolve('usb/dist/usb/index.js');
 
 /** How long a page of the SIGINT runs takes on both sides, about: the signal comes half a page in. */
-const SIGINT_PAGE_MS = 700;
-/** scanimage's pause per buffer that makes its page last about SIGINT_PAGE_MS (the test backend moves ~32 KiB a buffer). */
+const SIGINT_PAGE_MS = 350;
+/** scanimage's pause per buffer that makes its page (about 17 buffers of 64 KiB) last about SIGINT_PAGE_MS. */
 const SIGINT_READ_DELAY_US = 20_000;
 
 /** Start-to-exit commands, run in turn `repeats` times (interleaved). */
@@ -49,6 +49,9 @@ function figure(samples) {
   const ms = samples.map((s) => s.ms ?? s.sigintToExitMs);
   const result = { medianMs: Number(median(ms).toFixed(1)), maxMs: Number(Math.max(...ms).toFixed(1)), runs: samples.length, exits: [...new Set(samples.map((s) => s.exit))] };
   if (samples.some((s) => 'stoppedCleanly' in s)) result.stoppedCleanly = samples.filter((s) => s.stoppedCleanly).length;
+  // scanimage's exit status, by its SANE name, and whether its handler took the signal.
+  if (samples.some((s) => 'exitStatus' in s)) result.exitStatuses = [...new Set(samples.map((s) => s.exitStatus))];
+  if (samples.some((s) => 'signalHandled' in s)) result.signalHandled = samples.filter((s) => s.signalHandled).length;
   return result;
 }
 
@@ -99,7 +102,7 @@ export async function measureStartup({ quick = false } = {}) {
   const startToExit = await measureStartToExit(repeats, haveScanimage);
   const { sigintToExit, pixels } = await measureSigintToExit(repeats, haveScanimage);
   return {
-    method: `${repeats} interleaved runs of each command, whole process from spawn to exit, median; SIGINT → exit on the same page on both sides (gray 8-bit, 300 dpi, ${pixels.width}×${pixels.height} pixels, pages of about ${SIGINT_PAGE_MS} ms): openwia half a page after its first page is saved (scanDelayMs ${SIGINT_PAGE_MS}), scanimage -d test half a page into page 2 (--read-delay-duration=${SIGINT_READ_DELAY_US} µs per buffer); exit statuses checked: stoppedCleanly counts openwia's 130, scanimage's 2 (SANE_STATUS_CANCELLED) and bare Node's 130`,
+    method: `${repeats} interleaved runs of each command, whole process from spawn to exit, median; SIGINT → exit on the same page on both sides (gray 8-bit, 300 dpi, ${pixels.width}×${pixels.height} pixels, pages of about ${SIGINT_PAGE_MS} ms): openwia half a page after its first page is saved (scanDelayMs ${SIGINT_PAGE_MS}), scanimage -d test half a page into page 2 (--read-delay-duration=${SIGINT_READ_DELAY_US} µs per buffer); exit statuses checked: stoppedCleanly counts openwia's 130, scanimage's 2 (SANE_STATUS_CANCELLED) and bare Node's 130; for scanimage, exitStatuses names the SANE statuses seen and signalHandled counts the runs whose handler took the signal ("received signal 2")`,
     goals: 'openwia --help and list (no --simulate) within 2× of node -e 0; SIGINT → exit within 25 ms of bare Node',
     goalsMet: goalsMet(startToExit, sigintToExit),
     startToExit,
