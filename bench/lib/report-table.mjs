@@ -65,8 +65,12 @@ function saneRows(s) {
 
 function startupRows(s) {
   const start = Object.entries(s.startToExit).map(([name, f]) => [`Start to exit: \`${name}\``, `median ${f.medianMs} ms (max ${f.maxMs}, ${f.runs} runs)`, `${f.timesBareNode}× node -e 0`]);
-  const stop = Object.entries(s.sigintToExit).map(([name, f]) => [`SIGINT → exit: ${name}`, `median ${f.medianMs} ms (max ${f.maxMs}), exit ${f.exits.join('/')}`, `${f.overBareNodeMs >= 0 ? '+' : ''}${f.overBareNodeMs} ms vs bare Node`]);
-  return [...start, ...stop];
+  const clean = (f) =>
+    (f.stoppedCleanly === undefined ? '' : `, ${f.stoppedCleanly}/${f.runs} stopped cleanly`) +
+    (f.exitStatuses ? ` (${f.exitStatuses.join(', ')}; signal handled ${f.signalHandled}/${f.runs})` : '');
+  const stop = Object.entries(s.sigintToExit).map(([name, f]) => [`SIGINT → exit: ${name}`, `median ${f.medianMs} ms (max ${f.maxMs}), exit ${f.exits.join('/')}${clean(f)}`, `${f.overBareNodeMs >= 0 ? '+' : ''}${f.overBareNodeMs} ms vs bare Node`]);
+  const goals = s.goalsMet ? [['Start-up goals (issue 14)', Object.entries(s.goalsMet).map(([goal, met]) => `${goal}: ${met ? 'met' : 'not met'}`).join(', '), s.goals]] : [];
+  return [...start, ...stop, ...goals];
 }
 
 function reliabilityRows(r) {

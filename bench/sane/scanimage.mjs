@@ -12,6 +12,12 @@ export const SANE_TEST_FEEDER_SHEETS = 10;
 const RESOLUTION = 300;
 /** scanimage's exit status after a cancelled scan. */
 const SANE_STATUS_CANCELLED = 2;
+/**
+ * scanimage exits with the SANE status that ended its scan: the names of those a SIGINT can
+ * end with. The test backend often answers a cancel that lands in a read delay with
+ * SANE_STATUS_IO_ERROR ("sane_read: Error during device I/O") rather than CANCELLED.
+ */
+const SANE_STATUS_NAMES = { 0: 'SANE_STATUS_GOOD', 2: 'SANE_STATUS_CANCELLED', 9: 'SANE_STATUS_IO_ERROR' };
 
 /** Is scanimage here? Installs sane-utils first when asked and allowed (root, apt-get). */
 export async function findScanimage({ install = false } = {}) {
@@ -71,7 +77,14 @@ export async function scanimageSigint({ geometry, readDelayUs, pageMs }) {
       extraWaitMs: Math.round(pageMs / 2),
     });
     // scanimage exits with the SANE status that ended the scan: 2 is SANE_STATUS_CANCELLED, a clean stop.
-    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: run.code === SANE_STATUS_CANCELLED };
+    // It says "received signal 2" when its handler took the signal (rather than dying of it).
+    return {
+      sigintToExitMs: run.sigintToExitMs,
+      exit: run.code ?? run.signal,
+      exitStatus: SANE_STATUS_NAMES[run.code] ?? (run.signal ? `killed by ${run.signal}` : `status ${run.code}`),
+      signalHandled: run.stderr.includes('received signal 2'),
+      stoppedCleanly: run.code === SANE_STATUS_CANCELLED,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@
  * ```ts
  * import { DeviceManager, NodeUsbBackend } from '@openwia/core';
  * import { devicePlugins } from '@openwia/device-plugins';   // or: import { esclPlugin } from '@openwia/device-plugins/escl';
+ * // or, loading a plugin's code only when a device matches it: import { lazyDevicePlugins } from '@openwia/device-plugins/lazy';
  * const devices = new DeviceManager({ backend: await NodeUsbBackend.load(), plugins: devicePlugins });
  * ```
  */
@@ -16,6 +17,7 @@ import { esclPlugin } from './escl/index.js';
 import { ptpPlugin } from './ptp/index.js';
 
 export * from './escl/index.js';
+export * from './lazy.js';
 export * from './ptp/index.js';
 
 /** Every plugin of this package, in matching order. */

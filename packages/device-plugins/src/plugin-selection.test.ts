@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DeviceManager, PluginRegistry, defaultPluginRegistry } from '@openwia/core';
 import { SimulatedUsbBus, createVirtualCamera, createVirtualScanner } from '@openwia/testkit';
 import { devicePlugins } from './index.js';
+import { lazyDevicePlugins } from './lazy.js';
 import { esclPlugin } from './escl/index.js';
 import { ptpPlugin } from './ptp/index.js';
 
@@ -26,6 +27,13 @@ describe('choosing plugins: an app drives only the plugins it lists', () => {
     manager = new DeviceManager({ backend: bus, plugins: devicePlugins });
     await manager.start();
     expect(manager.devices().map((d) => d.plugin)).to.have.members(['ptp', 'escl']);
+  });
+
+  it('with lazyDevicePlugins, matches and opens the same devices with the same plugins', async () => {
+    manager = new DeviceManager({ backend: bus, plugins: lazyDevicePlugins });
+    await manager.start();
+    expect(manager.devices().map((d) => d.plugin)).to.have.members(['ptp', 'escl']);
+    expect(lazyDevicePlugins.map((p) => p.descriptor)).to.deep.equal(devicePlugins.map((p) => p.descriptor));
   });
 
   it('importing the package registers nothing in the default registry', () => {

@@ -18,6 +18,16 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
+/**
+ * Ends the process with `process.exitCode` once stdout and stderr have taken what was written.
+ * The command is over (its devices closed, its files settled): exiting now rather than when the
+ * event loop runs dry skips Node's tear-down of the environment and the V8 heap, which after a
+ * scan is tens of milliseconds between Ctrl-C and the shell prompt.
+ */
+function exitOnceFlushed(): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}
+
 // Decided before parsing, so that a usage error is JSON too when --json was asked for.
 const json = process.argv.slice(2).includes('--json');
 
@@ -34,4 +44,5 @@ createProgram({ json })
   })
   .finally(() => {
     settled = true;
+    exitOnceFlushed();
   });

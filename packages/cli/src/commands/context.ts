@@ -25,11 +25,17 @@ export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** What a command needs of its devices beyond {@link GlobalOptions}. */
+export interface CatalogNeeds {
+  /** Follow real USB hotplug (default true): `list` takes a snapshot and does without. */
+  hotplug?: boolean;
+}
+
 /**
  * Opens the devices for one command and always closes them. `device` is the device the command
  * names, if any: of the simulated devices only that one is built.
  */
-export async function withCatalog<T>(options: GlobalOptions, work: (catalog: DeviceCatalog) => Promise<T>, device?: string): Promise<T> {
+export async function withCatalog<T>(options: GlobalOptions, work: (catalog: DeviceCatalog) => Promise<T>, device?: string, needs: CatalogNeeds = {}): Promise<T> {
   const simulate = options.simulate === true || options.simConfig !== undefined;
   // The simulation (zod for its settings, the testkit for its devices) is loaded only when asked for.
   const simulation = simulate ? { config: await (await import('../session/sim-config.js')).loadSimConfig(options.simConfig), only: device } : undefined;
@@ -38,6 +44,7 @@ export async function withCatalog<T>(options: GlobalOptions, work: (catalog: Dev
     usb: options.usb !== false,
     warn: (line) => process.stderr.write(`openwia: ${line}\n`),
     flags: deviceFlags(options),
+    hotplug: needs.hotplug ?? true,
     ...(device?.startsWith('escl:') ? { network: [device] } : {}),
   });
   try {

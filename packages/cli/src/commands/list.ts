@@ -1,4 +1,4 @@
-import { formatVidPid } from '@openwia/core';
+import { formatVidPid } from '@openwia/core/discovery';
 import { printJson, withCatalog, type GlobalOptions } from './context.js';
 
 /** "Maker Product", without the maker twice when the product name already starts with it. */
@@ -29,5 +29,6 @@ export async function listCommand(options: GlobalOptions): Promise<void> {
       console.log(`${row.id.padEnd(28)} ${row.status.padEnd(12)} ${(row.plugin ?? '-').padEnd(6)} ${row.vidPid}  ${deviceName(row.manufacturer, row.product)}`.trimEnd());
       if (row.problem) console.log(`${''.padEnd(28)} ${row.problem}`);
     }
-  });
+    // A snapshot of what is plugged in now: no need to follow hotplug.
+  }, undefined, { hotplug: false });
 }

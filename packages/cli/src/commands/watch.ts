@@ -1,4 +1,4 @@
-import { WIA_EVENT_NAMES } from '@openwia/core';
+import { WIA_EVENT_NAMES } from '@openwia/core/discovery';
 import { CANCEL_SIGNALS } from '../session/interrupt.js';
 import { withCatalog, type GlobalOptions } from './context.js';
 

@@ -7,9 +7,11 @@ import {
   WiaError,
   type DeviceManagerEvents,
   type ManagedDevice,
-  type WiaDevice,
-} from '@openwia/core';
-import { devicePlugins, openEsclNetworkScanner } from '@openwia/device-plugins';
+} from '@openwia/core/discovery';
+import type { WiaDevice } from '@openwia/core';
+// The plugins as match tables: a plugin's code is loaded when a device matches it, so a command
+// that meets no camera or scanner loads no protocol code.
+import { lazyDevicePlugins } from '@openwia/device-plugins/lazy';
 import type { SimConfig } from './sim-config.js';
 import type { SimulatedDevices } from './simulated-devices.js';
 
@@ -30,6 +32,8 @@ export interface CatalogOptions {
   warn: (line: string) => void;
   /** The device options as typed, for the commands an error suggests (e.g. ` --simulate`). */
   flags?: string;
+  /** Follow real USB devices plugging in and out (default true); `list` only needs what is there now. */
+  hotplug?: boolean;
   /** Network eSCL scanners to open by id (`escl:http://host:port/eSCL`), e.g. one `openwia serve` offers. */
   network?: string[];
 }
@@ -59,18 +63,21 @@ export class DeviceCatalog extends EventEmitter<Pick<DeviceManagerEvents, 'event
   static async open(options: CatalogOptions): Promise<DeviceCatalog> {
     // Network scanners first: one that cannot be reached fails the command before anything else starts.
     const network = new Map<string, WiaDevice>();
-    for (const id of options.network ?? []) network.set(id, await openEsclNetworkScanner(id));
+    if (options.network?.length) {
+      const { openEsclNetworkScanner } = await import('@openwia/device-plugins/escl');
+      for (const id of options.network) network.set(id, await openEsclNetworkScanner(id));
+    }
     const managers: DeviceManager[] = [];
     if (options.usb !== false) {
       try {
-        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load(), plugins: devicePlugins }));
+        managers.push(new DeviceManager({ backend: await NodeUsbBackend.load({ hotplug: options.hotplug ?? true }), plugins: lazyDevicePlugins }));
       } catch (err) {
         options.warn(`real USB is not available: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     // The testkit is imported only when simulating: it is test code, and heavy to load.
     const simulated = options.simulation ? (await import('./simulated-devices.js')).startSimulatedDevices(options.simulation.config, options.simulation.only) : undefined;
-    if (simulated) managers.push(new DeviceManager({ backend: simulated.bus, plugins: devicePlugins }));
+    if (simulated) managers.push(new DeviceManager({ backend: simulated.bus, plugins: lazyDevicePlugins }));
     const catalog = new DeviceCatalog(managers, simulated, options.flags ?? '', network);
     await Promise.all(managers.map((m) => m.start()));
     return catalog;

@@ -3,10 +3,15 @@ import { EventEmitter } from 'eventemitter3';
 import type { DependencyContainer } from 'tsyringe';
 import { WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
 import { createUsbDriver } from './usb-driver.js';
-import { WiaDevice, type WiaDeviceOptions } from './wia-device.js';
-import { WIA_EVENT_DEVICE_CONNECTED, WIA_EVENT_DEVICE_DISCONNECTED, type WiaEventGuid } from '../minidriver/index.js';
-import { PluginRegistry, defaultPluginRegistry, type PluginDefinition } from '../registry/index.js';
-import { UsbAccessError, formatVidPid, type UsbBackend, type UsbDeviceInfo, type UsbTransport } from '../usb/index.js';
+// Type-only: the engine under a WiaDevice is loaded when the first device opens (see open()).
+import type { WiaDevice, WiaDeviceOptions } from './wia-device.js';
+import { WIA_EVENT_DEVICE_CONNECTED, WIA_EVENT_DEVICE_DISCONNECTED, type WiaEventGuid } from '../minidriver/events.js';
+import { PluginRegistry, defaultPluginRegistry, type AnyPluginDefinition } from '../registry/index.js';
+// Module by module, not through the usb/ barrel: the manager is on `@openwia/core/discovery`'s short path.
+import type { UsbBackend, UsbDeviceInfo } from '../usb/backend.js';
+import { formatVidPid } from '../usb/descriptors.js';
+import { UsbAccessError } from '../usb/errors.js';
+import type { UsbTransport } from '../usb/transport.js';
 
 /** `DEBUG=openwia:core` shows what a person debugging a device needs: matching, opening, detaching. */
 const debug = createDebug('openwia:core');
@@ -50,8 +55,11 @@ export interface DeviceManagerEvents {
 /** Options of a {@link DeviceManager}. */
 export interface DeviceManagerOptions {
   backend: UsbBackend;
-  /** The plugins to match devices against, e.g. `[ptpPlugin, esclPlugin]` (see `definePlugin`). */
-  plugins?: readonly PluginDefinition[];
+  /**
+   * The plugins to match devices against, e.g. `[ptpPlugin, esclPlugin]` (see `definePlugin`);
+   * a lazy one (`defineLazyPlugin`) is loaded when a device first matches it.
+   */
+  plugins?: readonly AnyPluginDefinition[];
   /** A registry to use instead of `plugins`. Given neither, the default registry `@wiaPlugin` fills. */
   registry?: PluginRegistry;
   /** Passed to each `WiaDevice.open` (watchdog grace, timers). */
@@ -164,6 +172,8 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
       managed.status = 'inaccessible';
       throw new UsbAccessError(`cannot open ${managed.deviceId}`, info.inaccessibleReason ?? 'the device may not be opened by this process');
     }
+    // A lazily defined plugin that matches is loaded now; one that cannot be loaded fails the device.
+    await this.registry.loadMatching(info.descriptor);
     if (!this.registry.bestMatch(info.descriptor)) {
       managed.status = 'unsupported';
       throw new WiaError(WIA_ERROR_INCORRECT_HARDWARE_SETTING, `no plugin drives ${formatVidPid(info.descriptor)} (${info.descriptor.product ?? 'unknown product'})`);
@@ -175,6 +185,9 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     const binding = createUsbDriver(this.registry, info.descriptor, transport);
     session.container = binding.container;
     managed.plugin = binding.plugin.descriptor.name;
+    // Loaded here rather than up front: a manager that meets no usable device (`openwia list`)
+    // never loads the transfer engine (see `@openwia/core/discovery`).
+    const { WiaDevice } = await import('./wia-device.js');
     const device = await WiaDevice.open(binding.driver, { ...this.options.deviceOptions, deviceId: managed.deviceId, resetHardware: () => transport.reset() });
     device.on('event', (event, item) => this.emit('event', event, managed.deviceId, item));
     managed.device = device;

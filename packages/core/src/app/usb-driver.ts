@@ -1,5 +1,7 @@
 import type { DeviceDriverBinding, PluginRegistry } from '../registry/index.js';
-import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT, type UsbDeviceDescriptor, type UsbTransport } from '../usb/index.js';
+import type { UsbDeviceDescriptor } from '../usb/descriptors.js';
+import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT } from '../usb/tokens.js';
+import type { UsbTransport } from '../usb/transport.js';
 
 /**
  * Creates the best plugin's driver for a USB device: the plugin's child

@@ -8,7 +8,7 @@ import { AbortableMiniDriver, type ItemReader } from '../plugin/index.js';
 // device manager does (createUsbDriver), to show what a plugin receives.
 import { createUsbDriver } from '../app/usb-driver.js';
 import { USB_DEVICE_DESCRIPTOR, USB_TRANSPORT, type UsbDeviceDescriptor, type UsbInterfaceDescriptor, type UsbTransport } from '../usb/index.js';
-import { PluginRegistry, defaultPluginRegistry, definePlugin, scoreMatch, wiaPlugin, type PluginDescriptor } from './plugin-registry.js';
+import { PluginRegistry, defaultPluginRegistry, defineLazyPlugin, definePlugin, scoreMatch, wiaPlugin, type PluginClass, type PluginDescriptor } from './index.js';
 
 // --- test devices -----------------------------------------------------------
 
@@ -229,6 +229,58 @@ describe('PluginRegistry', () => {
       const transport = standInTransport(CAMERA);
       const binding = createUsbDriver(PluginRegistry.of([definePlugin(PTP_CLASS, Injected)]), CAMERA, transport);
       expect((binding.driver as Injected).transport).to.equal(transport);
+    });
+  });
+
+  describe('defineLazyPlugin / loadMatching', () => {
+    /** A lazy definition whose loads are counted. */
+    function counted(descriptor: PluginDescriptor, pluginClass: PluginClass): { plugin: ReturnType<typeof defineLazyPlugin>; loads: () => number } {
+      let loads = 0;
+      const plugin = defineLazyPlugin(descriptor, async () => {
+        loads++;
+        return pluginClass;
+      });
+      return { plugin, loads: () => loads };
+    }
+
+    it('checks the declaration as definePlugin does', () => {
+      expectWiaError(() => defineLazyPlugin({ name: 'any', match: [{}] }, async () => PlainDriver), E_INVALIDARG);
+    });
+
+    it('loads nothing until a device matches, then only the plugins that match it', async () => {
+      const ptp = counted(PTP_CLASS, PlainDriver);
+      const escl = counted(ESCL_CLASS, PlainDriver);
+      const lazy = PluginRegistry.of([ptp.plugin, escl.plugin]);
+      expect(lazy.list()).to.deep.equal([]);
+      expect(lazy.bestMatch(CAMERA)).to.equal(undefined);
+      await lazy.loadMatching(CAMERA);
+      expect([ptp.loads(), escl.loads()]).to.deep.equal([1, 0]);
+      expect(lazy.bestMatch(CAMERA)?.pluginClass).to.equal(PlainDriver);
+      await lazy.loadMatching(CAMERA);
+      expect(ptp.loads()).to.equal(1);
+    });
+
+    it('keeps the registration order among eager and lazy plugins', async () => {
+      class LazyDriver extends IdleDriver {}
+      const lazy = PluginRegistry.of([counted({ name: 'lazy-ptp', match: PTP_CLASS.match }, LazyDriver).plugin, definePlugin(PTP_CLASS, PlainDriver)]);
+      await lazy.loadMatching(CAMERA);
+      expect(lazy.matches(CAMERA).map((m) => m.descriptor.name)).to.deep.equal(['lazy-ptp', 'ptp']);
+      expect(createUsbDriver(lazy, CAMERA, standInTransport(CAMERA)).driver).to.be.instanceOf(LazyDriver);
+    });
+
+    it('fails with a WiaError naming the plugin when its class cannot be loaded, and tries again next time', async () => {
+      let attempts = 0;
+      const broken = PluginRegistry.of([
+        defineLazyPlugin(PTP_CLASS, async () => {
+          attempts++;
+          throw new Error('module not found');
+        }),
+      ]);
+      const err = await broken.loadMatching(CAMERA).then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(WiaError);
+      expect((err as WiaError).message).to.equal('plugin ptp could not be loaded: module not found');
+      await broken.loadMatching(CAMERA).catch(() => undefined);
+      expect(attempts).to.equal(2);
     });
   });
 

@@ -1,7 +1,8 @@
-import 'reflect-metadata';
-import { container as rootContainer, injectable, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import { E_INVALIDARG, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { E_FAIL, E_INVALIDARG, WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError } from '../hresult/index.js';
 import type { IWiaMiniDrv } from '../minidriver/index.js';
+import { checkDescriptor, isLazy, type AnyPluginDefinition, type PluginClass, type PluginDescriptor, type RegisteredPlugin, type UsbMatch } from './plugin-definition.js';
+import { tsyringe } from './tsyringe.js';
 
 /**
  * What the registry needs to know of a device to pick its plugin. A USB
@@ -23,69 +24,28 @@ export interface PluginDependency<T = unknown> {
   value: T;
 }
 
-/** What a plugin says it drives. Every field given must match; absent fields match anything. */
-export interface UsbMatch {
-  vendorId?: number;
-  productId?: number;
-  interfaceClass?: number;
-  interfaceSubclass?: number;
-  interfaceProtocol?: number;
-}
-
-/** A plugin's declaration. */
-export interface PluginDescriptor {
-  /** Short unique name, e.g. `ptp` or `escl`. */
-  name: string;
-  description?: string;
-  match: UsbMatch[];
-}
-
-/** A plugin class: constructed by tsyringe, its dependencies injected. */
-export type PluginClass = new (...args: never[]) => IWiaMiniDrv;
-
-/** A registered plugin. */
-export interface RegisteredPlugin {
+/** A registered plugin whose class may not be loaded yet. */
+interface PluginEntry {
   descriptor: PluginDescriptor;
-  pluginClass: PluginClass;
+  pluginClass?: PluginClass;
+  loadClass?: () => Promise<PluginClass>;
+  loading?: Promise<void>;
 }
 
-/**
- * A plugin as a value: what it matches and the class that drives it. Each
- * plugin folder exports one (`ptpPlugin`, `esclPlugin`); an app hands the
- * list it wants to a `DeviceManager` or to {@link PluginRegistry.of}.
- */
-export type PluginDefinition = Readonly<RegisteredPlugin>;
-
-/** Throws `E_INVALIDARG` for a nameless, match-nothing or match-everything declaration. */
-function checkDescriptor(descriptor: PluginDescriptor): void {
-  if (!descriptor.name) throw new WiaError(E_INVALIDARG, 'a plugin needs a name');
-  if (!descriptor.match.length) throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name} matches no device: give it at least one match`);
-  for (const match of descriptor.match) {
-    if (match.productId !== undefined && match.vendorId === undefined) {
-      throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a productId means nothing without its vendorId`);
-    }
-    if (match.vendorId === undefined && match.interfaceClass === undefined) {
-      throw new WiaError(E_INVALIDARG, `plugin ${descriptor.name}: a match needs a vendorId or an interfaceClass, or it would claim every device`);
-    }
-  }
+function isLoaded(entry: PluginEntry): entry is PluginEntry & RegisteredPlugin {
+  return entry.pluginClass !== undefined;
 }
 
-/**
- * Defines a plugin without registering it anywhere: makes the class
- * injectable (its constructor receives `USB_TRANSPORT` and the like) and
- * checks the declaration. Throws `E_INVALIDARG` as {@link PluginRegistry.register} does.
- *
- * @example
- * ```ts
- * export const acmePlugin = definePlugin({ name: 'acme', match: [{ vendorId: 0x1234 }] }, AcmeDriver);
- * const devices = new DeviceManager({ backend, plugins: [acmePlugin] });
- * ```
- */
-export function definePlugin(descriptor: PluginDescriptor, pluginClass: PluginClass): PluginDefinition {
-  checkDescriptor(descriptor);
-  injectable()(pluginClass as unknown as new (...args: unknown[]) => IWiaMiniDrv);
-  return Object.freeze({ descriptor, pluginClass });
+/** Classes already made injectable: tsyringe needs telling once per class. */
+const injectableClasses = new WeakSet<PluginClass>();
+
+/** Makes a plugin class injectable (its constructor receives `USB_TRANSPORT` and the like), once. */
+function makeInjectable(pluginClass: PluginClass): void {
+  if (injectableClasses.has(pluginClass)) return;
+  tsyringe().injectable()(pluginClass as unknown as new (...args: unknown[]) => IWiaMiniDrv);
+  injectableClasses.add(pluginClass);
 }
+
 
 /** A plugin that matches a device, and how well. */
 export interface PluginMatch extends RegisteredPlugin {
@@ -128,9 +88,15 @@ export function scoreMatch(match: UsbMatch, device: MatchableDevice): number {
  * them by constructor injection (`@inject(USB_TRANSPORT)`).
  */
 export class PluginRegistry {
-  private readonly plugins: RegisteredPlugin[] = [];
+  private readonly plugins: PluginEntry[] = [];
+  /** The container, made on first use: tsyringe is not loaded until a driver is created. */
+  private container: DependencyContainer | undefined;
+  private makeContainer: () => DependencyContainer = () => tsyringe().container;
 
-  constructor(private readonly container: DependencyContainer = rootContainer) {}
+  /** A registry whose devices' containers are children of `container` (default: tsyringe's root container). */
+  constructor(container?: DependencyContainer) {
+    this.container = container;
+  }
 
   /**
    * A registry holding exactly `plugins`, in a fresh child of tsyringe's root
@@ -138,31 +104,47 @@ export class PluginRegistry {
    * another's). This is how an app picks its plugins:
    * `PluginRegistry.of([ptpPlugin])`.
    */
-  static of(plugins: readonly PluginDefinition[], container: DependencyContainer = rootContainer.createChildContainer()): PluginRegistry {
+  static of(plugins: readonly AnyPluginDefinition[], container?: DependencyContainer): PluginRegistry {
     const registry = new PluginRegistry(container);
-    for (const plugin of plugins) registry.register(plugin.pluginClass, plugin.descriptor);
+    if (!container) registry.makeContainer = () => tsyringe().container.createChildContainer();
+    for (const plugin of plugins) {
+      if (isLazy(plugin)) registry.registerLazy(plugin.descriptor, plugin.loadClass);
+      else registry.register(plugin.pluginClass, plugin.descriptor);
+    }
     return registry;
   }
 
   /** Registers a plugin; throws `E_INVALIDARG` for a nameless, duplicate or match-anything declaration. */
   register(pluginClass: PluginClass, descriptor: PluginDescriptor): void {
-    checkDescriptor(descriptor);
-    if (this.plugins.some((p) => p.descriptor.name === descriptor.name)) {
-      throw new WiaError(E_INVALIDARG, `a plugin named ${descriptor.name} is already registered`);
-    }
-    this.plugins.push({ descriptor, pluginClass });
+    this.add({ descriptor, pluginClass });
   }
 
+  /** Registers a plugin whose class {@link loadMatching} loads when a device matches it; throws as {@link register} does. */
+  registerLazy(descriptor: PluginDescriptor, loadClass: () => Promise<PluginClass>): void {
+    this.add({ descriptor, loadClass });
+  }
+
+  /** The registered plugins whose class is loaded (a lazy one once {@link loadMatching} has loaded it). */
   list(): RegisteredPlugin[] {
-    return [...this.plugins];
+    return this.plugins.filter(isLoaded).map(({ descriptor, pluginClass }) => ({ descriptor, pluginClass }));
   }
 
-  /** Plugins matching the device, best first (ties: first registered first). */
+  /**
+   * Loads the class of every lazily registered plugin that matches the device, so that
+   * {@link matches}, {@link bestMatch} and {@link createDriver} see them. Rejects with the
+   * loader's error (wrapped as a `WiaError`) when a class cannot be loaded.
+   */
+  async loadMatching(device: MatchableDevice): Promise<void> {
+    const pending = this.plugins.filter((p) => !isLoaded(p) && matchScore(p.descriptor, device) >= 0);
+    await Promise.all(pending.map((entry) => (entry.loading ??= this.load(entry))));
+  }
+
+  /** Plugins matching the device, best first (ties: first registered first); lazy plugins once loaded. */
   matches(device: MatchableDevice): PluginMatch[] {
     const found: PluginMatch[] = [];
-    for (const plugin of this.plugins) {
-      const score = Math.max(-1, ...plugin.descriptor.match.map((m) => scoreMatch(m, device)));
-      if (score >= 0) found.push({ ...plugin, score });
+    for (const { descriptor, pluginClass } of this.plugins.filter(isLoaded)) {
+      const score = matchScore(descriptor, device);
+      if (score >= 0) found.push({ descriptor, pluginClass, score });
     }
     return found.sort((a, b) => b.score - a.score);
   }
@@ -182,11 +164,37 @@ export class PluginRegistry {
     if (!plugin) {
       throw new WiaError(WIA_ERROR_INCORRECT_HARDWARE_SETTING, `no plugin drives ${describeDevice(device)}`);
     }
-    const child = this.container.createChildContainer();
+    makeInjectable(plugin.pluginClass);
+    const child = (this.container ??= this.makeContainer()).createChildContainer();
     for (const { token, value } of dependencies) child.register(token, { useValue: value });
     const driver = child.resolve<IWiaMiniDrv>(plugin.pluginClass as unknown as new () => IWiaMiniDrv);
     return { plugin: { descriptor: plugin.descriptor, pluginClass: plugin.pluginClass }, driver, container: child };
   }
+
+  private add(entry: PluginEntry): void {
+    checkDescriptor(entry.descriptor);
+    if (this.plugins.some((p) => p.descriptor.name === entry.descriptor.name)) {
+      throw new WiaError(E_INVALIDARG, `a plugin named ${entry.descriptor.name} is already registered`);
+    }
+    this.plugins.push(entry);
+  }
+
+  private async load(entry: PluginEntry): Promise<void> {
+    try {
+      const pluginClass = await entry.loadClass!();
+      if (typeof pluginClass !== 'function') throw new TypeError(`its loader gave ${typeof pluginClass}, not a class`);
+      entry.pluginClass = pluginClass;
+    } catch (err) {
+      // Forget the failed attempt: the next device that matches tries again.
+      entry.loading = undefined;
+      throw WiaError.from(err, E_FAIL, `plugin ${entry.descriptor.name} could not be loaded`);
+    }
+  }
+}
+
+/** The best score of any of a descriptor's matches for the device; `-1` when none matches. */
+function matchScore(descriptor: PluginDescriptor, device: MatchableDevice): number {
+  return Math.max(-1, ...descriptor.match.map((m) => scoreMatch(m, device)));
 }
 
 /** `04a9:1234 (EOS R5)`, the way lsusb names a device. */
@@ -217,7 +225,7 @@ export const defaultPluginRegistry = new PluginRegistry();
  */
 export function wiaPlugin(descriptor: PluginDescriptor, registry: PluginRegistry = defaultPluginRegistry) {
   return <T extends PluginClass>(target: T): T => {
-    injectable()(target as unknown as new (...args: unknown[]) => IWiaMiniDrv);
+    makeInjectable(target);
     registry.register(target, descriptor);
     return target;
   };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { WIA_ERROR_OFFLINE } from '../hresult/index.js';
-import { NodeUsbBackend } from './node-usb-backend.js';
+import { NodeUsbBackend, type NodeUsbModule } from './node-usb-backend.js';
 import { describeNodeUsbDevice, nodeUsbLocation } from './node-usb-descriptors.js';
 
 // This machine has no USB hardware and no USB in its kernel: these tests check
@@ -26,6 +26,32 @@ describe('NodeUsbBackend (no hardware on this machine)', () => {
       (e: unknown) => e,
     );
     expect(err).to.have.property('hresult', WIA_ERROR_OFFLINE);
+  });
+});
+
+describe('NodeUsbBackend hotplug', () => {
+  /** The parts of the usb module the backend touches, recording hotplug subscriptions. */
+  function recordingLib(): { lib: NodeUsbModule; subscribed: string[] } {
+    const subscribed: string[] = [];
+    const lib: NodeUsbModule = {
+      getDeviceList: () => [],
+      usb: { on: (event) => subscribed.push(event), off: () => undefined, unrefHotplugEvents: () => undefined },
+      Transfer: class {} as unknown as NodeUsbModule['Transfer'],
+    };
+    return { lib, subscribed };
+  }
+
+  it('follows attach and detach by default', () => {
+    const { lib, subscribed } = recordingLib();
+    void new NodeUsbBackend(lib);
+    expect(subscribed).to.deep.equal(['attach', 'detach']);
+  });
+
+  it('with hotplug off, lists devices without starting libusb hotplug', async () => {
+    const { lib, subscribed } = recordingLib();
+    const backend = new NodeUsbBackend(lib, { hotplug: false });
+    expect(await backend.list()).to.deep.equal([]);
+    expect(subscribed).to.deep.equal([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import type { Device } from 'usb';
@@ -7,7 +8,7 @@ import { UsbDisconnectedError } from './errors.js';
 import type { UsbDeviceDescriptor } from './descriptors.js';
 import type { LibusbTransferCallback, LibusbTransferLike } from './libusb-transfer.js';
 import { describeNodeUsbDevice, nodeUsbLocation, type UsbDeviceStrings } from './node-usb-descriptors.js';
-import { NodeUsbTransport } from './node-usb-transport.js';
+import type { NodeUsbTransport } from './node-usb-transport.js';
 
 const debug = createDebug('openwia:core');
 
@@ -28,6 +29,31 @@ export interface NodeUsbBackendOptions {
   platform?: NodeJS.Platform;
   /** Open each device briefly when listing, to read its strings and learn whether it is accessible (default true). */
   probe?: boolean;
+  /**
+   * Follow attach and detach (default true). Off, the backend lists what is plugged in now and
+   * never starts libusb's hotplug machinery — tens of milliseconds a one-shot listing need not pay.
+   */
+  hotplug?: boolean;
+}
+
+/**
+ * The `usb` package's libusb API without its WebUSB layer, which this backend does not use and
+ * which is a third of the package's load time (every short command pays it). `usb/dist/usb` is
+ * that API's own module in usb 2.x: the binding, which is the hotplug emitter, with
+ * `getDeviceList` and `Transfer` on it. Should a release move it, the whole package is loaded.
+ * Required rather than imported: `usb` is CommonJS, and `require` spares the scan of its source
+ * for named exports that an ESM import of CommonJS costs.
+ */
+function requireNodeUsb(): NodeUsbModule {
+  const require = createRequire(import.meta.url);
+  let api: NodeUsbModule['usb'] & Omit<NodeUsbModule, 'usb'>;
+  try {
+    api = require('usb/dist/usb/index.js') as typeof api;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    return require('usb') as NodeUsbModule;
+  }
+  return { getDeviceList: api.getDeviceList, Transfer: api.Transfer, usb: api };
 }
 
 /** How long a device may take to answer one string request while being listed (a silent device must not stall a listing). */
@@ -65,6 +91,7 @@ export class NodeUsbBackend implements UsbBackend {
     private readonly options: NodeUsbBackendOptions = {},
   ) {
     this.platform = options.platform ?? process.platform;
+    if (options.hotplug === false) return;
     lib.usb.on('attach', this.onAttach);
     lib.usb.on('detach', this.onDetach);
     lib.usb.unrefHotplugEvents();
@@ -74,7 +101,7 @@ export class NodeUsbBackend implements UsbBackend {
   static async load(options?: NodeUsbBackendOptions): Promise<NodeUsbBackend> {
     let lib: NodeUsbModule;
     try {
-      lib = (await import('usb')) as unknown as NodeUsbModule;
+      lib = requireNodeUsb();
     } catch (err) {
       throw WiaError.from(err, E_FAIL, 'the native "usb" module (libusb) could not be loaded; reinstall with "npm rebuild usb"');
     }
@@ -92,7 +119,7 @@ export class NodeUsbBackend implements UsbBackend {
     const found = this.lib.getDeviceList().find((d) => nodeUsbLocation(d) === location);
     if (!found) throw new UsbDisconnectedError(0, { detail: `no USB device at ${location}` });
     const info = await this.describe(found);
-    const transport = this.createTransport(found, info.descriptor);
+    const transport = await this.createTransport(found, info.descriptor);
     await transport.open();
     let set = this.transports.get(location);
     if (!set) this.transports.set(location, (set = new Set()));
@@ -137,7 +164,7 @@ export class NodeUsbBackend implements UsbBackend {
   private async probe(device: Device, location: string): Promise<UsbDeviceInfo> {
     const descriptor = describeNodeUsbDevice(device);
     if (this.options.probe === false) return { descriptor, accessible: true };
-    const transport = this.createTransport(device, descriptor);
+    const transport = await this.createTransport(device, descriptor);
     try {
       await transport.open();
     } catch (err) {
@@ -169,7 +196,9 @@ export class NodeUsbBackend implements UsbBackend {
     return strings;
   }
 
-  private createTransport(device: Device, descriptor: UsbDeviceDescriptor): NodeUsbTransport {
+  private async createTransport(device: Device, descriptor: UsbDeviceDescriptor): Promise<NodeUsbTransport> {
+    // Loaded with the first device probed or opened: a bus with nothing on it needs no transfer code.
+    const { NodeUsbTransport } = await import('./node-usb-transport.js');
     return new NodeUsbTransport(device, descriptor, (d, ep, type, timeout, cb) => new this.lib.Transfer(d, ep, type, timeout, cb), this.platform);
   }
 

@@ -1,7 +1,7 @@
 import { WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError, formatVidPid, type UsbDeviceDescriptor, type UsbEndpointDescriptor } from '@openwia/core';
+import { STILL_IMAGE_INTERFACE } from './ptp-descriptor.js';
 
-/** USB Still Image class: interface class 6, subclass 1, protocol 1 (PTP). */
-export const STILL_IMAGE_INTERFACE = { interfaceClass: 6, interfaceSubclass: 1, interfaceProtocol: 1 } as const;
+export { STILL_IMAGE_INTERFACE } from './ptp-descriptor.js';
 
 /** Where a PTP device's interface and pipes are. */
 export interface PtpEndpoints {

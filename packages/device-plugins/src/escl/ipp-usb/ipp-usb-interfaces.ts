@@ -1,8 +1,8 @@
 import { WIA_ERROR_INCORRECT_HARDWARE_SETTING, WiaError, type UsbDeviceDescriptor } from '@openwia/core';
 import type { BulkPipePair } from './usb-pipe-connection.js';
+import { IPP_USB_CLASS } from '../escl-descriptor.js';
 
-/** The IPP-USB interface triple: printer class, printer subclass, IPP-over-USB protocol. */
-export const IPP_USB_CLASS = { interfaceClass: 7, interfaceSubclass: 1, interfaceProtocol: 4 } as const;
+export { IPP_USB_CLASS } from '../escl-descriptor.js';
 
 /** The IPP-USB interfaces of a device and the configuration that holds them. */
 export interface IppUsbLayout {
