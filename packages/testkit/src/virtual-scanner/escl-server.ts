@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PageCache, type VirtualPageFormat } from './page-renderer.js';
-import { ScanSettingsError, capabilitiesXml, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
+import { PageCache, type PageRenderSpec, type VirtualPageFormat } from './page-renderer.js';
+import { imageInfoOf, imageInfoXml, type VirtualImageInfo } from './scan-image-info.js';
+import { DEFAULT_INTENTS, ScanSettingsError, capabilitiesXml, isAutoColorMode, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
 import type { VirtualScanJob, VirtualScannerControl } from './scanner-state.js';
 
 /** What the eSCL server serves. */
@@ -98,7 +99,7 @@ export class EsclServer {
     if (!match || !job) return this.empty(res, 404);
     if (req.method === 'DELETE' && !match[2]) return this.deleteJob(job, res);
     if (req.method === 'GET' && match[2] === '/NextDocument') return this.nextDocument(job, res);
-    if (req.method === 'GET' && match[2] === '/ScanImageInfo') return this.xml(res, 200, `<?xml version="1.0"?><scan:ScanImageInfo xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03"/>`);
+    if (req.method === 'GET' && match[2] === '/ScanImageInfo') return this.imageInfo(job, res);
     return this.empty(res, 405);
   }
 
@@ -116,7 +117,9 @@ export class EsclServer {
     if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
     const caps = this.config.caps;
     const listed = settings.xResolution === settings.yResolution ? caps.resolutions.includes(settings.xResolution) : (caps.nonSquareResolutions ?? []).some(([x, y]) => x === settings.xResolution && y === settings.yResolution);
-    if (!listed || !caps.formats.includes(settings.format) || !caps.colorModes.includes(settings.colorMode)) return this.empty(res, 409);
+    const modeOffered = isAutoColorMode(settings.colorMode) ? caps.autoColorDetection === true : caps.colorModes.includes(settings.colorMode);
+    const intentOffered = settings.intent === undefined || (caps.intents ?? DEFAULT_INTENTS).includes(settings.intent);
+    if (!listed || !caps.formats.includes(settings.format) || !modeOffered || !intentOffered) return this.empty(res, 409);
     if (this.control.takeBusy()) return this.busy(res);
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
@@ -137,7 +140,9 @@ export class EsclServer {
     if (job.state !== 'Pending' && job.state !== 'Processing') return this.empty(res, 404);
     if (this.control.takeBusy()) return this.busy(res);
     job.state = 'Processing';
-    const outcome = job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
+    // ImagesToTransfer reached (a flatbed job holds one page whatever it says): the job is over, no sheet is fed.
+    const wanted = job.settings.inputSource === 'Feeder' ? job.settings.imagesToTransfer : undefined;
+    const outcome = wanted !== undefined && job.pagesStarted >= wanted ? 'empty' : job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
     if (outcome === 'empty') {
       this.control.endJob(job, 'Completed', 'JobCompletedSuccessfully');
       return this.empty(res, 404);
@@ -151,7 +156,7 @@ export class EsclServer {
     res.once('close', () => closed.abort());
     const stop = AbortSignal.any([job.stop.signal, closed.signal]);
     if (!(await delay(this.control.scanDelayMs, stop))) return this.endEarly(res);
-    const image = await this.render(job, page);
+    const { image, info } = await this.render(job, page);
     if (stop.aborted) return this.endEarly(res);
     const fault = this.control.pageFault;
     this.control.pageFault = undefined;
@@ -163,7 +168,16 @@ export class EsclServer {
     }
     res.end();
     job.imagesCompleted++;
+    job.lastImage = info;
+    // Like HP firmware, a job given ImagesToTransfer completes with its last page, before anyone asks again.
+    if (wanted !== undefined && job.imagesCompleted >= wanted) this.control.endJob(job, 'Completed', 'JobCompletedSuccessfully');
     this.control.emit('pageSent', job, page, image);
+  }
+
+  /** `ScanImageInfo`: the last page sent, `404` before there is one (or when the device is set not to serve it). */
+  private imageInfo(job: VirtualScanJob, res: ServerResponse): void {
+    if (!this.control.serveImageInfo || !job.lastImage) return this.empty(res, 404);
+    this.xml(res, 200, imageInfoXml(job.uri, job.uuid, job.lastImage));
   }
 
   /** Sends a response that announces more than it delivers, then stays silent (the connection is never released). */
@@ -199,10 +213,17 @@ export class EsclServer {
     res.end();
   }
 
-  private render(job: VirtualScanJob, page: number): Promise<Buffer> {
+  private async render(job: VirtualScanJob, page: number): Promise<{ image: Buffer; info: VirtualImageInfo }> {
+    const spec = this.pageSpec(job, page);
+    return { image: await this.pages.get(spec), info: imageInfoOf(spec.widthPx, spec.heightPx, spec.colorMode) };
+  }
+
+  /** How page `page` of `job` is drawn. With automatic colour detection odd pages hold colour, even ones only black ink. */
+  private pageSpec(job: VirtualScanJob, page: number): PageRenderSpec {
     const { settings } = job;
     const px = (units: number, dpi: number): number => Math.floor((units * dpi) / 300);
-    return this.pages.get({
+    const asked = isAutoColorMode(settings.colorMode) ? (page % 2 === 1 ? 'RGB24' : 'Grayscale8') : settings.colorMode;
+    return {
       pageNumber: page,
       widthPx: px(settings.width, settings.xResolution),
       heightPx: px(settings.height, settings.yResolution),
@@ -210,11 +231,11 @@ export class EsclServer {
       offsetYPx: px(settings.yOffset, settings.yResolution),
       sheetWidthPx: px(this.config.caps.maxWidth, settings.xResolution),
       sheetHeightPx: px(this.config.caps.maxHeight, settings.yResolution),
-      colorMode: settings.colorMode === 'BlackAndWhite1' ? 'BlackAndWhite1' : settings.colorMode.startsWith('Grayscale') ? 'Grayscale8' : 'RGB24',
+      colorMode: asked === 'BlackAndWhite1' ? 'BlackAndWhite1' : asked.startsWith('Grayscale') ? 'Grayscale8' : 'RGB24',
       format: settings.format as VirtualPageFormat,
       quality: this.config.jpegQuality,
       dpi: settings.xResolution,
-    });
+    };
   }
 
   private xml(res: ServerResponse, status: number, body: string): void {
