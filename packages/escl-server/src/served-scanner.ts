@@ -126,7 +126,7 @@ export class ServedScanner {
       const caps = this.sources().find((s) => s.source === scan.inputSource);
       if (!caps) throw new WiaError(E_INVALIDARG, `this scanner has no ${scan.inputSource}`);
       for (const writes of propertyWritesFor(caps, scan)) await this.device.writeProperties(caps.item, writes);
-      job = new ServedJob(this.device, caps.item);
+      job = new ServedJob(this.device, caps.item, scan.imagesToTransfer);
       this.served.set(job, { mime: mimeOfFormat(caps.item.properties.value(WIA_IPA_FORMAT)) ?? 'application/octet-stream', base });
     } catch (err) {
       const error = WiaError.from(err);
@@ -176,7 +176,7 @@ export class ServedScanner {
     res.writeHead(200, { 'Content-Type': this.served.get(job)?.mime ?? 'application/octet-stream', 'Content-Location': `${this.jobUri(job)}/${page.number}` });
     const outcome = await copyPage(page.stream, res);
     if (outcome === 'complete') {
-      job.pagesDelivered++;
+      job.pageDelivered();
       this.watchAbandonment(job);
     } else if (outcome === 'client-gone') {
       this.cancel(job, 'disconnect');
