@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PageCache, type PageRenderSpec, type VirtualPageFormat } from './page-renderer.js';
+import { OffThreadPageRenderer } from './off-thread-renderer.js';
+import { PageCache } from './page-cache.js';
+import type { PageRenderSpec, VirtualPageFormat } from './page-renderer.js';
 import { imageInfoOf, imageInfoXml, type VirtualImageInfo } from './scan-image-info.js';
 import { DEFAULT_INTENTS, ScanSettingsError, capabilitiesXml, isAutoColorMode, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
 import type { VirtualScanJob, VirtualScannerControl } from './scanner-state.js';
@@ -73,11 +75,14 @@ export class EsclServer {
   readonly server: Server;
   /** Pages already rendered, reused when asked again (rendering is lazy: nothing up front); shared by default. */
   readonly pages: PageCache;
+  private warmedUp = false;
 
   constructor(
     private readonly control: VirtualScannerControl,
     private readonly config: EsclServerConfig,
     pages: PageCache = PageCache.shared,
+    /** Called on the first request (default: starts the shared page-render worker). */
+    private readonly warmUp: () => void = () => OffThreadPageRenderer.shared.warmUp(),
   ) {
     this.pages = pages;
     this.server = createServer({ keepAlive: true }, (req, res) => {
@@ -88,6 +93,11 @@ export class EsclServer {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
+    // A client is here: get the page renderer going while it looks around (nothing is drawn for a scanner never spoken to).
+    if (!this.warmedUp) {
+      this.warmedUp = true;
+      this.warmUp();
+    }
     res.on('finish', () => this.control.emit('request', req.method ?? '', path, res.statusCode));
     const override = req.method === 'GET' ? this.control.bodyOverrides.get(path) : undefined;
     if (override !== undefined) return this.xml(res, 200, override);
@@ -124,6 +134,8 @@ export class EsclServer {
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
+    // Render the first page while the client turns the 201 into its first NextDocument.
+    void this.pages.get(this.pageSpec(job, 1));
     // Absolute, on the host the client addressed (IPP-USB clients say localhost; a TCP client its address).
     const host = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost';
     res.writeHead(201, { Location: this.control.locationOverride ?? `http://${host}${job.uri}`, 'Content-Length': 0 });
