@@ -54,10 +54,11 @@ export class OffThreadPageRenderer {
     if (this.worker) return this.worker;
     try {
       const worker = new Worker(new URL('./page-render-worker.js', import.meta.url));
-      worker.unref();
       worker.on('message', (reply: { id: number; bytes?: Uint8Array; error?: string }) => this.settle(reply));
       worker.on('error', () => this.abandon(worker));
       worker.on('exit', () => this.abandon(worker));
+      // After the listeners: adding a 'message' listener refs the worker's port again.
+      worker.unref();
       this.worker = worker;
       return worker;
     } catch {
