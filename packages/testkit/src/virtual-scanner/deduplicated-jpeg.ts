@@ -1,5 +1,5 @@
 import jpeg from 'jpeg-js';
-import { readBlocks, writeBlocks, type CodedBlock } from './jpeg-blocks.js';
+import { readBlocks, writeBlocks } from './jpeg-blocks.js';
 
 /**
  * JPEG encoding that transforms each distinct 8×8 block once. A test page —
@@ -21,6 +21,33 @@ function pixelsOf(rgba: Buffer): Uint32Array {
   return new Uint32Array(Uint8Array.from(rgba).buffer);
 }
 
+/** Copies the block at (`bx`, `by`) into `block`, edges replicated as jpeg-js pads them; returns its FNV-1a hash. */
+function readBlock(pixels: Uint32Array, width: number, height: number, bx: number, by: number, block: Uint32Array): number {
+  let hash = 0x811c9dc5;
+  const x0 = bx * BLOCK;
+  const inside = x0 + BLOCK <= width;
+  for (let row = 0; row < BLOCK; row++) {
+    const line = Math.min(by * BLOCK + row, height - 1) * width;
+    for (let col = 0; col < BLOCK; col++) {
+      const pixel = pixels[line + (inside ? x0 + col : Math.min(x0 + col, width - 1))]!;
+      block[row * BLOCK + col] = pixel;
+      hash = Math.imul(hash ^ pixel, 0x01000193);
+    }
+  }
+  return hash;
+}
+
+/** The index (among `candidates`) of the kept block equal to `block`, pixel for pixel. */
+function findEqual(candidates: readonly number[], kept: readonly Uint32Array[], block: Uint32Array): number | undefined {
+  for (const index of candidates) {
+    const other = kept[index]!;
+    let same = true;
+    for (let j = 0; j < block.length && same; j++) same = other[j] === block[j];
+    if (same) return index;
+  }
+  return undefined;
+}
+
 /**
  * The index of each block of the image into a list of distinct blocks, and
  * those blocks laid side by side (a strip 8 lines high). A block's pixels are
@@ -37,17 +64,9 @@ function distinctBlocks(rgba: Buffer, width: number, height: number): { order: U
   const block = new Uint32Array(BLOCK * BLOCK);
   for (let by = 0; by < down; by++) {
     for (let bx = 0; bx < across; bx++) {
-      let hash = 0x811c9dc5;
-      for (let row = 0; row < BLOCK; row++) {
-        const line = Math.min(by * BLOCK + row, height - 1) * width;
-        for (let col = 0; col < BLOCK; col++) {
-          const pixel = pixels[line + Math.min(bx * BLOCK + col, width - 1)]!;
-          block[row * BLOCK + col] = pixel;
-          hash = Math.imul(hash ^ pixel, 0x01000193);
-        }
-      }
+      const hash = readBlock(pixels, width, height, bx, by, block);
       const bucket = buckets.get(hash);
-      let index = bucket?.find((i) => kept[i]!.every((p, j) => p === block[j]));
+      let index = bucket === undefined ? undefined : findEqual(bucket, kept, block);
       if (index === undefined) {
         if (kept.length >= MAX_DISTINCT) return undefined;
         index = kept.length;
@@ -86,9 +105,8 @@ export function encodeDeduplicatedJpeg(rgba: Buffer, width: number, height: numb
   if (!distinct) return Buffer.from(jpeg.encode({ data: rgba, width, height }, quality).data);
   const { head, sofAt, scan } = splitJpeg(jpeg.encode({ data: distinct.strip, width: distinct.count * BLOCK, height: BLOCK }, quality).data);
   const coded = readBlocks(head, scan, distinct.count);
-  const mcus: Array<readonly CodedBlock[]> = Array.from(distinct.order, (i) => coded[i]!);
   // SOF0: FF C0, length (2), precision (1), height (2), width (2).
   head.writeUInt16BE(height, sofAt + 5);
   head.writeUInt16BE(width, sofAt + 7);
-  return Buffer.concat([head, writeBlocks(head, mcus), Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([head, writeBlocks(head, coded, distinct.order), Buffer.from([0xff, 0xd9])]);
 }

@@ -95,7 +95,8 @@ class BitReader {
 
 /** Writes entropy-coded data: 0x00 stuffed after each 0xFF; at the end 1-padded as jpeg-js pads (a whole 0xFF byte when aligned). */
 class BitWriter {
-  private readonly bytes: number[] = [];
+  private bytes = new Uint8Array(64 * 1024);
+  private length = 0;
   private acc = 0;
   private used = 0;
 
@@ -106,15 +107,24 @@ class BitWriter {
     while (this.used >= 8) {
       this.used -= 8;
       const byte = (this.acc >> this.used) & 0xff;
-      this.bytes.push(byte);
-      if (byte === 0xff) this.bytes.push(0);
+      this.push(byte);
+      if (byte === 0xff) this.push(0);
     }
     this.acc &= (1 << this.used) - 1;
   }
 
   finish(): Uint8Array {
     this.bits(0xff, 8 - this.used);
-    return Uint8Array.from(this.bytes);
+    return this.bytes.subarray(0, this.length);
+  }
+
+  private push(byte: number): void {
+    if (this.length === this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    this.bytes[this.length++] = byte;
   }
 }
 
@@ -155,12 +165,16 @@ export function readBlocks(head: Uint8Array, scan: Uint8Array, mcus: number): Co
   return out;
 }
 
-/** A scan of `mcus` in order, each a block per component, with `head`'s tables (DC differences re-coded in the new order). */
-export function writeBlocks(head: Uint8Array, mcus: ReadonlyArray<readonly CodedBlock[]>): Uint8Array {
+/**
+ * A scan of the MCUs `order` names (indexes into `mcus`, each a block per
+ * component), with `head`'s tables; DC differences re-coded in the new order.
+ */
+export function writeBlocks(head: Uint8Array, mcus: ReadonlyArray<readonly CodedBlock[]>, order: ArrayLike<number>): Uint8Array {
   const components = scanTables(head);
   const predictors = components.map(() => 0);
   const writer = new BitWriter();
-  for (const blocks of mcus) {
+  for (let m = 0; m < order.length; m++) {
+    const blocks = mcus[order[m]!]!;
     for (let c = 0; c < components.length; c++) {
       const block = blocks[c]!;
       const difference = block.dc - predictors[c]!;
