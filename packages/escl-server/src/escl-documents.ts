@@ -154,6 +154,9 @@ export function parseScanSettings(body: Buffer): RequestedScan {
     yResolution: positiveInt(text(settings, 'YResolution') ?? text(settings, 'XResolution'), 'YResolution'),
     documentFormat: text(settings, 'DocumentFormatExt') ?? text(settings, 'DocumentFormat') ?? 'image/jpeg',
   };
+  // Intent and other elements this server cannot act on are ignored, as firmware does with what it does not know.
+  const images = optionalInt(text(settings, 'ImagesToTransfer'), 'ImagesToTransfer', 0);
+  if (images > 0) scan.imagesToTransfer = images;
   if (regionNode) {
     scan.region = {
       x: optionalInt(text(regionNode, 'XOffset'), 'XOffset', 0),

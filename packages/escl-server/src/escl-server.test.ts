@@ -64,6 +64,19 @@ describe('EsclServer (eSCL over HTTP, in front of the app API)', () => {
     expect(status).to.contain('<pwg:State>Idle</pwg:State>').and.contain('<pwg:JobState>Completed</pwg:JobState>').and.contain('<pwg:ImagesCompleted>3</pwg:ImagesCompleted>');
   });
 
+  it('turns ImagesToTransfer into WIA_IPS_PAGES (2 of 3 pages, then 404 and Completed), ignores an Intent it cannot act on, has no ScanImageInfo', async () => {
+    await serve();
+    const created = await call(`${base}/ScanJobs`, 'POST', scanSettingsXml({ intent: 'BusinessCard', imagesToTransfer: 2 }));
+    expect(created.status).to.equal(201);
+    const job = `http://127.0.0.1:${server.address.port}${String(created.headers.location)}`;
+    expect((await call(`${job}/NextDocument`)).status).to.equal(200);
+    expect((await call(`${job}/ScanImageInfo`)).status).to.equal(404);
+    expect((await call(`${job}/NextDocument`)).status).to.equal(200);
+    expect((await call(`${job}/NextDocument`)).status).to.equal(404);
+    const status = (await call(`${base}/ScannerStatus`)).body.toString();
+    expect(status).to.contain('<pwg:JobState>Completed</pwg:JobState>').and.contain('<pwg:ImagesCompleted>2</pwg:ImagesCompleted>');
+  });
+
   it('answers a second job with 503 and Retry-After while one runs', async () => {
     await serve({ hangOnItem: 'Page1' });
     expect((await call(`${base}/ScanJobs`, 'POST', scanSettingsXml())).status).to.equal(201);

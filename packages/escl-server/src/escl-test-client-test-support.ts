@@ -1,16 +1,17 @@
 import { request, type IncomingMessage } from 'node:http';
 
 /** A `ScanSettings` body as sane-airscan sends it. */
-export function scanSettingsXml(options: { source?: 'Platen' | 'Feeder'; resolution?: number; colorMode?: string; format?: string; duplex?: boolean; region?: { width: number; height: number } } = {}): string {
+export function scanSettingsXml(options: { source?: 'Platen' | 'Feeder'; resolution?: number; colorMode?: string; format?: string; duplex?: boolean; region?: { width: number; height: number }; intent?: string; imagesToTransfer?: number } = {}): string {
   const region = options.region
     ? `<pwg:ScanRegions><pwg:ScanRegion><pwg:ContentRegionUnits>escl:ThreeHundredthsOfInches</pwg:ContentRegionUnits><pwg:XOffset>0</pwg:XOffset><pwg:YOffset>0</pwg:YOffset><pwg:Width>${options.region.width}</pwg:Width><pwg:Height>${options.region.height}</pwg:Height></pwg:ScanRegion></pwg:ScanRegions>`
     : '';
   return (
     `<?xml version="1.0" encoding="UTF-8"?><scan:ScanSettings xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm">` +
-    `<pwg:Version>2.0</pwg:Version><scan:Intent>Document</scan:Intent>${region}` +
+    `<pwg:Version>2.0</pwg:Version><scan:Intent>${options.intent ?? 'Document'}</scan:Intent>${region}` +
     `<pwg:InputSource>${options.source ?? 'Feeder'}</pwg:InputSource><scan:ColorMode>${options.colorMode ?? 'RGB24'}</scan:ColorMode>` +
     `<pwg:DocumentFormat>${options.format ?? 'image/png'}</pwg:DocumentFormat><scan:XResolution>${options.resolution ?? 100}</scan:XResolution>` +
-    `<scan:YResolution>${options.resolution ?? 100}</scan:YResolution>${options.duplex ? '<scan:Duplex>true</scan:Duplex>' : ''}</scan:ScanSettings>`
+    `<scan:YResolution>${options.resolution ?? 100}</scan:YResolution>${options.duplex ? '<scan:Duplex>true</scan:Duplex>' : ''}` +
+    `${options.imagesToTransfer !== undefined ? `<scan:ImagesToTransfer>${options.imagesToTransfer}</scan:ImagesToTransfer>` : ''}</scan:ScanSettings>`
   );
 }
 

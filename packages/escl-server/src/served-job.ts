@@ -67,7 +67,10 @@ export class ServedJob {
   /** Unguessable: 122 random bits. */
   readonly uuid = randomUUID();
   readonly createdAt = Date.now();
+  /** Pages the client read whole (see {@link pageDelivered}). */
   pagesDelivered = 0;
+  /** Set once {@link pageLimit} pages were delivered and the transfer was stopped for it. */
+  private limitReached = false;
   private readonly abort = new AbortController();
   private readonly ready: ServedPage[] = [];
   private pagesStarted = 0;
@@ -76,7 +79,12 @@ export class ServedJob {
   /** Settles when the transfer has settled (never rejects). */
   readonly settled: Promise<JobEnding>;
 
-  constructor(device: WiaDevice, item: WiaDrvItem) {
+  /**
+   * @param pageLimit the pages the client asked for (`ImagesToTransfer`): a
+   *   device that has no `WIA_IPS_PAGES` to honour it is stopped after them,
+   *   and the job still counts as completed.
+   */
+  constructor(device: WiaDevice, item: WiaDrvItem, private readonly pageLimit?: number) {
     const running = device.acquire(item, {
       signal: this.abort.signal,
       destination: () => {
@@ -87,9 +95,11 @@ export class ServedJob {
       },
     });
     const scanned = (result: AcquireResult | undefined): number => result?.items.filter((i) => i.status === 'transferred').length ?? 0;
+    const completedIfLimited = (ending: Omit<JobEnding, 'pagesScanned'>): Omit<JobEnding, 'pagesScanned'> =>
+      this.limitReached && ending.state === 'Canceled' ? { state: 'Completed', reason: 'JobCompletedSuccessfully' } : ending;
     this.settled = running.then(
-      (result) => this.finish({ ...endingOf(result, undefined), pagesScanned: scanned(result) }),
-      (error: unknown) => this.finish({ ...endingOf(undefined, error), pagesScanned: scanned((error as { result?: AcquireResult }).result) }),
+      (result) => this.finish({ ...completedIfLimited(endingOf(result, undefined)), pagesScanned: scanned(result) }),
+      (error: unknown) => this.finish({ ...completedIfLimited(endingOf(undefined, error)), pagesScanned: scanned((error as { result?: AcquireResult }).result) }),
     );
   }
 
@@ -118,6 +128,7 @@ export class ServedJob {
   /** The next page, waiting for the device; `undefined` once the job has no more. `signal` stops the wait only. */
   async nextPage(signal: AbortSignal): Promise<ServedPage | undefined> {
     for (;;) {
+      if (this.limitReached) return undefined;
       const page = this.ready.shift();
       // A page the transfer cut short before anyone asked for it (the job was cancelled) is not offered.
       if (page && !page.stream.destroyed) return page;
@@ -128,6 +139,15 @@ export class ServedJob {
         signal.addEventListener('abort', () => resolve(), { once: true });
       });
     }
+  }
+
+  /** Counts a page the client read whole; the last one of {@link pageLimit} stops the transfer. */
+  pageDelivered(): void {
+    this.pagesDelivered++;
+    if (this.pageLimit === undefined || this.pagesDelivered < this.pageLimit) return;
+    // Pages the device scanned beyond the limit (it may have finished already) are not offered.
+    this.limitReached = true;
+    if (this.isActive) this.abort.abort();
   }
 
   /** Cancels the transfer through the contract; idempotent. */

@@ -29,7 +29,7 @@ export interface ServedScannerObserver {
   jobSettled?(uuid: string, ending: JobEnding): void;
 }
 
-const JOB_PATH = /^\/ScanJobs\/([0-9a-f-]{36})(\/NextDocument)?$/;
+const JOB_PATH = /^\/ScanJobs\/([0-9a-f-]{36})(\/NextDocument|\/ScanImageInfo)?$/;
 
 /**
  * One device served as an eSCL scanner. It uses the app API only: the
@@ -72,6 +72,8 @@ export class ServedScanner {
     const match = JOB_PATH.exec(subPath);
     const job = match ? this.history.find((j) => j.uuid === match[1]) : undefined;
     if (match && !job) return sendStatus(res, 404);
+    // The device's page dimensions are not known to the server before the client decodes the page: no ScanImageInfo (404, as most scanners).
+    if (job && match?.[2] === '/ScanImageInfo' && method === 'GET') return sendStatus(res, 404);
     if (job && match?.[2] && method === 'GET') return this.nextDocument(job, req, res);
     if (job && !match?.[2] && method === 'DELETE') {
       this.deleted.add(job);
@@ -124,7 +126,7 @@ export class ServedScanner {
       const caps = this.sources().find((s) => s.source === scan.inputSource);
       if (!caps) throw new WiaError(E_INVALIDARG, `this scanner has no ${scan.inputSource}`);
       for (const writes of propertyWritesFor(caps, scan)) await this.device.writeProperties(caps.item, writes);
-      job = new ServedJob(this.device, caps.item);
+      job = new ServedJob(this.device, caps.item, scan.imagesToTransfer);
       this.served.set(job, { mime: mimeOfFormat(caps.item.properties.value(WIA_IPA_FORMAT)) ?? 'application/octet-stream', base });
     } catch (err) {
       const error = WiaError.from(err);
@@ -174,7 +176,7 @@ export class ServedScanner {
     res.writeHead(200, { 'Content-Type': this.served.get(job)?.mime ?? 'application/octet-stream', 'Content-Location': `${this.jobUri(job)}/${page.number}` });
     const outcome = await copyPage(page.stream, res);
     if (outcome === 'complete') {
-      job.pagesDelivered++;
+      job.pageDelivered();
       this.watchAbandonment(job);
     } else if (outcome === 'client-gone') {
       this.cancel(job, 'disconnect');

@@ -62,6 +62,8 @@ export interface RequestedScan {
   documentFormat: string;
   /** Region in 1/300 inch; absent = the whole area. */
   region?: { x: number; y: number; width: number; height: number };
+  /** Feeder: `scan:ImagesToTransfer`, the pages wanted (absent or 0: all the feeder holds); becomes `WIA_IPS_PAGES`. */
+  imagesToTransfer?: number;
 }
 
 const FORMATS: ReadonlyArray<{ mime: string; guid: string }> = [
@@ -140,7 +142,7 @@ function isWritable(p: WiaPropertyStorage, id: number): boolean {
 /**
  * The WIA property writes that ask the item for a scan: resolution first (it
  * rescales the extents), then data type, format, region in pixels, duplex and
- * "all pages". Throws `E_INVALIDARG` for a request the source cannot do.
+ * the page count (`ImagesToTransfer`, else all pages). Throws `E_INVALIDARG` for a request the source cannot do.
  */
 export function propertyWritesFor(caps: SourceCapabilities, scan: RequestedScan): Array<Map<number, WiaPropertyValue>> {
   if (!caps.resolutions.includes(scan.xResolution) || scan.yResolution !== scan.xResolution) {
@@ -171,6 +173,6 @@ export function propertyWritesFor(caps: SourceCapabilities, scan: RequestedScan)
   if (isWritable(p, WIA_IPS_XEXTENT)) rest.set(WIA_IPS_XEXTENT, Math.max(1, toPixels(width)));
   if (isWritable(p, WIA_IPS_YEXTENT)) rest.set(WIA_IPS_YEXTENT, Math.max(1, toPixels(height)));
   if (caps.source === 'Feeder' && isWritable(p, WIA_IPS_DOCUMENT_HANDLING_SELECT)) rest.set(WIA_IPS_DOCUMENT_HANDLING_SELECT, FEEDER | (scan.duplex ? DUPLEX : 0));
-  if (caps.source === 'Feeder' && isWritable(p, WIA_IPS_PAGES)) rest.set(WIA_IPS_PAGES, 0);
+  if (caps.source === 'Feeder' && isWritable(p, WIA_IPS_PAGES)) rest.set(WIA_IPS_PAGES, scan.imagesToTransfer ?? 0);
   return [resolution, rest].filter((m) => m.size > 0);
 }

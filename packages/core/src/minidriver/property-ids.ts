@@ -83,6 +83,14 @@ export const WIA_TRANSFER_CHILDREN_SINGLE_SCAN = 0x1;
 export const WIA_DATA_THRESHOLD = 0;
 export const WIA_DATA_GRAYSCALE = 2;
 export const WIA_DATA_COLOR = 3;
+/** The device picks colour, grayscale or black-and-white per page (WIA 2.0; `wiadef.h` gives 100). */
+export const WIA_DATA_AUTO = 100;
+
+/** `WIA_IPA_DEPTH` while `WIA_IPA_DATATYPE` is `WIA_DATA_AUTO`: the device picks the depth with the mode. */
+export const WIA_DEPTH_AUTO = 0;
+
+/** First id WIA leaves to a driver's own item properties (`WIA_PRIVATE_ITEMPROP`, 0x11802). */
+export const WIA_PRIVATE_ITEMPROP = 71682;
 
 /** `WIA_DPS_DOCUMENT_HANDLING_SELECT` bits. */
 export const FEEDER = 0x001;

@@ -9,6 +9,7 @@ import type { IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
 import { statusError } from './escl-errors.js';
 import { parseCapabilities, type EsclCapabilities } from './xml/capabilities.js';
+import { parseImageInfo, type EsclImageInfo } from './xml/image-info.js';
 import { MAX_ESCL_XML_BYTES } from './xml/safe-xml.js';
 import { buildScanSettings, type EsclScanSettings } from './xml/scan-settings.js';
 import { parseStatus, type EsclStatus } from './xml/status.js';
@@ -92,6 +93,19 @@ export class EsclClient {
     await exchange.readAll(64 * 1024, signal);
     if (status === 404) return undefined;
     throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `NextDocument answered ${status}`);
+  }
+
+  /**
+   * What the scanner says about the page it just delivered
+   * (`GET {jobUri}/ScanImageInfo`); `undefined` when it does not offer it (any
+   * status but `200`, as most devices answer `404`). Throws `EsclXmlError`
+   * for a malformed document.
+   */
+  async imageInfo(jobUri: string, signal: AbortSignal): Promise<EsclImageInfo | undefined> {
+    const exchange = this.http.send({ method: 'GET', path: `${jobUri}/ScanImageInfo` });
+    const status = (await exchange.head(signal)).statusCode;
+    const body = await exchange.readAll(MAX_ESCL_XML_BYTES, signal);
+    return status === 200 ? parseImageInfo(body) : undefined;
   }
 
   /** Cancels a job (`DELETE`); a job the scanner no longer knows counts as deleted. */

@@ -4,12 +4,10 @@ import {
   FEEDER,
   FLATBED,
   TYMED_FILE,
-  WIA_DATA_COLOR,
-  WIA_DATA_GRAYSCALE,
-  WIA_DATA_THRESHOLD,
-  WIA_IPA_DATATYPE,
-  WIA_IPA_DEPTH,
+  WIA_IPA_BYTES_PER_LINE,
   WIA_IPA_FILENAME_EXTENSION,
+  WIA_IPA_NUMBER_OF_LINES,
+  WIA_IPA_PIXELS_PER_LINE,
   WIA_IPA_FORMAT,
   WIA_IPA_PREFERRED_FORMAT,
   WIA_IPA_TYMED,
@@ -30,7 +28,10 @@ import {
   WiaImgFmt_TIFF,
   type WiaPropertyStorage,
 } from '@openwia/core';
-import type { EsclColorMode, EsclInputCaps } from './xml/capabilities.js';
+import { defineColorProperties, scanColorModeOf, validateColorProperties } from './escl-color-properties.js';
+import { defineIntentProperty, intentOf } from './escl-intent-property.js';
+import type { EsclInputCaps } from './xml/capabilities.js';
+import type { EsclImageInfo } from './xml/image-info.js';
 import type { EsclScanSettings } from './xml/scan-settings.js';
 
 /** What the driver keeps on a flatbed or feeder item. */
@@ -48,27 +49,6 @@ const FORMATS: ReadonlyArray<{ mime: string; guid: string; extension: string }> 
   { mime: 'image/tiff', guid: WiaImgFmt_TIFF, extension: 'tif' },
   { mime: 'application/pdf', guid: WiaImgFmt_PDFA, extension: 'pdf' },
 ];
-
-/** eSCL color mode ↔ WIA data type and depth (the first of a data type is its default depth). */
-const COLOR_MODES: ReadonlyArray<{ mode: EsclColorMode; dataType: number; depth: number }> = [
-  { mode: 'BlackAndWhite1', dataType: WIA_DATA_THRESHOLD, depth: 1 },
-  { mode: 'Grayscale8', dataType: WIA_DATA_GRAYSCALE, depth: 8 },
-  { mode: 'Grayscale16', dataType: WIA_DATA_GRAYSCALE, depth: 16 },
-  { mode: 'RGB24', dataType: WIA_DATA_COLOR, depth: 24 },
-  { mode: 'RGB48', dataType: WIA_DATA_COLOR, depth: 48 },
-];
-
-/** The depths the scanner offers for `dataType`, default first. */
-function depthsOf(modes: ReadonlyArray<{ dataType: number; depth: number }>, dataType: number): number[] {
-  return modes.filter((m) => m.dataType === dataType).map((m) => m.depth);
-}
-
-/** (Re)defines WIA_IPA_DEPTH: read-write, listing the depths of the current data type. */
-function defineDepth(p: WiaPropertyStorage, caps: EsclInputCaps, dataType: number, depth?: number): void {
-  const depths = depthsOf(COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode)), dataType);
-  const value = depth !== undefined && depths.includes(depth) ? depth : depths[0]!;
-  p.define({ id: WIA_IPA_DEPTH, name: 'WIA_IPA_DEPTH', access: WIA_PROP_RW, value, valid: { kind: 'list', nominal: depths[0]!, values: depths } });
-}
 
 /** eSCL regions are in 1/300 inch. */
 const ESCL_UNITS_PER_INCH = 300;
@@ -90,11 +70,8 @@ export function defineSourceProperties(p: WiaPropertyStorage, context: EsclSourc
   p.define({ id: WIA_IPS_XRES, name: 'WIA_IPS_XRES', access: WIA_PROP_RW, value: resolution, valid: list(pairs.map((r) => r.x)) });
   p.define({ id: WIA_IPS_YRES, name: 'WIA_IPS_YRES', access: WIA_PROP_RW, value: resolution, valid: list(pairs.map((r) => r.y)) });
 
-  const modes = COLOR_MODES.filter((m) => caps.colorModes.includes(m.mode));
-  const mode = modes.find((m) => m.mode === 'RGB24') ?? modes[0]!;
-  const dataTypes = [...new Set(modes.map((m) => m.dataType))];
-  p.define({ id: WIA_IPA_DATATYPE, name: 'WIA_IPA_DATATYPE', access: WIA_PROP_RW, value: mode.dataType, valid: { kind: 'list', nominal: mode.dataType, values: dataTypes } });
-  defineDepth(p, caps, mode.dataType, mode.depth);
+  defineColorProperties(p, caps);
+  defineIntentProperty(p, caps);
 
   const formats = FORMATS.filter((f) => caps.documentFormats.includes(f.mime));
   if (formats.length === 0) throw new WiaError(E_INVALIDARG, `the scanner offers no format this driver knows (${caps.documentFormats.join(', ')})`);
@@ -166,15 +143,7 @@ function defineRegion(p: WiaPropertyStorage, caps: EsclInputCaps, xDpi: number, 
  */
 export function validateSourceProperties(p: WiaPropertyStorage, context: EsclSourceContext, changed: readonly number[]): void {
   pairResolutions(p, context.caps, changed);
-  // A new data type brings its own depths (default first); a depth asked for with it is kept when offered.
-  if (changed.includes(WIA_IPA_DATATYPE) || changed.includes(WIA_IPA_DEPTH)) {
-    const dataType = Number(p.value(WIA_IPA_DATATYPE));
-    const asked = changed.includes(WIA_IPA_DEPTH) ? Number(p.value(WIA_IPA_DEPTH)) : undefined;
-    if (asked !== undefined && !depthsOf(COLOR_MODES.filter((m) => context.caps.colorModes.includes(m.mode)), dataType).includes(asked)) {
-      throw new WiaError(E_INVALIDARG, `the scanner offers no ${asked}-bit mode for data type ${dataType}`);
-    }
-    defineDepth(p, context.caps, dataType, asked);
-  }
+  validateColorProperties(p, context.caps, changed);
   const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT));
   if (format) p.setByDriver(WIA_IPA_FILENAME_EXTENSION, format.extension);
   if (changed.includes(WIA_IPS_XRES) || changed.includes(WIA_IPS_YRES)) defineRegion(p, context.caps, Number(p.value(WIA_IPS_XRES)), Number(p.value(WIA_IPS_YRES)));
@@ -187,15 +156,17 @@ export function scanSettingsOf(p: WiaPropertyStorage, context: EsclSourceContext
   const xDpi = Number(p.value(WIA_IPS_XRES));
   const yDpi = Number(p.value(WIA_IPS_YRES));
   const toUnits = (pixels: number, dpi: number): number => Math.round((pixels * ESCL_UNITS_PER_INCH) / dpi);
-  const dataType = Number(p.value(WIA_IPA_DATATYPE));
-  const depth = Number(p.value(WIA_IPA_DEPTH));
-  const mode = COLOR_MODES.find((m) => m.dataType === dataType && m.depth === depth) ?? COLOR_MODES.find((m) => m.dataType === dataType) ?? COLOR_MODES[3]!;
   const format = FORMATS.find((f) => f.guid === p.value(WIA_IPA_FORMAT)) ?? FORMATS[0]!;
   const duplex = context.source === 'Feeder' && (Number(p.value(WIA_IPS_DOCUMENT_HANDLING_SELECT)) & DUPLEX) !== 0;
+  const intent = intentOf(p);
+  const pages = context.source === 'Feeder' ? requestedPages(p) : 0;
   return {
     inputSource: context.source,
     duplex,
-    colorMode: mode.mode,
+    colorMode: scanColorModeOf(p, context.caps),
+    ...(intent !== undefined ? { intent } : {}),
+    // A page count becomes ImagesToTransfer: a device that honours it feeds no sheet beyond the last one wanted.
+    ...(pages > 0 ? { imagesToTransfer: pages } : {}),
     resolution: xDpi,
     ...(yDpi !== xDpi ? { yResolution: yDpi } : {}),
     documentFormat: format.mime,
@@ -211,4 +182,15 @@ export function scanSettingsOf(p: WiaPropertyStorage, context: EsclSourceContext
 /** The number of pages the app asked for on a feeder item (0 = all). */
 export function requestedPages(p: WiaPropertyStorage): number {
   return p.has(WIA_IPS_PAGES) ? Number(p.value(WIA_IPS_PAGES)) : 1;
+}
+
+/**
+ * Records on the item what the scanner reported about the page it delivered
+ * (`ScanImageInfo`): pixels per line, lines and bytes per line, read-only. A
+ * feeder page shorter than the region asked for shows its real length here.
+ */
+export function defineImageInfo(p: WiaPropertyStorage, info: EsclImageInfo): void {
+  p.define({ id: WIA_IPA_PIXELS_PER_LINE, name: 'WIA_IPA_PIXELS_PER_LINE', access: WIA_PROP_READ, value: info.width });
+  p.define({ id: WIA_IPA_NUMBER_OF_LINES, name: 'WIA_IPA_NUMBER_OF_LINES', access: WIA_PROP_READ, value: info.height });
+  if (info.bytesPerLine !== undefined) p.define({ id: WIA_IPA_BYTES_PER_LINE, name: 'WIA_IPA_BYTES_PER_LINE', access: WIA_PROP_READ, value: info.bytesPerLine });
 }

@@ -4,6 +4,8 @@ import type { HttpExchange } from './ipp-usb/http-exchange.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
 import type { EsclScanSettings } from './xml/scan-settings.js';
 import type { EsclJobInfo } from './xml/status.js';
+import type { EsclImageInfo } from './xml/image-info.js';
+import { EsclXmlError } from './xml/safe-xml.js';
 
 /** Bounds of the clean-up after a cancel or a failure: they must not hold up the transfer's settling. */
 const CLEANUP_DEADLINE_MS = 1500;
@@ -67,6 +69,28 @@ export class EsclScanJob {
       read: (buffer, signal) => document.read(buffer, signal),
       close: async () => undefined,
     };
+  }
+
+  /**
+   * The scanner's `ScanImageInfo` for the page just read, or `undefined` when
+   * it offers none or sends one that cannot be read: the page itself is
+   * already delivered, so missing details never fail the transfer.
+   */
+  async imageInfo(signal: AbortSignal): Promise<EsclImageInfo | undefined> {
+    return this.escl.imageInfo(this.uri!, signal).catch((err: unknown) => {
+      if (err instanceof EsclXmlError) return undefined;
+      throw err;
+    });
+  }
+
+  /**
+   * After the pages asked for with `ImagesToTransfer`: when the scanner
+   * reports the job completed, it is left alone (no `DELETE`, nothing to
+   * drain); otherwise {@link cancel} stops it as before.
+   */
+  async settleAfterLastPage(signal: AbortSignal): Promise<void> {
+    const { job } = await this.info(signal);
+    if (job?.state === 'Completed') this.state = 'completed';
   }
 
   /** What the scanner says about this job, when it lists it. */

@@ -26,7 +26,7 @@ import {
 } from '@openwia/core';
 import { adfStateError } from './escl-errors.js';
 import { DEFAULT_RETRY, EsclClient, type EsclRetryPolicy } from './escl-client.js';
-import { defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
+import { defineImageInfo, defineSourceProperties, requestedPages, scanSettingsOf, validateSourceProperties, type EsclSourceContext } from './escl-properties.js';
 import { EsclScanJob } from './escl-scan-job.js';
 import { findIppUsbInterfaces } from './ipp-usb/ipp-usb-interfaces.js';
 import { IppUsbClient, type IppUsbClientOptions } from './ipp-usb/ipp-usb-client.js';
@@ -160,6 +160,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
     const document = await job.nextDocument(signal);
     if (!document) throw await this.explainEnd(job, 0, signal);
     yield { item, open: async () => job.pageReader(document) };
+    await this.recordImageInfo(item, job, signal);
     // A platen job holds one page; asking once more lets the scanner close it (404) rather than be deleted.
     const extra = await job.nextDocument(signal);
     extra?.interrupt();
@@ -181,8 +182,17 @@ export class EsclScannerDriver extends AbortableMiniDriver {
           return job.pageReader(document);
         },
       };
+      await this.recordImageInfo(page, job, signal);
     }
+    // Every page asked for came: a scanner that honoured ImagesToTransfer has completed the job by itself.
+    await job.settleAfterLastPage(signal);
     return S_OK;
+  }
+
+  /** Puts the scanner's `ScanImageInfo` for the page just delivered on its item, when the scanner offers one. */
+  private async recordImageInfo(item: WiaDrvItem, job: EsclScanJob, signal: AbortSignal): Promise<void> {
+    const info = await job.imageInfo(signal);
+    if (info) defineImageInfo(item.properties, info);
   }
 
   /** After `404`: a normal end of the feed, or a fault (jam, cover open) that stopped the job. */

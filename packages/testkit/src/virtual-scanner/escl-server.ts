@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PageCache, type VirtualPageFormat } from './page-renderer.js';
-import { ScanSettingsError, capabilitiesXml, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
+import { OffThreadPageRenderer } from './off-thread-renderer.js';
+import { PageCache } from './page-cache.js';
+import type { PageRenderSpec, VirtualPageFormat } from './page-renderer.js';
+import { imageInfoOf, imageInfoXml, type VirtualImageInfo } from './scan-image-info.js';
+import { DEFAULT_INTENTS, ScanSettingsError, capabilitiesXml, isAutoColorMode, parseScanSettings, statusXml, type VirtualInputCaps } from './scanner-xml.js';
 import type { VirtualScanJob, VirtualScannerControl } from './scanner-state.js';
 
 /** What the eSCL server serves. */
@@ -72,11 +75,14 @@ export class EsclServer {
   readonly server: Server;
   /** Pages already rendered, reused when asked again (rendering is lazy: nothing up front); shared by default. */
   readonly pages: PageCache;
+  private warmedUp = false;
 
   constructor(
     private readonly control: VirtualScannerControl,
     private readonly config: EsclServerConfig,
     pages: PageCache = PageCache.shared,
+    /** Called on the first request (default: starts the shared page-render worker). */
+    private readonly warmUp: () => void = () => OffThreadPageRenderer.shared.warmUp(),
   ) {
     this.pages = pages;
     this.server = createServer({ keepAlive: true }, (req, res) => {
@@ -87,6 +93,11 @@ export class EsclServer {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
+    // A client is here: get the page renderer going while it looks around (nothing is drawn for a scanner never spoken to).
+    if (!this.warmedUp) {
+      this.warmedUp = true;
+      this.warmUp();
+    }
     res.on('finish', () => this.control.emit('request', req.method ?? '', path, res.statusCode));
     const override = req.method === 'GET' ? this.control.bodyOverrides.get(path) : undefined;
     if (override !== undefined) return this.xml(res, 200, override);
@@ -98,7 +109,7 @@ export class EsclServer {
     if (!match || !job) return this.empty(res, 404);
     if (req.method === 'DELETE' && !match[2]) return this.deleteJob(job, res);
     if (req.method === 'GET' && match[2] === '/NextDocument') return this.nextDocument(job, res);
-    if (req.method === 'GET' && match[2] === '/ScanImageInfo') return this.xml(res, 200, `<?xml version="1.0"?><scan:ScanImageInfo xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03"/>`);
+    if (req.method === 'GET' && match[2] === '/ScanImageInfo') return this.imageInfo(job, res);
     return this.empty(res, 405);
   }
 
@@ -116,11 +127,15 @@ export class EsclServer {
     if ((wantsFeeder && !this.config.feeder) || (settings.inputSource !== 'Platen' && !wantsFeeder)) return this.empty(res, 409);
     const caps = this.config.caps;
     const listed = settings.xResolution === settings.yResolution ? caps.resolutions.includes(settings.xResolution) : (caps.nonSquareResolutions ?? []).some(([x, y]) => x === settings.xResolution && y === settings.yResolution);
-    if (!listed || !caps.formats.includes(settings.format) || !caps.colorModes.includes(settings.colorMode)) return this.empty(res, 409);
+    const modeOffered = isAutoColorMode(settings.colorMode) ? caps.autoColorDetection === true : caps.colorModes.includes(settings.colorMode);
+    const intentOffered = settings.intent === undefined || (caps.intents ?? DEFAULT_INTENTS).includes(settings.intent);
+    if (!listed || !caps.formats.includes(settings.format) || !modeOffered || !intentOffered) return this.empty(res, 409);
     if (this.control.takeBusy()) return this.busy(res);
     const refusal = this.control.refusal(settings);
     if (refusal) return this.empty(res, refusal === 'busy' ? 503 : 409);
     const job = this.control.createJob(settings);
+    // Render the first page while the client turns the 201 into its first NextDocument.
+    void this.pages.get(this.pageSpec(job, 1));
     // Absolute, on the host the client addressed (IPP-USB clients say localhost; a TCP client its address).
     const host = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost';
     res.writeHead(201, { Location: this.control.locationOverride ?? `http://${host}${job.uri}`, 'Content-Length': 0 });
@@ -137,7 +152,9 @@ export class EsclServer {
     if (job.state !== 'Pending' && job.state !== 'Processing') return this.empty(res, 404);
     if (this.control.takeBusy()) return this.busy(res);
     job.state = 'Processing';
-    const outcome = job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
+    // ImagesToTransfer reached (a flatbed job holds one page whatever it says): the job is over, no sheet is fed.
+    const wanted = job.settings.inputSource === 'Feeder' ? job.settings.imagesToTransfer : undefined;
+    const outcome = wanted !== undefined && job.pagesStarted >= wanted ? 'empty' : job.settings.inputSource === 'Feeder' ? this.control.pickSheet(job) : job.pagesStarted === 0 ? 'page' : 'empty';
     if (outcome === 'empty') {
       this.control.endJob(job, 'Completed', 'JobCompletedSuccessfully');
       return this.empty(res, 404);
@@ -151,7 +168,7 @@ export class EsclServer {
     res.once('close', () => closed.abort());
     const stop = AbortSignal.any([job.stop.signal, closed.signal]);
     if (!(await delay(this.control.scanDelayMs, stop))) return this.endEarly(res);
-    const image = await this.render(job, page);
+    const { image, info } = await this.render(job, page);
     if (stop.aborted) return this.endEarly(res);
     const fault = this.control.pageFault;
     this.control.pageFault = undefined;
@@ -163,7 +180,16 @@ export class EsclServer {
     }
     res.end();
     job.imagesCompleted++;
+    job.lastImage = info;
+    // Like HP firmware, a job given ImagesToTransfer completes with its last page, before anyone asks again.
+    if (wanted !== undefined && job.imagesCompleted >= wanted) this.control.endJob(job, 'Completed', 'JobCompletedSuccessfully');
     this.control.emit('pageSent', job, page, image);
+  }
+
+  /** `ScanImageInfo`: the last page sent, `404` before there is one (or when the device is set not to serve it). */
+  private imageInfo(job: VirtualScanJob, res: ServerResponse): void {
+    if (!this.control.serveImageInfo || !job.lastImage) return this.empty(res, 404);
+    this.xml(res, 200, imageInfoXml(job.uri, job.uuid, job.lastImage));
   }
 
   /** Sends a response that announces more than it delivers, then stays silent (the connection is never released). */
@@ -199,10 +225,17 @@ export class EsclServer {
     res.end();
   }
 
-  private render(job: VirtualScanJob, page: number): Promise<Buffer> {
+  private async render(job: VirtualScanJob, page: number): Promise<{ image: Buffer; info: VirtualImageInfo }> {
+    const spec = this.pageSpec(job, page);
+    return { image: await this.pages.get(spec), info: imageInfoOf(spec.widthPx, spec.heightPx, spec.colorMode) };
+  }
+
+  /** How page `page` of `job` is drawn. With automatic colour detection odd pages hold colour, even ones only black ink. */
+  private pageSpec(job: VirtualScanJob, page: number): PageRenderSpec {
     const { settings } = job;
     const px = (units: number, dpi: number): number => Math.floor((units * dpi) / 300);
-    return this.pages.get({
+    const asked = isAutoColorMode(settings.colorMode) ? (page % 2 === 1 ? 'RGB24' : 'Grayscale8') : settings.colorMode;
+    return {
       pageNumber: page,
       widthPx: px(settings.width, settings.xResolution),
       heightPx: px(settings.height, settings.yResolution),
@@ -210,11 +243,11 @@ export class EsclServer {
       offsetYPx: px(settings.yOffset, settings.yResolution),
       sheetWidthPx: px(this.config.caps.maxWidth, settings.xResolution),
       sheetHeightPx: px(this.config.caps.maxHeight, settings.yResolution),
-      colorMode: settings.colorMode === 'BlackAndWhite1' ? 'BlackAndWhite1' : settings.colorMode.startsWith('Grayscale') ? 'Grayscale8' : 'RGB24',
+      colorMode: asked === 'BlackAndWhite1' ? 'BlackAndWhite1' : asked.startsWith('Grayscale') ? 'Grayscale8' : 'RGB24',
       format: settings.format as VirtualPageFormat,
       quality: this.config.jpegQuality,
       dpi: settings.xResolution,
-    });
+    };
   }
 
   private xml(res: ServerResponse, status: number, body: string): void {

@@ -1,5 +1,5 @@
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { encodeDeduplicatedJpeg } from './deduplicated-jpeg.js';
 
 /** Formats the virtual scanner can deliver. */
 export type VirtualPageFormat = 'image/jpeg' | 'image/png' | 'application/pdf';
@@ -99,8 +99,9 @@ function drawSheet(spec: PageRenderSpec): Canvas {
   return canvas;
 }
 
+/** A test page is mostly repeated blocks: each distinct one is transformed once (jpeg-js underneath; see `encodeDeduplicatedJpeg`). */
 function encodeJpeg(canvas: Canvas, quality: number): Buffer {
-  return Buffer.from(jpeg.encode({ data: canvas.data, width: canvas.width, height: canvas.height }, quality).data);
+  return encodeDeduplicatedJpeg(canvas.data, canvas.width, canvas.height, quality);
 }
 
 function encodePng(canvas: Canvas, colorMode: PageRenderSpec['colorMode']): Buffer {
@@ -135,7 +136,7 @@ async function wrapInPdf(jpegBytes: Buffer, widthPx: number, heightPx: number, d
 
 /**
  * Renders a test page — a frame, ruled "text" lines and the page number in
- * large seven-segment digits, cut to the scan region — as JPEG (jpeg-js) or
+ * large seven-segment digits, cut to the scan region — as JPEG (jpeg-js, each distinct block once) or
  * PNG (pngjs). Deterministic: the same spec gives the same bytes. For PDF
  * use {@link renderDocument}.
  */
@@ -149,55 +150,4 @@ export async function renderDocument(spec: PageRenderSpec): Promise<Buffer> {
   if (spec.format !== 'application/pdf') return renderPage({ ...spec, format: spec.format });
   const image = renderPage({ ...spec, format: 'image/jpeg' });
   return wrapInPdf(image, Math.max(8, Math.floor(spec.widthPx)), Math.max(8, Math.floor(spec.heightPx)), spec.dpi ?? 300);
-}
-
-/**
- * Rendered pages kept for reuse, bounded in bytes (least recently used
- * dropped first): a scanner asked for the same page again (every flatbed
- * scan is page 1 of its size) answers at once. Pages are rendered lazily,
- * so building a scanner costs nothing up front.
- */
-export class PageCache {
-  /** The cache virtual scanners share by default: the scanners of one process draw the same pages. */
-  static readonly shared = new PageCache();
-  private readonly pages = new Map<string, Promise<Buffer>>();
-  private bytes = 0;
-  private readonly sizes = new Map<string, number>();
-
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
-
-  /** Pages held (rendered or being rendered). */
-  get size(): number {
-    return this.pages.size;
-  }
-
-  /** The page for `spec`, rendered once. */
-  get(spec: PageRenderSpec): Promise<Buffer> {
-    const key = JSON.stringify([spec.pageNumber, spec.widthPx, spec.heightPx, spec.offsetXPx, spec.offsetYPx, spec.sheetWidthPx, spec.sheetHeightPx, spec.colorMode, spec.format, spec.quality, spec.dpi]);
-    const hit = this.pages.get(key);
-    if (hit) {
-      this.pages.delete(key);
-      this.pages.set(key, hit);
-      return hit;
-    }
-    const page = renderDocument(spec);
-    this.pages.set(key, page);
-    page.then(
-      (bytes) => this.account(key, bytes.length),
-      () => this.pages.delete(key),
-    );
-    return page;
-  }
-
-  private account(key: string, size: number): void {
-    if (!this.pages.has(key)) return;
-    this.sizes.set(key, size);
-    this.bytes += size;
-    for (const oldest of this.pages.keys()) {
-      if (this.bytes <= this.maxBytes || oldest === key) break;
-      this.bytes -= this.sizes.get(oldest) ?? 0;
-      this.sizes.delete(oldest);
-      this.pages.delete(oldest);
-    }
-  }
 }

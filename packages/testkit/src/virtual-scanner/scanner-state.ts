@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import type { VirtualImageInfo } from './scan-image-info.js';
 import type { ReceivedScanSettings, VirtualJobStatus } from './scanner-xml.js';
 
 /** `pwg:JobState` values the virtual scanner uses. */
@@ -20,6 +21,8 @@ export interface VirtualScanJob {
   deleted: boolean;
   /** `Date.now()` when the job was created (for `scan:Age`). */
   createdAt: number;
+  /** What `ScanImageInfo` reports: the last page fully sent (absent before the first). */
+  lastImage?: VirtualImageInfo;
   /** Aborted when the job ends early (DELETE, jam): stops a page in flight. */
   readonly stop: AbortController;
 }
@@ -62,6 +65,8 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   pageFault: 'short-body' | 'huge-chunk' | 'endless' | undefined;
   /** Bytes an `endless` page has put on the wire so far. */
   endlessBytes = 0;
+  /** `false` makes `ScanImageInfo` answer `404`, as many devices do (default `true`). */
+  serveImageInfo = true;
   /** When set, the `Location` a created job is announced with (hostile-device tests); the job is still created. */
   locationOverride: string | undefined;
   private jamAt: number | undefined;

@@ -25,14 +25,25 @@ export interface VirtualInputCaps {
   nonSquareResolutions?: Array<[number, number]>;
   colorModes: string[];
   formats: string[];
+  /** Lists `scan:AutoColorDetection` among the color modes, as HP ScanJet Pro firmware spells it. */
+  autoColorDetection?: boolean;
+  /** `scan:SupportedIntents` (default Document, TextAndGraphic, Photo, Preview, what HP lists). */
+  intents?: string[];
 }
 
 /** What real devices list in every profile, beside modes, formats and resolutions (HP captures in device-plugins/test-fixtures/escl). */
 const CONTENT_TYPES = ['Photo', 'Text', 'TextAndPhoto'];
-const INTENTS = ['Document', 'TextAndGraphic', 'Photo', 'Preview'];
+/** Intents listed when none are configured. */
+export const DEFAULT_INTENTS: readonly string[] = ['Document', 'TextAndGraphic', 'Photo', 'Preview'];
+
+/** The `ColorMode` texts that ask for automatic colour detection (HP's spelling and the bare one). */
+export function isAutoColorMode(mode: string): boolean {
+  return mode === 'scan:AutoColorDetection' || mode === 'AutoColorDetection';
+}
 
 function inputCaps(tag: string, caps: VirtualInputCaps): string {
-  const modes = caps.colorModes.map((m) => `<scan:ColorMode>${xmlText(m)}</scan:ColorMode>`).join('');
+  const listed = [...caps.colorModes, ...(caps.autoColorDetection ? ['scan:AutoColorDetection'] : [])];
+  const modes = listed.map((m) => `<scan:ColorMode>${xmlText(m)}</scan:ColorMode>`).join('');
   const formats = caps.formats.map((f) => `<pwg:DocumentFormat>${xmlText(f)}</pwg:DocumentFormat>`).join('') + caps.formats.map((f) => `<scan:DocumentFormatExt>${xmlText(f)}</scan:DocumentFormatExt>`).join('');
   const resolutions = [...caps.resolutions.map((r): [number, number] => [r, r]), ...(caps.nonSquareResolutions ?? [])]
     .map(([x, y]) => `<scan:DiscreteResolution><scan:XResolution>${x}</scan:XResolution><scan:YResolution>${y}</scan:YResolution></scan:DiscreteResolution>`)
@@ -48,7 +59,7 @@ function inputCaps(tag: string, caps: VirtualInputCaps): string {
     `<scan:SupportedResolutions><scan:DiscreteResolutions>${resolutions}</scan:DiscreteResolutions></scan:SupportedResolutions>` +
     `<scan:ColorSpaces><scan:ColorSpace>sRGB</scan:ColorSpace></scan:ColorSpaces>` +
     `</scan:SettingProfile></scan:SettingProfiles>` +
-    `<scan:SupportedIntents>${INTENTS.map((i) => `<scan:Intent>${i}</scan:Intent>`).join('')}</scan:SupportedIntents>` +
+    `<scan:SupportedIntents>${(caps.intents ?? DEFAULT_INTENTS).map((i) => `<scan:Intent>${xmlText(i)}</scan:Intent>`).join('')}</scan:SupportedIntents>` +
     `<scan:MaxOpticalXResolution>${best}</scan:MaxOpticalXResolution><scan:MaxOpticalYResolution>${best}</scan:MaxOpticalYResolution></scan:${tag}>`
   );
 }
@@ -113,6 +124,10 @@ export interface ReceivedScanSettings {
   /** Where the region starts, in 1/300 inch (0 when not given). */
   xOffset: number;
   yOffset: number;
+  /** `scan:Intent`, when given. */
+  intent?: string;
+  /** `scan:ImagesToTransfer`: the pages the job delivers before it completes, when given. */
+  imagesToTransfer?: number;
 }
 
 /** Thrown for a ScanSettings body the scanner cannot use; the server answers 400. */
@@ -150,7 +165,11 @@ export function parseScanSettings(body: string): ReceivedScanSettings {
     return n;
   };
   const format = first(root, PWG_NS, 'DocumentFormat') ?? first(root, SCAN_NS, 'DocumentFormatExt') ?? 'image/jpeg';
+  const intent = first(root, SCAN_NS, 'Intent');
+  const images = first(root, SCAN_NS, 'ImagesToTransfer');
   return {
+    ...(intent !== undefined ? { intent } : {}),
+    ...(images !== undefined ? { imagesToTransfer: number(images, 'ImagesToTransfer') } : {}),
     inputSource: first(root, PWG_NS, 'InputSource') ?? 'Platen',
     duplex: first(root, SCAN_NS, 'Duplex') === 'true',
     colorMode: first(root, SCAN_NS, 'ColorMode') ?? 'RGB24',

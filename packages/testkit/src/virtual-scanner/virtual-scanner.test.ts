@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { PageCache, renderDocument, renderPage } from './page-renderer.js';
+import { PageCache } from './page-cache.js';
+import { renderDocument, renderPage } from './page-renderer.js';
 import { ScanSettingsError, parseScanSettings } from './scanner-xml.js';
 import { createVirtualScanner } from './virtual-scanner.js';
 

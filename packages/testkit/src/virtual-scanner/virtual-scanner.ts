@@ -25,6 +25,10 @@ export interface VirtualScannerOptions {
   formats?: VirtualPageFormat[];
   /** Offered color modes (default the three 8-bit ones); 16-bit modes are drawn with 8-bit content. */
   colorModes?: Array<'BlackAndWhite1' | 'Grayscale8' | 'Grayscale16' | 'RGB24' | 'RGB48'>;
+  /** Lists `scan:AutoColorDetection` (HP's spelling): pages then come out in colour when odd, grayscale when even. */
+  autoColorDetection?: boolean;
+  /** `scan:SupportedIntents` (default Document, TextAndGraphic, Photo, Preview); a job asking for another is refused (409). */
+  intents?: string[];
   /** Ended jobs kept in `ScannerStatus`, oldest dropped first (default 64). */
   jobHistory?: number;
   /** Bytes per chunk of a page's response (default 16 KiB). */
@@ -97,6 +101,8 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
       ...(options.nonSquareResolutions ? { nonSquareResolutions: options.nonSquareResolutions } : {}),
       colorModes: options.colorModes ?? ['BlackAndWhite1', 'Grayscale8', 'RGB24'],
       formats: options.formats ?? ['image/jpeg', 'application/pdf'],
+      ...(options.autoColorDetection ? { autoColorDetection: true } : {}),
+      ...(options.intents ? { intents: options.intents } : {}),
     },
     feeder: feeder ? { duplex: options.duplex ?? false, capacity: 50 } : undefined,
     chunkSize: options.chunkSize ?? 16 * 1024,

@@ -22,8 +22,14 @@ export interface EsclInputCaps {
   otherColorModes: string[];
   /** Listed resolution pairs whose X and Y differ (Kyocera/UTAX list 200×100, 200×400); not offered. */
   nonSquareResolutions: Array<{ x: number; y: number }>;
-  /** `scan:SupportedIntents` (`Document`, `Photo`, `Preview`…), when listed. */
+  /** `scan:SupportedIntents` (`Document`, `TextAndGraphic`, `Photo`, `Preview`, `Object`, `BusinessCard`…), when listed. */
   intents: string[];
+  /**
+   * The `ColorMode` text that asks for automatic colour detection, spelled as
+   * the device lists it (HP: `scan:AutoColorDetection`); absent when not offered.
+   * Sent back verbatim in `ScanSettings`, since firmware matches the string.
+   */
+  autoColorDetection?: string;
 }
 
 /** A device's `ScannerCapabilities`. */
@@ -81,8 +87,7 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
     resolutions: [],
     otherColorModes: [],
     nonSquareResolutions: [],
-    // HP writes <Intent>, Kyocera <SupportedIntent>.
-    intents: [...texts(child(node, 'SupportedIntents'), 'Intent'), ...texts(child(node, 'SupportedIntents'), 'SupportedIntent')],
+    intents: parseIntents(child(node, 'SupportedIntents')),
   };
   if (caps.minWidth > caps.maxWidth || caps.minHeight > caps.maxHeight) throw new EsclXmlError(`${source} has a minimum size above its maximum`);
   const modes = new Set<string>();
@@ -91,7 +96,11 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
   const nonSquare = new Map<string, { x: number; y: number }>();
   for (const profile of children(child(node, 'SettingProfiles'), 'SettingProfile')) {
     // HP writes `scan:AutoColorDetection` as the text of a ColorMode: drop a prefix there too.
-    for (const mode of texts(child(profile, 'ColorModes'), 'ColorMode')) modes.add(mode.replace(/^[a-z]+:/i, ''));
+    for (const listed of texts(child(profile, 'ColorModes'), 'ColorMode')) {
+      const mode = listed.replace(/^[a-z]+:/i, '');
+      modes.add(mode);
+      if (mode === 'AutoColorDetection') caps.autoColorDetection ??= listed;
+    }
     const formatList = child(profile, 'DocumentFormats');
     for (const format of [...texts(formatList, 'DocumentFormat'), ...texts(formatList, 'DocumentFormatExt')]) {
       if (/^[a-z]+\/[a-z0-9.+-]{1,60}$/i.test(format)) formats.add(format.toLowerCase());
@@ -109,6 +118,15 @@ function parseInputCaps(node: XmlNode, source: string): EsclInputCaps {
   if (caps.documentFormats.length === 0) throw new EsclXmlError(`${source} lists no document format`);
   if (caps.resolutions.length === 0) throw new EsclXmlError(`${source} lists no resolution`);
   return caps;
+}
+
+/** An intent name as devices write them (letters only); anything else is dropped, not fatal. */
+const INTENT_NAME = /^[A-Za-z]{1,40}$/;
+
+/** `scan:SupportedIntents`: HP writes `<Intent>`, Kyocera `<SupportedIntent>`; duplicates and odd names dropped. */
+function parseIntents(node: XmlNode | undefined): string[] {
+  const listed = [...texts(node, 'Intent'), ...texts(node, 'SupportedIntent')].map((i) => i.replace(/^[a-z]+:/i, ''));
+  return [...new Set(listed.filter((i) => INTENT_NAME.test(i)))];
 }
 
 function parseResolutions(node: XmlNode | undefined): { square: number[]; nonSquare: Array<{ x: number; y: number }> } {

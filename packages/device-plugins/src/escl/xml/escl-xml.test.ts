@@ -48,6 +48,14 @@ describe('eSCL XML codec', () => {
     expect(xml).to.contain('<pwg:InputSource>Feeder</pwg:InputSource>').and.contain('<scan:Duplex>true</scan:Duplex>').and.contain('xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03"');
   });
 
+  it('builds ScanSettings with the chosen intent, automatic colour as the device spells it, and ImagesToTransfer', () => {
+    const region = { x: 0, y: 0, width: 2550, height: 3300 };
+    const xml = buildScanSettings({ inputSource: 'Feeder', duplex: false, colorMode: 'scan:AutoColorDetection', resolution: 300, documentFormat: 'image/jpeg', region, intent: 'BusinessCard', imagesToTransfer: 4 });
+    expect(xml).to.contain('<scan:Intent>BusinessCard</scan:Intent>').and.contain('<scan:ColorMode>scan:AutoColorDetection</scan:ColorMode>').and.contain('<scan:ImagesToTransfer>4</scan:ImagesToTransfer>');
+    const plain = buildScanSettings({ inputSource: 'Platen', duplex: false, colorMode: 'RGB24', resolution: 300, documentFormat: 'image/jpeg', region });
+    expect(plain).to.contain('<scan:Intent>Document</scan:Intent>').and.not.contain('ImagesToTransfer');
+  });
+
   it('refuses entity bombs and external entities without expanding anything', () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><scan:ScannerStatus ${NS}><pwg:State>&lol2;</pwg:State></scan:ScannerStatus>`;
     const external = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><scan:ScannerStatus ${NS}><pwg:State>&xxe;</pwg:State></scan:ScannerStatus>`;

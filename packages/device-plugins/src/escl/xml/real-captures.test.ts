@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { EsclXmlError } from './safe-xml.js';
 import { parseCapabilities } from './capabilities.js';
+import { parseImageInfo } from './image-info.js';
 import { parseStatus } from './status.js';
 
 /** The captures folder, with its provenance list (captures.json). */
@@ -25,7 +26,8 @@ describe('eSCL codec against real device captures (test-fixtures/escl, provenanc
     expect(captures.length).to.be.greaterThan(8);
     for (const capture of captures) {
       expect(capture.source, capture.file).to.match(/^https:\/\/github\.com\//);
-      const parse = capture.document === 'ScannerCapabilities' ? parseCapabilities : capture.document === 'ScannerStatus' ? parseStatus : undefined;
+      const parsers: Record<string, (body: string) => unknown> = { ScannerCapabilities: parseCapabilities, ScannerStatus: parseStatus, ScanImageInfo: parseImageInfo };
+      const parse = parsers[capture.document];
       if (!parse) continue;
       if (capture.truncated) expect(() => parse(read(capture.file)), capture.file).to.throw(EsclXmlError);
       else expect(() => parse(read(capture.file)), capture.file).not.to.throw();
@@ -41,6 +43,28 @@ describe('eSCL codec against real device captures (test-fixtures/escl, provenanc
     expect(caps.adfSimplex).to.not.equal(undefined);
     expect(caps.adfDuplex).to.not.equal(undefined);
     expect(caps.platen!.resolutions).to.include.members([75, 150, 200, 300, 600]);
+  });
+
+  it('HP ScanJet Pro 4500: AutoColorDetection on every source, kept as spelled (scan:AutoColorDetection) to be sent back', () => {
+    const caps = parseCapabilities(read('hp-eSCL_ScannerCapabilities_Duplex.xml'));
+    expect([caps.platen, caps.adfSimplex, caps.adfDuplex].map((c) => c!.autoColorDetection)).to.deep.equal(['scan:AutoColorDetection', 'scan:AutoColorDetection', 'scan:AutoColorDetection']);
+    expect(caps.adfSimplex!.intents).to.deep.equal(['Document', 'Photo', 'Preview', 'TextAndGraphic']);
+    expect(parseCapabilities(read('hp-eSCL_ScannerCapabilities_Simplex.xml')).platen!.autoColorDetection, 'Smart Tank lists none').to.equal(undefined);
+  });
+
+  it('HP ScanJet Pro 4500 ScanImageInfo: actual width, height, bytes per line and the colour found', () => {
+    expect(parseImageInfo(read('hp-eSCL_ScanImageInfo.xml'))).to.deep.equal({ width: 1700, height: 2420, bytesPerLine: 5248, colorDetected: true });
+  });
+
+  it('a ScanImageInfo without the actual size, with a negative one, or cut short is a typed error', () => {
+    const whole = read('hp-eSCL_ScanImageInfo.xml');
+    const broken = [
+      whole.replace(/<scan:ActualHeight>.*<\/scan:ActualHeight>/, ''),
+      whole.replace('<scan:ActualWidth>1700', '<scan:ActualWidth>-1700'),
+      whole.slice(0, whole.indexOf('<scan:ActualBytesPerLine>')),
+      '<scan:ScanImageInfo xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03"/>',
+    ];
+    for (const body of broken) expect(() => parseImageInfo(body), body.slice(-80)).to.throw(EsclXmlError);
   });
 
   it('HP Smart Tank Plus 570: flatbed only, JPEG and PDF', () => {

@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { DOMParser } from '@xmldom/xmldom';
+import type { AddressInfo } from 'node:net';
+import { createVirtualScanner, type VirtualScanner, type VirtualScannerOptions } from './virtual-scanner.js';
+
+/**
+ * The virtual scanner's AutoColorDetection, SupportedIntents,
+ * ImagesToTransfer and ScanImageInfo, spoken to over plain HTTP (its server
+ * put on loopback for the test) — no plugin involved.
+ */
+const SCAN_NS = 'http://schemas.hp.com/imaging/escl/2011/05/03';
+const NS = `xmlns:scan="${SCAN_NS}" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm"`;
+
+function settings(extra: string, source = 'Feeder'): string {
+  return (
+    `<?xml version="1.0"?><scan:ScanSettings ${NS}><pwg:Version>2.63</pwg:Version>${extra}` +
+    `<pwg:ScanRegions><pwg:ScanRegion><pwg:XOffset>0</pwg:XOffset><pwg:YOffset>0</pwg:YOffset><pwg:Width>300</pwg:Width><pwg:Height>400</pwg:Height></pwg:ScanRegion></pwg:ScanRegions>` +
+    `<pwg:InputSource>${source}</pwg:InputSource><scan:XResolution>75</scan:XResolution><scan:YResolution>75</scan:YResolution>` +
+    `<pwg:DocumentFormat>image/jpeg</pwg:DocumentFormat></scan:ScanSettings>`
+  );
+}
+
+function texts(xml: string, name: string): string[] {
+  const list = new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagNameNS(SCAN_NS, name);
+  return Array.from({ length: list.length }, (_, i) => list.item(i)!.textContent ?? '');
+}
+
+describe('virtual scanner: automatic colour, intents, ImagesToTransfer, ScanImageInfo', () => {
+  let scanner: VirtualScanner;
+  let base: string;
+
+  async function start(options: VirtualScannerOptions): Promise<void> {
+    scanner = createVirtualScanner({ maxWidth: 300, maxHeight: 400, resolutions: [75], ...options });
+    await new Promise<void>((resolve) => scanner.server.server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(scanner.server.server.address() as AddressInfo).port}`;
+  }
+
+  async function createJob(body: string): Promise<{ status: number; uri: string }> {
+    const res = await fetch(`${base}/eSCL/ScanJobs`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+    await res.arrayBuffer();
+    return { status: res.status, uri: new URL(res.headers.get('location') ?? '/', base).pathname };
+  }
+
+  async function get(path: string): Promise<{ status: number; body: string }> {
+    const res = await fetch(`${base}${path}`);
+    return { status: res.status, body: Buffer.from(await res.arrayBuffer()).toString('latin1') };
+  }
+
+  afterEach(async () => {
+    scanner.server.server.closeAllConnections();
+    await new Promise((resolve) => scanner.server.server.close(resolve));
+    scanner.device.unplug();
+  });
+
+  it('lists scan:AutoColorDetection and the configured intents on every source', async () => {
+    await start({ autoColorDetection: true, intents: ['Document', 'Object', 'BusinessCard'], duplex: true });
+    const caps = (await get('/eSCL/ScannerCapabilities')).body;
+    expect(texts(caps, 'ColorMode').filter((m) => m === 'scan:AutoColorDetection')).to.have.length(3);
+    expect(texts(caps, 'Intent')).to.deep.equal(['Document', 'Object', 'BusinessCard', 'Document', 'Object', 'BusinessCard', 'Document', 'Object', 'BusinessCard']);
+  });
+
+  it('refuses (409) automatic colour when not listed, and an intent it does not list', async () => {
+    await start({ intents: ['Photo'] });
+    expect((await createJob(settings('<scan:ColorMode>scan:AutoColorDetection</scan:ColorMode>'))).status).to.equal(409);
+    expect((await createJob(settings('<scan:Intent>Document</scan:Intent>'))).status).to.equal(409);
+    expect((await createJob(settings('<scan:Intent>Photo</scan:Intent>'))).status).to.equal(201);
+  });
+
+  it('with automatic colour, reports ColorDetected per page in ScanImageInfo (colour on odd pages)', async () => {
+    await start({ autoColorDetection: true, feederSheets: 2 });
+    const { uri } = await createJob(settings('<scan:ColorMode>AutoColorDetection</scan:ColorMode>'));
+    expect((await get(`${uri}/ScanImageInfo`)).status, 'no page yet').to.equal(404);
+    const found: string[] = [];
+    for (let page = 0; page < 2; page++) {
+      expect((await get(`${uri}/NextDocument`)).status).to.equal(200);
+      const info = (await get(`${uri}/ScanImageInfo`)).body;
+      found.push(texts(info, 'ColorDetected')[0]!);
+      expect([texts(info, 'ActualWidth')[0], texts(info, 'ActualHeight')[0]]).to.deep.equal(['75', '100']);
+    }
+    expect(found).to.deep.equal(['true', 'false']);
+  });
+
+  it('honours ImagesToTransfer: feeds that many sheets, completes the job with the last page, then 404', async () => {
+    await start({ feederSheets: 10 });
+    const { uri } = await createJob(settings('<scan:ImagesToTransfer>2</scan:ImagesToTransfer>'));
+    expect((await get(`${uri}/NextDocument`)).status).to.equal(200);
+    expect((await get(`${uri}/NextDocument`)).status).to.equal(200);
+    expect(scanner.control.jobs[0]!.state, 'completed before anyone asks again').to.equal('Completed');
+    expect((await get(`${uri}/NextDocument`)).status).to.equal(404);
+    expect(scanner.control.feederSheets).to.equal(8);
+  });
+
+  it('answers ScanImageInfo with 404 when set not to serve it', async () => {
+    await start({ feederSheets: false });
+    scanner.control.serveImageInfo = false;
+    const { uri } = await createJob(settings('', 'Platen'));
+    expect((await get(`${uri}/NextDocument`)).status).to.equal(200);
+    expect((await get(`${uri}/ScanImageInfo`)).status).to.equal(404);
+  });
+});
