@@ -140,7 +140,7 @@ export class DevicePort {
         const fault = faults.countBytes(endpointAddress, step.taken);
         if (fault.unplug) this.options.unplug();
         // No await between an empty take and subscribing: a writeIn in between would be missed.
-        if (step.taken > 0) await t.sleep(pacer.reserve(step.taken, false));
+        if (step.taken > 0) await t.pace(pacer, step.taken, false);
         else t.throwIfInterrupted();
         if (step.ended || fault.shortPacket || got === length) {
           const babbles = this.options.strictPacketSizes && !step.ended && length % queue.maxPacketSize !== 0 && queue.headHasMoreBytes;
@@ -160,7 +160,7 @@ export class DevicePort {
         await t.waitForChange(faults.changed, this.outHandlersChanged);
       }
       if (faults.countBytes(endpointAddress, data.length).unplug) this.options.unplug();
-      await t.sleep(pacer.reserve(data.length, false));
+      await t.pace(pacer, data.length, false);
       const handler = this.outHandlers.get(endpointAddress)!;
       const copy = copyBytes(data);
       await t.wait(this.callDevice(endpointAddress, () => handler(copy)));
@@ -173,7 +173,7 @@ export class DevicePort {
     return this.run(0, options, owner, () => new Uint8Array(0), async (t) => {
       const handler = this.controlHandler;
       if (!handler) throw new UsbStallError(0);
-      await t.sleep(this.options.pacer.reserve(data?.length ?? length, false));
+      await t.pace(this.options.pacer, data?.length ?? length, false);
       const reply = await t.wait(this.callDevice(0, () => handler({ ...setup }, data && copyBytes(data), length)));
       return reply ? reply.slice(0, length) : new Uint8Array(0);
     });
@@ -188,14 +188,17 @@ export class DevicePort {
     this.active.add(t);
     owner.add(t);
     const lane = this.lane(endpointAddress).enter();
+    let completed = false;
     try {
-      await t.wait(lane.turn);
+      t.readyFrom(await t.wait(lane.turn));
       await this.start(t, options);
-      return await body(t);
+      const result = await body(t);
+      completed = true;
+      return result;
     } catch (err) {
       throw t.failure(err, partial());
     } finally {
-      lane.done();
+      lane.done(t.endedAt(completed));
       t.settle();
     }
   }
@@ -218,7 +221,7 @@ export class DevicePort {
     // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
     // so that an abort in the meantime cancels a transfer that took nothing.
     await t.wait(new Promise<void>((resolve) => setImmediate(resolve)));
-    await t.sleep(this.options.pacer.reserve(0, true));
+    await t.pace(this.options.pacer, 0, true);
   }
 
   /** Runs device-side code; a `UsbStallError` from it halts the endpoint, anything else is a bus error. */
