@@ -41,9 +41,23 @@ export interface DevicePortOptions {
 /** Bytes per paced step: an abort during a slow transfer reports what arrived up to the step. */
 const PACED_STEP_BYTES = 16 * 1024;
 
+/**
+ * The bytes of one host read from the parts its paced steps took. The queue
+ * holds its own copy of what the device wrote (writeIn copies), so parts are
+ * handed over as they are; parts that lie side by side in one buffer (the
+ * steps of one device write) become one view instead of a second copy.
+ */
 function concat(parts: Uint8Array[]): Uint8Array {
-  // The queue holds its own copy of what the device wrote (writeIn copies), so one part can be handed over as is.
   if (parts.length === 1) return parts[0]!;
+  const first = parts[0];
+  let end = first ? first.byteOffset + first.byteLength : 0;
+  let adjacent = first !== undefined;
+  for (let i = 1; adjacent && i < parts.length; i++) {
+    const p = parts[i]!;
+    adjacent = p.buffer === first!.buffer && p.byteOffset === end;
+    end += p.byteLength;
+  }
+  if (adjacent) return new Uint8Array(first!.buffer, first!.byteOffset, end - first!.byteOffset);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -246,10 +260,14 @@ export class DevicePort {
 }
 
 /**
- * A real copy of some bytes. `Buffer#slice` is a view, so `data.slice()` on a
- * Buffer would let a device (or host) that reuses its buffer change bytes
- * already handed over.
+ * A real copy of some bytes, as a plain `Uint8Array`. `Buffer#slice` is a
+ * view, so `data.slice()` on a Buffer would let a device (or host) that reuses
+ * its buffer change bytes already handed over. The memory is not zero-filled
+ * first (every byte is overwritten at once): this copy is made for every
+ * chunk a simulated device sends, as a host controller's DMA would.
  */
 export function copyBytes(data: Uint8Array): Uint8Array {
-  return Uint8Array.prototype.slice.call(data);
+  const copy = new Uint8Array(Buffer.allocUnsafeSlow(data.byteLength).buffer, 0, data.byteLength);
+  copy.set(data);
+  return copy;
 }
