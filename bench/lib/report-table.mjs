@@ -8,7 +8,7 @@ function throughputRows(t) {
   const rows = t.byChunk.map((c) => [
     `Throughput, ${c.chunkKiB} KiB reads`,
     `stack ${c.stackMBps} MB/s vs fair raw ${c.rawMBps} MB/s (bare raw ${c.bareMBps ?? '?'} MB/s)`,
-    `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}`,
+    `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}${c.cpuRatio !== undefined ? `; CPU ratio ${fmt(c.cpuRatio)} (IQR ${c.cpuRatioInterquartile.join('–')}), vs bare ${fmt(c.cpuRatioVsBare)}` : ''}`,
   ]);
   rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs fair raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
   rows.push(['Throughput ratio (worst chunk size)', `slowest stack ${t.headroom.slowestStackMBps} MB/s = ${t.headroom.timesUsb2}× USB 2.0`, `**${fmt(t.ratio)}**`]);
@@ -35,7 +35,7 @@ function memoryRows(m) {
 function scaleRows(s) {
   const rows = s.byDevices.map((d) => [
     `Scale, ${d.devices} device(s) at once`,
-    `aggregate ${d.aggregateMBps} MB/s, Jain ${fmt(d.jainFairness, 4)}`,
+    `aggregate ${d.aggregateMBps} MB/s, Jain ${fmt(d.jainFairness, 4)}${d.cpuMsPerMB !== undefined ? `, ${fmt(d.cpuMsPerMB)} ms CPU/MB, ELU ${fmt(d.elu, 2)}` : ''}`,
     d.cancelOne ? `cancel one: ${d.cancelOne.othersCompleted}/${d.cancelOne.others} others complete, ${d.cancelOne.othersCorruptItems} corrupt items, speed ×${fmt(d.cancelOne.othersThroughputVsBaseline.median)}` : '—',
   ]);
   const limit = s.inMemoryStopsScalingAt;
@@ -43,8 +43,13 @@ function scaleRows(s) {
   const u = s.atUsb2;
   if (u) {
     for (const d of u.byDevices) {
-      rows.push([`Scale at USB 2.0 timing, ${d.devices} devices`, `per device ${d.perDeviceMBps.median} MB/s (solo ${u.soloMBps}), aggregate ${d.aggregateMBps} MB/s`, `×${fmt(d.vsSolo.median)} of solo (worst ×${fmt(d.vsSolo.worst)})`]);
+      rows.push([
+        `Scale at USB 2.0 timing, ${d.devices} devices`,
+        `per device ${d.perDeviceMBps} MB/s (solo ${u.soloMBps}), aggregate ${d.aggregateMBps} MB/s; ${fmt(d.cpuMsPerMB)} ms CPU/MB, ELU ${fmt(d.elu, 2)}`,
+        `×${fmt(d.vsSolo.median)} of solo (IQR ${d.vsSolo.interquartile.join('–')}; slowest device ×${fmt(d.vsSolo.worstDevice)})`,
+      ]);
     }
+    rows.push(['Scale at USB 2.0 timing: where one event loop stops', `every device keeps ≥ 97 % of solo up to ${u.keepsSoloUpTo} devices`, `one core would carry ${u.oneCoreLimit.MBps} MB/s = ${u.oneCoreLimit.devicesAtSoloRate} devices at solo rate`]);
     const c = u.cancelOneOf32;
     rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
   }

@@ -49,3 +49,17 @@ export function mbPerSecond(bytes, ms) {
 export function mib(bytes) {
   return Number((bytes / 1024 / 1024).toFixed(1));
 }
+
+/** Rounds to three decimals (ratios). */
+export function round3(x) {
+  return Number(x.toFixed(3));
+}
+
+/**
+ * `[q1, q3]` of samples (nearest rank), rounded to three decimals: the spread of a median ratio.
+ * @param {readonly number[]} samples
+ */
+export function interquartile(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return [round3(quantile(sorted, 0.25)), round3(quantile(sorted, 0.75))];
+}

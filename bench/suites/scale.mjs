@@ -11,10 +11,15 @@ import { SimulatedUsbBus } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
 import { expectedItemHash } from '../lib/item-stream-device.mjs';
 import { openRig } from '../lib/rig.mjs';
-import { jainFairness, mbPerSecond, median } from '../lib/stats.mjs';
+import { startLoopLoad } from '../lib/event-loop-load.mjs';
+import { interquartile, jainFairness, mbPerSecond, median, round3 } from '../lib/stats.mjs';
 
 const MiB = 1024 * 1024;
 export const DEVICE_COUNTS = [1, 4, 16, 32];
+/** At USB 2.0 timing, more counts: where a device stops keeping its solo rate. */
+export const USB2_DEVICE_COUNTS = [2, 4, 8, 16, 32];
+/** The issue's goal: each device keeps this share of its solo rate. */
+const KEEPS_SOLO = 0.97;
 
 /**
  * Runs one transfer per device, all started together.
@@ -35,6 +40,7 @@ async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed 
   const grandTotal = n * itemSizes.reduce((a, b) => a + b, 0);
   let delivered = 0;
   let atHalf;
+  const stopLoad = startLoopLoad();
   const t0 = performance.now();
   const runs = rigs.map((rig, i) => {
     const transfer = rig.wia.createTransfer(rig.folder);
@@ -52,9 +58,10 @@ async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed 
   });
   const results = await Promise.all(runs);
   const wallMs = performance.now() - t0;
+  const load = stopLoad(grandTotal);
   for (const rig of rigs) await rig.close();
   await bus.dispose();
-  return { results, wallMs, atHalf };
+  return { results, wallMs, atHalf, load };
 }
 
 /** Items whose bytes or hash differ from what the device sent. */
@@ -88,35 +95,64 @@ async function cancelOneProof(n, itemSizes, speed, pairs) {
   return { ...proof, othersThroughputVsBaseline: { median: Number(median(ratios).toFixed(3)), min: Number(Math.min(...ratios).toFixed(3)), max: Number(Math.max(...ratios).toFixed(3)) } };
 }
 
-/** Per-device MB/s of `n` devices at once, the median of `runs` runs (each device's own rate, from start to its end). */
-async function perDeviceRates(n, itemSizes, speed, runs) {
+/** One run of `n` devices at USB 2.0 timing: each device's MB/s (start to its end) and how busy the event loop was. */
+async function usb2Run(n, itemSizes) {
   const perDevice = itemSizes.reduce((a, b) => a + b, 0);
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const { results } = await concurrentRun(n, { itemSizes, speed });
-    if (results.some((r) => r.hr !== S_OK || r.app.bytes !== perDevice)) throw new Error(`scale run with ${n} devices at ${speed} did not complete every transfer`);
-    samples.push(results.map((r) => mbPerSecond(perDevice, r.ms)));
-  }
-  const all = samples.flat();
-  return { median: median(all), min: Math.min(...all) };
+  const { results, load } = await concurrentRun(n, { itemSizes, speed: 'usb2' });
+  if (results.some((r) => r.hr !== S_OK || r.app.bytes !== perDevice)) throw new Error(`scale run with ${n} devices at usb2 did not complete every transfer`);
+  return { rates: results.map((r) => mbPerSecond(perDevice, r.ms)), load };
 }
 
-/** 1 … 32 devices at USB 2.0 high-speed timing: each device's rate against the same device alone. */
-async function measureAtUsb2(quick) {
+/**
+ * 2 … 32 devices at USB 2.0 high-speed timing, each device's rate against
+ * the same device alone. Solo and n-device runs alternate (solo first in even
+ * rounds, last in odd ones), and `vsSolo` is the median of the per-round
+ * ratios, so that the machine's load shifts both sides alike. `elu` and
+ * `cpuMsPerMB` tell a CPU-bound run (the loop never idles) from one the wire paces.
+ */
+export async function measureAtUsb2(quick) {
   const itemSizes = Array(4).fill((quick ? 1 : 2) * MiB);
-  const runs = quick ? 1 : 3;
-  const solo = await perDeviceRates(1, itemSizes, 'usb2', runs);
+  const rounds = quick ? 2 : 5;
+  await usb2Run(4, itemSizes); // warm-up: JIT and allocator
   const byDevices = [];
-  for (const n of DEVICE_COUNTS.filter((d) => d > 1)) {
-    const rates = await perDeviceRates(n, itemSizes, 'usb2', runs);
+  const soloRates = [];
+  for (const n of USB2_DEVICE_COUNTS) {
+    const ratios = [];
+    const worst = [];
+    const rows = [];
+    for (let round = 0; round < rounds; round++) {
+      const soloFirst = round % 2 === 0;
+      const solo = soloFirst ? await usb2Run(1, itemSizes) : undefined;
+      const many = await usb2Run(n, itemSizes);
+      const soloRate = (solo ?? (await usb2Run(1, itemSizes))).rates[0];
+      soloRates.push(soloRate);
+      ratios.push(median(many.rates) / soloRate);
+      worst.push(Math.min(...many.rates) / soloRate);
+      rows.push(many);
+    }
+    const perDeviceMBps = median(rows.map((r) => median(r.rates)));
     byDevices.push({
       devices: n,
-      perDeviceMBps: rates,
-      aggregateMBps: Number((rates.median * n).toFixed(1)),
-      vsSolo: { median: Number((rates.median / solo.median).toFixed(3)), worst: Number((rates.min / solo.median).toFixed(3)) },
+      perDeviceMBps,
+      aggregateMBps: Number((perDeviceMBps * n).toFixed(1)),
+      vsSolo: { median: round3(median(ratios)), interquartile: interquartile(ratios), worstDevice: round3(median(worst)) },
+      elu: round3(median(rows.map((r) => r.load.elu))),
+      cpuMsPerMB: round3(median(rows.map((r) => r.load.cpuMsPerMB))),
     });
   }
-  return { soloMBps: solo.median, byDevices, cancelOneOf32: await cancelOneProof(32, itemSizes, 'usb2', quick ? 1 : 2) };
+  const firstShort = byDevices.find((row) => row.vsSolo.median < KEEPS_SOLO);
+  const soloMBps = median(soloRates);
+  // What one event loop could carry if it had a core to itself: the CPU each MB cost with the most devices.
+  const oneCoreMBps = 1000 / byDevices.at(-1).cpuMsPerMB;
+  return {
+    method: `${itemSizes.length} items × ${itemSizes[0] / MiB} MiB per device, 64 KiB reads, one read queued ahead; ${rounds} rounds per device count, each with a solo run of its own (alternating before/after); vsSolo = median of per-round ratios (median device ÷ solo), worstDevice = median of per-round slowest device ÷ solo`,
+    soloMBps,
+    byDevices,
+    oneCoreLimit: { MBps: Math.round(oneCoreMBps), devicesAtSoloRate: Math.floor(oneCoreMBps / soloMBps) },
+    // The largest device count before the first one that falls short of the goal.
+    keepsSoloUpTo: firstShort ? (byDevices[byDevices.indexOf(firstShort) - 1]?.devices ?? 1) : byDevices.at(-1).devices,
+    cancelOneOf32: await cancelOneProof(32, itemSizes, 'usb2', quick ? 1 : 2),
+  };
 }
 
 /** Where one event loop stops scaling in memory: the first device count whose aggregate is not 5 % above the previous one. */
@@ -150,6 +186,8 @@ export async function measureScale({ quick = false } = {}) {
       devices: n,
       aggregateMBps: mbPerSecond(perDevice * n, wallMs),
       perDeviceMBps: median(results.map((r) => mbPerSecond(perDevice, r.ms))),
+      elu: Number(samples[Math.floor(samples.length / 2)].load.elu.toFixed(3)),
+      cpuMsPerMB: Number(samples[Math.floor(samples.length / 2)].load.cpuMsPerMB.toFixed(3)),
       finishSpreadMs: Number((Math.max(...finishMs) - Math.min(...finishMs)).toFixed(1)),
       jainFairness: Number(jainFairness(atHalf).toFixed(4)),
       // Each device's share of its bytes when half of all bytes had arrived (0.5 = perfectly even).

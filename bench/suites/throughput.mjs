@@ -8,10 +8,13 @@
 // per-round ratios (fair ÷ stack). Rounds are a few tens of ms apart, so the
 // load of a shared machine changes little within one round and cancels out
 // of the ratio — far better than timing each side for seconds in turn. The
-// bare ratio is printed beside it.
+// bare ratio is printed beside it. Each ratio is also taken on the process's
+// CPU time per task: on a shared machine a task preempted for a few ms loses
+// wall time but no CPU time, so the CPU ratio shows the framework's own cost.
 import { countingApp } from '../lib/counting-app.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
-import { median } from '../lib/stats.mjs';
+import { interquartile, median, round3 } from '../lib/stats.mjs';
+
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -60,26 +63,36 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
   const times = { bare: [], fair: [], stack: [] };
   const ratios = [];
   const bareRatios = [];
+  const cpuRatios = [];
+  const cpuBareRatios = [];
   for (let round = -2; round < rounds; round++) {
     const t = {};
+    const cpu = {};
     for (const name of ORDERS[(round + 3) % ORDERS.length]) {
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await tasks[name]();
       t[name] = performance.now() - t0;
+      const used = process.cpuUsage(cpu0);
+      cpu[name] = used.user + used.system;
     }
     if (round < 0) continue;
     for (const name of Object.keys(times)) times[name].push(t[name]);
     ratios.push(t.fair / t.stack);
     bareRatios.push(t.bare / t.stack);
+    cpuRatios.push(cpu.fair / cpu.stack);
+    cpuBareRatios.push(cpu.bare / cpu.stack);
   }
-  const sorted = [...ratios].sort((a, b) => a - b);
   return {
     fair: median(times.fair),
     bare: median(times.bare),
     stack: median(times.stack),
-    ratio: Number(median(ratios).toFixed(3)),
-    ratioVsBare: Number(median(bareRatios).toFixed(3)),
-    ratioIqr: [Number(sorted[Math.floor(sorted.length / 4)].toFixed(3)), Number(sorted[Math.floor((3 * sorted.length) / 4)].toFixed(3))],
+    ratio: round3(median(ratios)),
+    ratioVsBare: round3(median(bareRatios)),
+    ratioIqr: interquartile(ratios),
+    cpuRatio: round3(median(cpuRatios)),
+    cpuRatioIqr: interquartile(cpuRatios),
+    cpuRatioVsBare: round3(median(cpuBareRatios)),
     mbps: (ms) => Math.round(rig.totalBytes / 1e3 / ms),
   };
 }
@@ -104,11 +117,14 @@ export async function measureThroughput({ quick = false } = {}) {
       ratio: r.ratio,
       ratioInterquartile: r.ratioIqr,
       ratioVsBare: r.ratioVsBare,
+      cpuRatio: r.cpuRatio,
+      cpuRatioInterquartile: r.cpuRatioIqr,
+      cpuRatioVsBare: r.cpuRatioVsBare,
     });
   }
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort)`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,

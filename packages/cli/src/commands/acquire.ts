@@ -69,9 +69,11 @@ async function applySettings(device: WiaDevice, targets: WiaDrvItem[], assignmen
 interface RunFiles {
   files: Map<string, ItemFile>;
   repeats: Set<string>;
+  /** Partial files whose creation has not returned yet (a forced quit removes them too). */
+  creating: Set<string>;
 }
 
-async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: AcquireCommandOptions, view: ProgressView, signal: AbortSignal, { files, repeats }: RunFiles): Promise<AcquireResult> {
+async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: AcquireCommandOptions, view: ProgressView, signal: AbortSignal, { files, repeats, creating }: RunFiles): Promise<AcquireResult> {
   try {
     return await device.acquire(target, {
       signal,
@@ -82,7 +84,7 @@ async function acquireTarget(device: WiaDevice, target: WiaDrvItem, options: Acq
         }
         const item = device.root.find(info.fullItemName);
         view.itemStarted(info.itemName, announcedSize(item));
-        const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false });
+        const file = await ItemFile.create(options.out, fileNameFor(info.itemName, item), { overwrite: options.overwrite ?? false, creating });
         files.set(info.fullItemName, file);
         // Report each item as soon as its file is complete, not when the whole acquisition ends.
         file.once('finish', () => view.itemFinished(itemLine(info.itemName, 'transferred', file.bytesWritten, relative(file.path)), file.bytesWritten));
@@ -156,12 +158,15 @@ async function sweepFolder(out: string, say: (line: string) => void): Promise<st
 /** Acquires every target in turn until one is cancelled or fails; every file is settled on return. */
 async function acquireTargets(device: WiaDevice, targets: WiaDrvItem[], options: AcquireCommandOptions, view: ProgressView, summary: AcquireSummary): Promise<void> {
   const controller = new AbortController();
-  const run: RunFiles = { files: new Map(), repeats: new Set() };
+  const run: RunFiles = { files: new Map(), repeats: new Set(), creating: new Set() };
   const { files } = run;
   const interrupts = handleInterrupts(
     controller,
     (line) => view.note(line),
-    () => files.forEach((file) => file.removePartialSync()),
+    () => {
+      files.forEach((file) => file.removePartialSync());
+      ItemFile.removeCreatingSync(run.creating);
+    },
   );
   try {
     for (const target of targets) {

@@ -25,6 +25,18 @@ describe('item files', () => {
     expect(file.path).to.equal(join(dir, 'IMG_0001.JPG'));
   });
 
+  it('a forced quit while a file is being created still finds its partial file (the second Ctrl-C race)', async () => {
+    const creating = new Set<string>();
+    const pending = ItemFile.create(dir, 'Page3.jpg', { creating });
+    // The creation has not returned: no ItemFile owns the path yet, but the set names it.
+    expect([...creating]).to.deep.equal([join(dir, `Page3.jpg.${process.pid}.partial`)]);
+    const file = await pending;
+    expect(creating.size, 'released once create returns').to.equal(0);
+    ItemFile.removeCreatingSync(new Set([join(dir, `Page3.jpg.${process.pid}.partial`)]));
+    expect(await readdir(dir)).to.deep.equal([]);
+    file.destroy();
+  });
+
   it('a destroyed (cancelled) item leaves nothing behind', async () => {
     const file = await ItemFile.create(dir, 'Page5.jpg');
     file.write(Buffer.alloc(1000));

@@ -9,6 +9,12 @@ import { numberedName, resolveInside, safeFileName } from './safe-file-name.js';
 export interface ItemFileOptions {
   /** Replace an existing file of the same name (default: pick `name (2).ext`). */
   overwrite?: boolean;
+  /**
+   * Partial files being created right now: a path is in it from just before
+   * its creation until `create` returns, so that a forced quit in between
+   * (a second Ctrl-C) can remove a file no `ItemFile` owns yet.
+   */
+  creating?: Set<string>;
 }
 
 /**
@@ -44,11 +50,14 @@ export class ItemFile extends Writable {
     const wanted = safeFileName(deviceName);
     for (let n = 1; ; n++) {
       const partialPath = resolveInside(dir, partialName(n === 1 ? wanted : numberedName(wanted, n)));
+      options.creating?.add(partialPath);
       try {
         const handle = await open(partialPath, 'wx');
         return new ItemFile(dir, wanted, partialPath, handle, options.overwrite ?? false);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw WiaError.from(err, WIA_ERROR_DESTINATION, `cannot create a file for ${wanted}`);
+      } finally {
+        options.creating?.delete(partialPath);
       }
     }
   }
@@ -72,6 +81,11 @@ export class ItemFile extends Writable {
   /** Removes the partial file at once (a forced quit cannot wait for streams). No-op once complete. */
   removePartialSync(): void {
     if (!this.finalPath) rmSync(this.partialPath, { force: true });
+  }
+
+  /** Removes at once the partial files still being created (see {@link ItemFileOptions.creating}). */
+  static removeCreatingSync(creating: ReadonlySet<string>): void {
+    for (const path of creating) rmSync(path, { force: true });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {

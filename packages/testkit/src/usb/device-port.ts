@@ -41,9 +41,23 @@ export interface DevicePortOptions {
 /** Bytes per paced step: an abort during a slow transfer reports what arrived up to the step. */
 const PACED_STEP_BYTES = 16 * 1024;
 
+/**
+ * The bytes of one host read from the parts its paced steps took. The queue
+ * holds its own copy of what the device wrote (writeIn copies), so parts are
+ * handed over as they are; parts that lie side by side in one buffer (the
+ * steps of one device write) become one view instead of a second copy.
+ */
 function concat(parts: Uint8Array[]): Uint8Array {
-  // The queue holds its own copy of what the device wrote (writeIn copies), so one part can be handed over as is.
   if (parts.length === 1) return parts[0]!;
+  const first = parts[0];
+  let end = first ? first.byteOffset + first.byteLength : 0;
+  let adjacent = first !== undefined;
+  for (let i = 1; adjacent && i < parts.length; i++) {
+    const p = parts[i]!;
+    adjacent = p.buffer === first!.buffer && p.byteOffset === end;
+    end += p.byteLength;
+  }
+  if (adjacent) return new Uint8Array(first!.buffer, first!.byteOffset, end - first!.byteOffset);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -140,7 +154,7 @@ export class DevicePort {
         const fault = faults.countBytes(endpointAddress, step.taken);
         if (fault.unplug) this.options.unplug();
         // No await between an empty take and subscribing: a writeIn in between would be missed.
-        if (step.taken > 0) await t.sleep(pacer.reserve(step.taken, false));
+        if (step.taken > 0) await t.pace(pacer, step.taken, false);
         else t.throwIfInterrupted();
         if (step.ended || fault.shortPacket || got === length) {
           const babbles = this.options.strictPacketSizes && !step.ended && length % queue.maxPacketSize !== 0 && queue.headHasMoreBytes;
@@ -160,7 +174,7 @@ export class DevicePort {
         await t.waitForChange(faults.changed, this.outHandlersChanged);
       }
       if (faults.countBytes(endpointAddress, data.length).unplug) this.options.unplug();
-      await t.sleep(pacer.reserve(data.length, false));
+      await t.pace(pacer, data.length, false);
       const handler = this.outHandlers.get(endpointAddress)!;
       const copy = copyBytes(data);
       await t.wait(this.callDevice(endpointAddress, () => handler(copy)));
@@ -173,7 +187,7 @@ export class DevicePort {
     return this.run(0, options, owner, () => new Uint8Array(0), async (t) => {
       const handler = this.controlHandler;
       if (!handler) throw new UsbStallError(0);
-      await t.sleep(this.options.pacer.reserve(data?.length ?? length, false));
+      await t.pace(this.options.pacer, data?.length ?? length, false);
       const reply = await t.wait(this.callDevice(0, () => handler({ ...setup }, data && copyBytes(data), length)));
       return reply ? reply.slice(0, length) : new Uint8Array(0);
     });
@@ -188,14 +202,17 @@ export class DevicePort {
     this.active.add(t);
     owner.add(t);
     const lane = this.lane(endpointAddress).enter();
+    let completed = false;
     try {
-      await t.wait(lane.turn);
+      t.readyFrom(await t.wait(lane.turn));
       await this.start(t, options);
-      return await body(t);
+      const result = await body(t);
+      completed = true;
+      return result;
     } catch (err) {
       throw t.failure(err, partial());
     } finally {
-      lane.done();
+      lane.done(t.endedAt(completed));
       t.settle();
     }
   }
@@ -218,7 +235,7 @@ export class DevicePort {
     // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
     // so that an abort in the meantime cancels a transfer that took nothing.
     await t.wait(new Promise<void>((resolve) => setImmediate(resolve)));
-    await t.sleep(this.options.pacer.reserve(0, true));
+    await t.pace(this.options.pacer, 0, true);
   }
 
   /** Runs device-side code; a `UsbStallError` from it halts the endpoint, anything else is a bus error. */
@@ -243,10 +260,14 @@ export class DevicePort {
 }
 
 /**
- * A real copy of some bytes. `Buffer#slice` is a view, so `data.slice()` on a
- * Buffer would let a device (or host) that reuses its buffer change bytes
- * already handed over.
+ * A real copy of some bytes, as a plain `Uint8Array`. `Buffer#slice` is a
+ * view, so `data.slice()` on a Buffer would let a device (or host) that reuses
+ * its buffer change bytes already handed over. The memory is not zero-filled
+ * first (every byte is overwritten at once): this copy is made for every
+ * chunk a simulated device sends, as a host controller's DMA would.
  */
 export function copyBytes(data: Uint8Array): Uint8Array {
-  return Uint8Array.prototype.slice.call(data);
+  const copy = new Uint8Array(Buffer.allocUnsafeSlow(data.byteLength).buffer, 0, data.byteLength);
+  copy.set(data);
+  return copy;
 }

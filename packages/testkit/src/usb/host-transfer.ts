@@ -6,6 +6,7 @@ import {
   type UsbTransferOptions,
 } from '@openwia/core';
 import type { ChangeNotifier } from './notifier.js';
+import { BusPacer } from './speed.js';
 
 /** Why a simulated transfer in flight was cut short. */
 export type HostInterruption = 'aborted' | 'timeout' | 'gone' | 'reset' | 'stall';
@@ -25,6 +26,13 @@ export class HostTransfer {
   private why: HostInterruption | undefined;
   private rejectInterrupted!: (reason: Interrupted) => void;
   private readonly interrupted: Promise<never>;
+  /**
+   * Since when, on the wire clock, the transfer could use the wire: its
+   * submission, then the due time of its last paced step, or the moment data
+   * it waited for arrived. Pacing starts from here, not from "now", so that
+   * a late event loop costs no wire time.
+   */
+  private readySince = performance.now();
 
   /** Throws `UsbTransferAbortedError` when the signal is already aborted: nothing is submitted. */
   constructor(
@@ -56,7 +64,7 @@ export class HostTransfer {
     return Promise.race([promise, this.interrupted]);
   }
 
-  /** Waits for the next notification of any of `notifiers`, unless interrupted first; unsubscribes either way. */
+  /** Waits for the next notification of any of `notifiers`, unless interrupted first; unsubscribes either way. The wire idled meanwhile. */
   async waitForChange(...notifiers: ChangeNotifier[]): Promise<void> {
     this.throwIfInterrupted();
     const unsubscribe: Array<() => void> = [];
@@ -65,10 +73,28 @@ export class HostTransfer {
     } finally {
       unsubscribe.forEach((u) => u());
     }
+    this.readyFrom(performance.now());
   }
 
-  /** Waits `ms` (pacing) unless interrupted first; the timer never outlives the wait. */
-  async sleep(ms: number): Promise<void> {
+  /** The transfer could not use the wire before `time` (its turn on the endpoint came then). */
+  readyFrom(time: number): void {
+    if (time > this.readySince) this.readySince = time;
+  }
+
+  /** When the transfer let go of the wire: its last due time, or now when it was cut short. */
+  endedAt(completed: boolean): number {
+    return completed ? this.readySince : performance.now();
+  }
+
+  /** Holds `bytes` (plus the per-transfer latency when `startsTransfer`) to the wire's pace, unless interrupted first. */
+  async pace(pacer: BusPacer, bytes: number, startsTransfer: boolean): Promise<void> {
+    if (pacer.unlimited) return this.throwIfInterrupted();
+    this.readySince = pacer.reserve(bytes, startsTransfer, this.readySince);
+    await this.sleep(BusPacer.waitUntil(this.readySince));
+  }
+
+  /** Waits `ms` unless interrupted first; the timer never outlives the wait. */
+  private async sleep(ms: number): Promise<void> {
     if (ms <= 0) return this.throwIfInterrupted();
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -20,15 +20,20 @@ export class ChangeNotifier {
   }
 }
 
-/** A FIFO of turns: transfers on one endpoint complete in the order they were submitted, as on a real pipe. */
+/**
+ * A FIFO of turns: transfers on one endpoint complete in the order they were
+ * submitted, as on a real pipe. Each turn hands the next one the time it let
+ * go of the endpoint on the wire clock (see `BusPacer`), so that a transfer
+ * queued behind another is ready from then, not from when its turn came round.
+ */
 export class TurnQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<number> = Promise.resolve(0);
 
-  /** Returns the promise of the caller's turn and the function that ends it (call it in `finally`). */
-  enter(): { turn: Promise<void>; done: () => void } {
+  /** Returns the promise of the caller's turn (the time the previous turn ended) and the function that ends it (call it in `finally`). */
+  enter(): { turn: Promise<number>; done: (endedAt: number) => void } {
     const previous = this.tail;
-    let done!: () => void;
-    const mine = new Promise<void>((r) => (done = r));
+    let done!: (endedAt: number) => void;
+    const mine = new Promise<number>((r) => (done = r));
     this.tail = previous.then(() => mine);
     return { turn: previous, done };
   }

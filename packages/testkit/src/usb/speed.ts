@@ -24,18 +24,25 @@ export function resolveSpeedProfile(speed: UsbSpeedProfile | 'unlimited' | 'usb2
   return speed;
 }
 
-/** Waits below this are not worth a timer (setTimeout is 1 ms-grained); the debt carries over to the next wait. */
+/** Waits below this are not worth a timer (setTimeout is 1 ms-grained); the wire clock runs on regardless. */
 const MIN_TIMER_MS = 1;
 
 /**
- * Paces a device's transfers to its speed profile. The bus is one shared
- * wire: each transfer reserves wire time after the previous one, and waits
- * only when its reservation runs ahead of the clock by at least a timer tick,
- * so that sub-millisecond costs add up to the right average throughput
- * without a timer per packet.
+ * Paces a device's transfers to its speed profile with a virtual clock of
+ * its wire (one per device, shared by its endpoints). Each reservation
+ * starts when both the wire is free and the transfer was ready to use it —
+ * `max(readySince, wireFreeAt)` — and ends `latency + bytes / rate` later.
+ * The caller waits until that due time only when it lies ahead of the clock
+ * by at least a timer tick; a due time already past completes at once.
+ *
+ * A late event loop therefore costs no wire time: a timer that fires 3 ms
+ * late does not move the wire clock, so the next reservation (already
+ * queued, ready long ago) is due earlier and the lag is caught up. What the
+ * wire did lose is real idleness: a transfer submitted late, or one that
+ * waited for the device's data, is ready only from then on.
  */
 export class BusPacer {
-  private busyUntil = 0;
+  private wireFreeAt = 0;
 
   constructor(readonly profile: UsbSpeedProfile) {}
 
@@ -44,13 +51,22 @@ export class BusPacer {
     return this.profile.latencyMs === 0 && this.profile.bytesPerSecond === Infinity;
   }
 
-  /** Reserves wire time for `bytes` (plus latency when `startsTransfer`); returns how long the caller must wait, in ms (0: go on). */
-  reserve(bytes: number, startsTransfer: boolean): number {
-    if (this.unlimited) return 0;
-    const now = performance.now();
+  /**
+   * Reserves wire time for `bytes` (plus the per-transfer latency when
+   * `startsTransfer`) for a transfer that could use the wire from
+   * `readySince` (a `performance.now()` time); returns the reservation's due
+   * time on the same clock.
+   */
+  reserve(bytes: number, startsTransfer: boolean, readySince: number): number {
+    if (this.unlimited) return readySince;
     const cost = (startsTransfer ? this.profile.latencyMs : 0) + (bytes * 1000) / this.profile.bytesPerSecond;
-    this.busyUntil = Math.max(now, this.busyUntil) + cost;
-    const ahead = this.busyUntil - now;
+    this.wireFreeAt = Math.max(readySince, this.wireFreeAt) + cost;
+    return this.wireFreeAt;
+  }
+
+  /** How long to wait, in ms, until `dueAt` (0: it is due, or too close to be worth a timer). */
+  static waitUntil(dueAt: number): number {
+    const ahead = dueAt - performance.now();
     return ahead >= MIN_TIMER_MS ? ahead : 0;
   }
 }
