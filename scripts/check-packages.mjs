@@ -18,7 +18,7 @@ try {
     const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', app], join(root, 'packages', name)));
     const shipped = info.files.map((f) => f.path);
     // Sources stay home, but for the usbfs relay: a Python program the testkit runs as it is.
-    const stray = shipped.filter((p) => /\.test\.|tsbuildinfo|fixtures|test-support|^src\/(?!usbfs-bridge\/usbfs_relay\.py$)/.test(p));
+    const stray = shipped.filter((p) => /\.test\.|tsbuildinfo|fixtures|test-support|^src\/(?!usbfs-bridge\/usbfs_(relay|interfaces)\.py$)/.test(p));
     if (stray.length) throw new Error(`${info.name} would ship ${stray.join(', ')}`);
     console.log(`${info.name}: ${shipped.length} files, ${(info.size / 1024).toFixed(0)} KiB packed`);
     return join(app, info.filename);

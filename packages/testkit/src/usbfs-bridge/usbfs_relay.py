@@ -32,6 +32,11 @@ import gi
 gi.require_version('UMockdev', '1.0')
 from gi.repository import GLib, UMockdev  # noqa: E402
 
+# The relay's other module sits beside it; no __pycache__ in the package (it may be read-only, and it is shipped).
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from usbfs_interfaces import KernelDrivers  # noqa: E402
+
 STATE = threading.RLock()
 
 
@@ -63,12 +68,6 @@ IOC = {
     'GET_SPEED': _ioc(0, 31, 0),
 }
 NAMES = {v: k for k, v in IOC.items()}
-# ioctl_code values of USBDEVFS_IOCTL (struct usbdevfs_ioctl: int ifno, int ioctl_code, void *data)
-USBDEVFS_DISCONNECT = _ioc(0, 22, 0)
-USBDEVFS_CONNECT = _ioc(0, 23, 0)
-# struct usbdevfs_disconnect_claim flags
-DISCONNECT_CLAIM_IF_DRIVER = 0x01
-DISCONNECT_CLAIM_EXCEPT_DRIVER = 0x02
 # BULK_CONTINUATION | NO_PACKET_SIZE_LIM | REAP_AFTER_DISCONNECT | ZERO_PACKET
 CAPABILITIES = 0x02 | 0x04 | 0x10 | 0x08
 NOTICES = {'SETINTERFACE', 'SETCONFIGURATION', 'CLEAR_HALT', 'RESET'}
@@ -128,7 +127,7 @@ class Urb:
         self.header = header
 
 
-class Device:
+class Device(KernelDrivers):
     """One emulated usbfs node: URBs in flight, reapable URBs, the poll FIFO."""
 
     def __init__(self, relay, key):
@@ -143,11 +142,11 @@ class Device:
         self.reapable = []
         self.gone = False
         self.fifo = None
-        # Interface -> the driver bound to it as the kernel would report it ("usblp"; "usbfs" when another
-        # program claimed it), and the drivers a DISCONNECT took off, which CONNECT binds again.
-        self.drivers = {}
-        self.detached = {}
-        self.claimed = set()
+        self.init_drivers({})
+
+    @staticmethod
+    def notify(message):
+        send(message)
 
     def open_fifo(self, path):
         self.fifo = os.open(path, os.O_RDWR | os.O_NONBLOCK)
@@ -225,73 +224,6 @@ class Device:
         else:
             client.complete(-1, errno.ENOTTY)
         return True
-
-    @staticmethod
-    def u32(arg, size):
-        raw = bytes(arg.resolve(0, size).retrieve())
-        return struct.unpack_from('I' * (min(size, 8) // 4), raw)
-
-    @staticmethod
-    def cstring(arg, size, offset):
-        raw = bytes(arg.resolve(0, size).retrieve())[offset:]
-        return raw.split(b'\0', 1)[0].decode('ascii', 'replace')
-
-    def bind(self, interface, driver):
-        if driver is None:
-            self.drivers.pop(interface, None)
-        else:
-            self.drivers[interface] = driver
-        send({'op': 'notice', 'key': self.key, 'what': 'KERNEL_DRIVER', 'value': interface, 'driver': driver})
-
-    def get_driver(self, client, arg):
-        data = arg.resolve(0, 260)
-        interface = struct.unpack_from('I', bytes(data.retrieve()))[0]
-        driver = 'usbfs' if interface in self.claimed else self.drivers.get(interface)
-        if driver is None:
-            client.complete(-1, errno.ENODATA)
-            return
-        data.update(4, driver.encode('ascii') + b'\0')
-        client.complete(0, 0)
-
-    def driver_ioctl(self, client, arg):
-        """USBDEVFS_IOCTL with DISCONNECT (unbind the kernel driver) or CONNECT (let it bind again)."""
-        interface, code = struct.unpack_from('ii', bytes(arg.resolve(0, 16 if PTR == 8 else 12).retrieve()))
-        if code == USBDEVFS_DISCONNECT:
-            driver = self.drivers.get(interface)
-            if driver is None or driver == 'usbfs':
-                client.complete(-1, errno.ENODATA)
-                return
-            self.detached[interface] = driver
-            self.bind(interface, None)
-        elif code == USBDEVFS_CONNECT:
-            if interface in self.claimed:
-                client.complete(-1, errno.EBUSY)
-                return
-            driver = self.detached.pop(interface, None)
-            if driver is not None:
-                self.bind(interface, driver)
-        else:
-            client.complete(-1, errno.ENOTTY)
-            return
-        client.complete(0, 0)
-
-    def claim(self, client, interface, disconnect):
-        """CLAIMINTERFACE, or DISCONNECT_CLAIM (disconnect = flags and driver name): an interface a driver
-        holds is busy unless the caller may disconnect that driver; the kernel never disconnects another
-        program's claim ("usbfs")."""
-        driver = self.drivers.get(interface)
-        if driver is not None:
-            flags, named = disconnect if disconnect else (0, '')
-            allowed = disconnect is not None and driver != 'usbfs' and not (
-                (flags & DISCONNECT_CLAIM_IF_DRIVER and driver != named) or (flags & DISCONNECT_CLAIM_EXCEPT_DRIVER and driver == named))
-            if not allowed:
-                client.complete(-1, errno.EBUSY)
-                return
-            self.detached[interface] = driver
-            self.bind(interface, None)
-        self.claimed.add(interface)
-        send({'op': 'notice', 'key': self.key, 'what': 'CLAIMINTERFACE', 'value': interface})
-        client.complete(0, 0)
 
     def submit(self, client, arg):
         data = arg.resolve(0, URB_SIZE)
@@ -386,7 +318,7 @@ class Relay:
         devnode = msg['properties']['DEVNAME']
         syspath = '/sys/devices/' + msg['sysname']
         device = Device(self, key)
-        device.drivers = {int(interface): name for interface, name in msg.get('drivers', {}).items()}
+        device.init_drivers({int(interface): name for interface, name in msg.get('drivers', {}).items()})
         self.testbed.attach_ioctl(devnode, device.handler)
         node = os.path.join(self.testbed.get_root_dir(), devnode.lstrip('/'))
         os.makedirs(os.path.dirname(node), exist_ok=True)
