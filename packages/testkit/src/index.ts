@@ -1,3 +1,4 @@
+export * from './assertions/index.js';
 export * from './contract/index.js';
 export * from './memory-device/index.js';
 export * from './recording/index.js';

@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WiaError } from '@openwia/core';
 import { partialName, prepareOutputFolder, sweepStalePartials } from './output-folder.js';
-
-async function rejection(promise: Promise<unknown>): Promise<WiaError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).to.be.instanceOf(WiaError);
-    return err as WiaError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejectionOf } from '@openwia/testkit';
 
 /** The id of a process that has exited. */
 function deadPid(): number {
@@ -38,19 +29,19 @@ describe('the output folder', () => {
   });
 
   it('under /proc is refused at once with a reason (a recursive mkdir spun there forever)', async () => {
-    const err = await rejection(prepareOutputFolder('/proc/nope/deeper'));
+    const err = await rejectionOf(prepareOutputFolder('/proc/nope/deeper'), WiaError);
     expect(err.code).to.equal('WIA_ERROR_DESTINATION');
     expect(err.message).to.equal('--out /proc/nope/deeper: cannot create the folder /proc/nope: this file system does not allow creating files or folders there');
   });
 
   it('that is a file, or lies under one, is refused by name', async () => {
     await writeFile(join(dir, 'file'), 'x');
-    expect((await rejection(prepareOutputFolder(join(dir, 'file')))).message).to.match(/: \/.*\/file is a file, not a folder$/);
-    expect((await rejection(prepareOutputFolder(join(dir, 'file', 'sub')))).message).to.match(/cannot use \/.*\/file\/sub: a part of the path is a file, not a folder$/);
+    expect((await rejectionOf(prepareOutputFolder(join(dir, 'file')), WiaError)).message).to.match(/: \/.*\/file is a file, not a folder$/);
+    expect((await rejectionOf(prepareOutputFolder(join(dir, 'file', 'sub')), WiaError)).message).to.match(/cannot use \/.*\/file\/sub: a part of the path is a file, not a folder$/);
   });
 
   it('that cannot be written is refused before anything is acquired (even for root)', async () => {
-    const err = await rejection(prepareOutputFolder('/sys'));
+    const err = await rejectionOf(prepareOutputFolder('/sys'), WiaError);
     expect(err.message).to.match(/^--out \/sys: cannot write files into \/sys: (permission denied|the file system is read-only)$/);
   });
 

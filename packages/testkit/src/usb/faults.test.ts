@@ -11,20 +11,12 @@ import {
 } from '@openwia/core';
 import { EXAMPLE_ENDPOINTS, createExampleBulkDevice } from './example-device.js';
 import type { SimulatedUsbDevice } from './simulated-device.js';
+import { rejectionOf } from '../assertions/index.js';
 
 const { bulkIn, bulkOut } = EXAMPLE_ENDPOINTS;
 
 function bytes(n: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => i & 0xff);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: Error) => err,
-  );
 }
 
 describe('SimulatedFaults', () => {
@@ -48,7 +40,7 @@ describe('SimulatedFaults', () => {
     const read = usb.transferIn(bulkIn, 512, { signal: controller.signal });
     await new Promise((r) => setImmediate(r));
     controller.abort();
-    expect(await rejection(read)).to.be.instanceOf(UsbTransferAbortedError);
+    expect(await rejectionOf(read)).to.be.instanceOf(UsbTransferAbortedError);
     device.faults.stopNak(bulkIn);
     expect(await usb.transferIn(bulkIn, 512)).to.deep.equal(bytes(10));
   });
@@ -69,22 +61,22 @@ describe('SimulatedFaults', () => {
     device.onOut(bulkOut, () => undefined);
     device.faults.failTransfer(2, 'io');
     await usb.transferOut(bulkOut, bytes(1));
-    expect(await rejection(usb.transferOut(bulkOut, bytes(1)))).to.be.instanceOf(UsbIoError);
+    expect(await rejectionOf(usb.transferOut(bulkOut, bytes(1)))).to.be.instanceOf(UsbIoError);
     device.faults.failTransfer(1, 'timeout', bulkIn);
-    expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbTimeoutError);
+    expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbTimeoutError);
     device.faults.failTransfer(1, 'stall', bulkIn);
-    expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbStallError);
-    expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbStallError);
+    expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbStallError);
+    expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbStallError);
     await usb.clearHalt(bulkIn);
     device.faults.babble(bulkIn);
-    expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbOverflowError);
+    expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbOverflowError);
   });
 
   it('a fault on one endpoint leaves the others alone', async () => {
     device.onOut(bulkOut, () => undefined);
     device.faults.failTransfer(1, 'io', bulkIn);
     expect(await usb.transferOut(bulkOut, bytes(2))).to.equal(2);
-    expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbIoError);
+    expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbIoError);
   });
 
   it('short packet: the device ends its transfer early and the rest comes with the next read', async () => {
@@ -98,7 +90,7 @@ describe('SimulatedFaults', () => {
     device.faults.unplugAfterBytes(1000, bulkIn);
     void device.writeIn(bulkIn, bytes(4096)).catch(() => undefined);
     await usb.transferIn(bulkIn, 512);
-    const err = await rejection(usb.transferIn(bulkIn, 4096));
+    const err = await rejectionOf(usb.transferIn(bulkIn, 4096));
     expect(err).to.be.instanceOf(UsbDisconnectedError);
     expect((err as UsbDisconnectedError).hresult).to.equal(WIA_ERROR_OFFLINE);
     expect((err as UsbDisconnectedError).partialData.length).to.equal(1000 - 512);
@@ -113,7 +105,7 @@ describe('SimulatedFaults', () => {
     device.markPhase('command');
     expect(device.connected).to.equal(true);
     device.markPhase('data');
-    expect(await rejection(read)).to.have.property('hresult', WIA_ERROR_OFFLINE);
+    expect(await rejectionOf(read)).to.have.property('hresult', WIA_ERROR_OFFLINE);
     expect(unplugged).to.deep.equal(['unplug']);
   });
 
@@ -121,7 +113,7 @@ describe('SimulatedFaults', () => {
     await usb.close();
     await setUp({ strictPacketSizes: true });
     void device.writeIn(bulkIn, bytes(1024)).catch(() => undefined);
-    expect(await rejection(usb.transferIn(bulkIn, 100))).to.be.instanceOf(UsbOverflowError);
+    expect(await rejectionOf(usb.transferIn(bulkIn, 100))).to.be.instanceOf(UsbOverflowError);
   });
 
   it('lenient packet sizes (default): the same read gets exactly what it asked for', async () => {

@@ -12,20 +12,12 @@ import {
 } from '@openwia/core';
 import { EXAMPLE_ENDPOINTS, createExampleBulkDevice } from './example-device.js';
 import type { SimulatedUsbDevice } from './simulated-device.js';
+import { rejectionOf } from '../assertions/index.js';
 
 const { bulkIn, bulkOut, interruptIn } = EXAMPLE_ENDPOINTS;
 
 function bytes(n: number, seed = 1): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function openDevice(device: SimulatedUsbDevice): Promise<UsbTransport> {
@@ -127,7 +119,7 @@ describe('SimulatedUsbDevice', () => {
       // A transfer goes through the event loop like a real one: wait until it has taken the bytes.
       while (device.queuedIn(bulkIn) > 0) await new Promise((r) => setImmediate(r));
       controller.abort();
-      const err = await rejection(read);
+      const err = await rejectionOf(read);
       expect(err).to.be.instanceOf(UsbTransferAbortedError);
       expect(isCancelledError(err)).to.equal(true);
       expect((err as UsbTransferAbortedError).partialData).to.deep.equal(bytes(512));
@@ -135,7 +127,7 @@ describe('SimulatedUsbDevice', () => {
 
     it('an already aborted signal never submits: nothing is consumed', async () => {
       void device.writeIn(bulkIn, bytes(10));
-      const err = await rejection(usb.transferIn(bulkIn, 512, { signal: AbortSignal.abort() }));
+      const err = await rejectionOf(usb.transferIn(bulkIn, 512, { signal: AbortSignal.abort() }));
       expect(err).to.be.instanceOf(UsbTransferAbortedError);
       expect(device.queuedIn(bulkIn)).to.equal(10);
     });
@@ -144,14 +136,14 @@ describe('SimulatedUsbDevice', () => {
       const controller = new AbortController();
       const read = usb.transferIn(bulkIn, 512, { signal: controller.signal });
       controller.abort();
-      await rejection(read);
+      await rejectionOf(read);
       void device.writeIn(bulkIn, bytes(5));
       expect(await usb.transferIn(bulkIn, 512)).to.deep.equal(bytes(5));
     });
 
     it('a timeout fails with UsbTimeoutError carrying the partial data', async () => {
       void device.writeIn(bulkIn, bytes(512), { endOfTransfer: false });
-      const err = await rejection(usb.transferIn(bulkIn, 1024, { timeoutMs: 5 }));
+      const err = await rejectionOf(usb.transferIn(bulkIn, 1024, { timeoutMs: 5 }));
       expect(err).to.be.instanceOf(UsbTimeoutError);
       expect((err as UsbTimeoutError).partialData.length).to.equal(512);
     });
@@ -159,7 +151,7 @@ describe('SimulatedUsbDevice', () => {
     it('closing the handle aborts its transfers in flight', async () => {
       const read = usb.transferIn(bulkIn, 512);
       await usb.close();
-      expect(await rejection(read)).to.be.instanceOf(UsbTransferAbortedError);
+      expect(await rejectionOf(read)).to.be.instanceOf(UsbTransferAbortedError);
     });
   });
 
@@ -189,12 +181,12 @@ describe('SimulatedUsbDevice', () => {
       });
       const setup = { requestType: 'vendor', recipient: 'device', request: 1, value: 0, index: 0 } as const;
       expect(await usb.controlTransferIn(setup, 8)).to.deep.equal(bytes(8));
-      expect(await rejection(usb.controlTransferIn({ ...setup, request: 2 }, 8))).to.be.instanceOf(UsbStallError);
+      expect(await rejectionOf(usb.controlTransferIn({ ...setup, request: 2 }, 8))).to.be.instanceOf(UsbStallError);
       expect(await usb.controlTransferOut(setup, bytes(2))).to.equal(2);
     });
 
     it('without a control handler every request stalls', async () => {
-      const err = await rejection(usb.controlTransferIn({ requestType: 'class', recipient: 'interface', request: 0, value: 0, index: 0 }, 1));
+      const err = await rejectionOf(usb.controlTransferIn({ requestType: 'class', recipient: 'interface', request: 0, value: 0, index: 0 }, 1));
       expect(err).to.be.instanceOf(UsbStallError);
     });
   });
@@ -204,7 +196,7 @@ describe('SimulatedUsbDevice', () => {
       const halts: number[] = [];
       device.events.on('clearHalt', (ep) => halts.push(ep));
       device.stall(bulkIn);
-      expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbStallError);
+      expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbStallError);
       await usb.clearHalt(bulkIn);
       void device.writeIn(bulkIn, bytes(1));
       expect(await usb.transferIn(bulkIn, 512)).to.deep.equal(bytes(1));
@@ -218,32 +210,32 @@ describe('SimulatedUsbDevice', () => {
       const read = usb.transferIn(interruptIn, 64);
       await usb.reset();
       expect(resets).to.equal(1);
-      await rejection(read);
-      await rejection(pending);
+      await rejectionOf(read);
+      await rejectionOf(pending);
       expect(device.queuedIn(bulkIn)).to.equal(0);
     });
 
     it('unplug fails the transfer in flight with WIA_ERROR_OFFLINE, and the handle stays dead', async () => {
       const read = usb.transferIn(bulkIn, 512);
       device.unplug();
-      const err = await rejection(read);
+      const err = await rejectionOf(read);
       expect(err).to.be.instanceOf(UsbDisconnectedError);
       expect((err as UsbDisconnectedError).hresult).to.equal(WIA_ERROR_OFFLINE);
-      expect(await rejection(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbDisconnectedError);
+      expect(await rejectionOf(usb.transferIn(bulkIn, 512))).to.be.instanceOf(UsbDisconnectedError);
     });
   });
 
   describe('handle rules', () => {
     it('refuses transfers before open', async () => {
       const fresh = device.createTransport();
-      expect(await rejection(fresh.transferIn(bulkIn, 1))).to.have.property('hresult', E_HANDLE);
+      expect(await rejectionOf(fresh.transferIn(bulkIn, 1))).to.have.property('hresult', E_HANDLE);
     });
 
     it('refuses transfers on an interface that is not claimed', async () => {
       const fresh = device.createTransport();
       await fresh.open();
       await usb.releaseInterface(0);
-      expect(await rejection(fresh.transferIn(bulkIn, 1))).to.have.property('hresult', E_UNEXPECTED);
+      expect(await rejectionOf(fresh.transferIn(bulkIn, 1))).to.have.property('hresult', E_UNEXPECTED);
       await fresh.close();
     });
   });

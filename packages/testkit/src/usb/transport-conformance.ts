@@ -9,6 +9,7 @@ import {
   isCancelledError,
   type UsbTransport,
 } from '@openwia/core';
+import { rejectionOf } from '../assertions/index.js';
 
 /**
  * A device under test for {@link describeTransportConformance}: a loopback
@@ -25,15 +26,6 @@ export interface TransportConformanceFixture {
   unplug?: () => void;
   /** Closes and cleans up. */
   dispose(): Promise<void>;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected the transfer to fail');
-    },
-    (err: unknown) => err,
-  );
 }
 
 function pattern(n: number, seed: number): Uint8Array {
@@ -72,7 +64,7 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
       const controller = new AbortController();
       const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: controller.signal });
       setImmediate(() => controller.abort());
-      const err = await rejection(read);
+      const err = await rejectionOf(read);
       assert.ok(err instanceof UsbTransferAbortedError);
       assert.equal(isCancelledError(err), true);
       assert.equal((err as UsbTransferAbortedError).partialData.length, 0);
@@ -80,7 +72,7 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
 
     it('an already aborted signal submits nothing: the data stays for the next read', async () => {
       await f.transport.transferOut(f.bulkOut, pattern(10, 3));
-      assert.ok((await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: AbortSignal.abort() }))) instanceof UsbTransferAbortedError);
+      assert.ok((await rejectionOf(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: AbortSignal.abort() }))) instanceof UsbTransferAbortedError);
       assert.deepEqual(await f.transport.transferIn(f.bulkIn, f.maxPacketSize), pattern(10, 3));
     });
 
@@ -89,19 +81,19 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
         const controller = new AbortController();
         const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal: controller.signal });
         controller.abort();
-        await rejection(read);
+        await rejectionOf(read);
       }
       await roundTrip(64, 4);
     });
 
     it('a timeout fails with UsbTimeoutError (WIA_ERROR_DEVICE_COMMUNICATION) and leaves the endpoint usable', async () => {
-      const err = await rejection(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { timeoutMs: 5 }));
+      const err = await rejectionOf(f.transport.transferIn(f.bulkIn, f.maxPacketSize, { timeoutMs: 5 }));
       assert.ok(err instanceof UsbTimeoutError);
       await roundTrip(8, 5);
     });
 
     it('refuses an endpoint the device does not have with E_INVALIDARG', async () => {
-      const err = await rejection(f.transport.transferIn(0x8f, 1));
+      const err = await rejectionOf(f.transport.transferIn(0x8f, 1));
       assert.ok(err instanceof WiaError);
       assert.equal((err as WiaError).hresult, E_INVALIDARG);
     });
@@ -110,8 +102,8 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
       if (!f.unplug) this.skip();
       const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize);
       f.unplug!();
-      assert.equal(((await rejection(read)) as WiaError).hresult, WIA_ERROR_OFFLINE);
-      assert.equal(((await rejection(f.transport.transferOut(f.bulkOut, pattern(1, 6)))) as WiaError).hresult, WIA_ERROR_OFFLINE);
+      assert.equal(((await rejectionOf(read)) as WiaError).hresult, WIA_ERROR_OFFLINE);
+      assert.equal(((await rejectionOf(f.transport.transferOut(f.bulkOut, pattern(1, 6)))) as WiaError).hresult, WIA_ERROR_OFFLINE);
     });
   });
 }

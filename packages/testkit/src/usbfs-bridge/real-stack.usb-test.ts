@@ -8,20 +8,12 @@ import { EXAMPLE_ENDPOINTS, createExampleBulkDevice, createLoopbackDevice } from
 import { createVirtualCamera } from '../virtual-camera/index.js';
 import { createVirtualScanner } from '../virtual-scanner/index.js';
 import { withEmulatedUsb } from './with-emulated-usb.js';
+import { rejectionOf } from '../assertions/index.js';
 
 /*
  * What only the real stack shows: node-usb → libusb → usbfs ioctls → umockdev
  * → the bridge → the simulated device. Runs under `npm run test:usb`.
  */
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-}
 
 /** Runs a real program (gphoto2, lsusb) in the testbed: it inherits LD_PRELOAD and UMOCKDEV_DIR. Async: this process serves its URBs. */
 function run(command: string, args: string[], cwd?: string): Promise<{ code: number | null; out: string }> {
@@ -47,7 +39,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
       // Idle first, so that libusb's event thread sleeps in poll() with its 60 s default, as on an idle device.
       await new Promise((r) => setTimeout(r, 200));
       const started = performance.now();
-      const err = await rejection(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512, { timeoutMs: 300 }));
+      const err = await rejectionOf(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512, { timeoutMs: 300 }));
       const elapsed = performance.now() - started;
       expect(err).to.be.instanceOf(UsbTimeoutError);
       // Bounded loosely (a shared CI machine); the bench measures the figure.
@@ -75,7 +67,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
       const controller = new AbortController();
       const pending = usb.controlTransferIn(VENDOR_REQUEST, 2, { signal: controller.signal });
       setTimeout(() => controller.abort(), 20);
-      expect(await rejection(pending)).to.be.instanceOf(UsbTransferAbortedError);
+      expect(await rejectionOf(pending)).to.be.instanceOf(UsbTransferAbortedError);
       expect(await usb.controlTransferIn(VENDOR_REQUEST, 2)).to.deep.equal(Uint8Array.of(7, 7));
       await usb.close();
     });
@@ -84,7 +76,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
   it('a control request the device refuses is a stall (-EPIPE → UsbStallError)', async () => {
     await withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses }) => {
       const usb = await backend.open(addresses[0]!.location);
-      expect(await rejection(usb.controlTransferIn(VENDOR_REQUEST, 2))).to.be.instanceOf(UsbStallError);
+      expect(await rejectionOf(usb.controlTransferIn(VENDOR_REQUEST, 2))).to.be.instanceOf(UsbStallError);
       await usb.close();
     });
   });
@@ -94,7 +86,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
     await withEmulatedUsb([device], async (backend, { addresses }) => {
       const usb = await backend.open(addresses[0]!.location);
       await usb.claimInterface(0);
-      const reads = [usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512), usb.transferIn(EXAMPLE_ENDPOINTS.interruptIn, 64)].map(rejection);
+      const reads = [usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512), usb.transferIn(EXAMPLE_ENDPOINTS.interruptIn, 64)].map((read) => rejectionOf(read));
       await new Promise((r) => setTimeout(r, 20));
       await usb.close();
       for (const err of await Promise.all(reads)) expect(err).to.be.instanceOf(UsbTransferAbortedError);
@@ -106,7 +98,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
     await withEmulatedUsb([createExampleBulkDevice()], async (backend, { addresses, unplug }) => {
       await unplug(0);
       for (let i = 0; i < 200 && (await backend.list()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
-      const err = await rejection(backend.open(addresses[0]!.location));
+      const err = await rejectionOf(backend.open(addresses[0]!.location));
       expect((err as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
     });
   });
@@ -122,7 +114,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
       await withEmulatedUsb([device], async (backend, { addresses }) => {
         const [, usb] = await Promise.all([backend.list(), backend.open(addresses[0]!.location)]);
         await usb.claimInterface(0);
-        const read = rejection(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512));
+        const read = rejectionOf(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512));
         device.unplug();
         await Promise.all([read, backend.list()]);
         await usb.close();
@@ -149,7 +141,7 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
   it('an interface another program has claimed fails the claim with a typed busy error that names the usual culprits', async () => {
     await withEmulatedUsb([{ device: createExampleBulkDevice(), kernelDrivers: { 0: 'usbfs' } }], async (backend, { addresses, kernelDriver }) => {
       const usb = await backend.open(addresses[0]!.location);
-      const err = await rejection(usb.claimInterface(0));
+      const err = await rejectionOf(usb.claimInterface(0));
       expect(err).to.be.instanceOf(UsbAccessError);
       expect((err as UsbAccessError).message).to.match(/busy/);
       expect((err as UsbAccessError).hint).to.match(/ipp-usb|gphoto2/);
@@ -164,12 +156,12 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
       const detached = new Promise<string>((resolve) => backend.events.on('detach', (info) => resolve(info.descriptor.location)));
       const usb = await backend.open(addresses[0]!.location);
       await usb.claimInterface(0);
-      const read = rejection(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512));
+      const read = rejectionOf(usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512));
       await new Promise((r) => setTimeout(r, 20));
       device.unplug();
       expect(((await read) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
       expect(await detached).to.equal(addresses[0]!.location);
-      expect(((await rejection(usb.transferOut(EXAMPLE_ENDPOINTS.bulkOut, Uint8Array.of(1)))) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+      expect(((await rejectionOf(usb.transferOut(EXAMPLE_ENDPOINTS.bulkOut, Uint8Array.of(1)))) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
       await usb.close();
     });
   });

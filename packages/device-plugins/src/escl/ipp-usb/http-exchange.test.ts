@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { Duplex } from 'node:stream';
-import { WIA_ERROR_DEVICE_COMMUNICATION } from '@openwia/core';
+import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError } from '@openwia/core';
+import { rejectionOf } from '@openwia/testkit';
 import { HttpExchange } from './http-exchange.js';
 
 /** A connection that takes every write and never answers. */
@@ -15,10 +16,7 @@ describe('HttpExchange', () => {
     const exchange = new HttpExchange(req);
     req.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     expect(() => req.emit('error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).to.not.throw();
-    const error = await exchange.head(new AbortController().signal).then(
-      () => expect.fail('the exchange failed, yet it resolved'),
-      (err: unknown) => err as { hresult?: number; message: string },
-    );
+    const error = await rejectionOf(exchange.head(new AbortController().signal), WiaError);
     expect(error.hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
     expect(error.message).to.include('EPIPE');
     req.destroy();
