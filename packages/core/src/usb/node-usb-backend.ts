@@ -147,16 +147,22 @@ export class NodeUsbBackend implements UsbBackend {
     const location = nodeUsbLocation(device);
     const known = this.known.get(location);
     if (known && (known.accessible || this.transports.get(location)?.size)) return Promise.resolve(known);
-    let probe = this.probing.get(location);
-    if (!probe) {
-      probe = this.probe(device, location).then((info) => {
-        if (this.probing.get(location) === probe) this.known.set(location, info);
-        return info;
-      });
-      const settled = probe;
-      void settled.finally(() => this.probing.get(location) === settled && this.probing.delete(location)).catch(() => undefined);
-      this.probing.set(location, probe);
-    }
+    const running = this.probing.get(location);
+    if (running) return running;
+    const probe = this.probe(device, location);
+    this.probing.set(location, probe);
+    // A detach meanwhile has dropped this probe: what it learnt describes a device that is gone.
+    const current = (): boolean => this.probing.get(location) === probe;
+    void probe.then(
+      (info) => {
+        if (!current()) return;
+        this.probing.delete(location);
+        this.known.set(location, info);
+      },
+      () => {
+        if (current()) this.probing.delete(location);
+      },
+    );
     return probe;
   }
 
