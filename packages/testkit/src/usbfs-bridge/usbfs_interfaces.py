@@ -35,9 +35,9 @@ class KernelDrivers:
         self.claimed = set()
 
     @staticmethod
-    def u32(arg, size):
-        raw = bytes(arg.resolve(0, size).retrieve())
-        return struct.unpack_from('I' * (min(size, 8) // 4), raw)
+    def u32s(arg, size, count):
+        """The first `count` unsigned ints of the `size`-byte struct the ioctl argument points to."""
+        return struct.unpack_from('I' * count, bytes(arg.resolve(0, size).retrieve()))
 
     @staticmethod
     def cstring(arg, size, offset):
@@ -50,6 +50,10 @@ class KernelDrivers:
         else:
             self.drivers[interface] = driver
         self.notify({'op': 'notice', 'key': self.key, 'what': 'KERNEL_DRIVER', 'value': interface, 'driver': driver})
+
+    def detach(self, interface):
+        self.detached[interface] = self.drivers[interface]
+        self.bind(interface, None)
 
     def get_driver(self, client, arg):
         data = arg.resolve(0, 260)
@@ -69,8 +73,7 @@ class KernelDrivers:
             if driver is None or driver == 'usbfs':
                 client.complete(-1, errno.ENODATA)
                 return
-            self.detached[interface] = driver
-            self.bind(interface, None)
+            self.detach(interface)
         elif code == USBDEVFS_CONNECT:
             if interface in self.claimed:
                 client.complete(-1, errno.EBUSY)
@@ -95,9 +98,13 @@ class KernelDrivers:
             if not allowed:
                 client.complete(-1, errno.EBUSY)
                 return
-            self.detached[interface] = driver
-            self.bind(interface, None)
+            self.detach(interface)
         self.claimed.add(interface)
         self.notify({'op': 'notice', 'key': self.key, 'what': 'CLAIMINTERFACE', 'value': interface})
+        client.complete(0, 0)
+
+    def release(self, client, interface):
+        self.claimed.discard(interface)
+        self.notify({'op': 'notice', 'key': self.key, 'what': 'RELEASEINTERFACE', 'value': interface})
         client.complete(0, 0)
 

@@ -206,19 +206,14 @@ class Device(KernelDrivers):
         elif name == 'IOCTL':
             self.driver_ioctl(client, arg)
         elif name == 'CLAIMINTERFACE':
-            self.claim(client, self.u32(arg, 4)[0], None)
+            self.claim(client, *self.u32s(arg, 4, 1), None)
         elif name == 'DISCONNECT_CLAIM':
-            interface, flags = self.u32(arg, 264)[:2]
+            interface, flags = self.u32s(arg, 264, 2)
             self.claim(client, interface, (flags, self.cstring(arg, 264, 8)))
         elif name == 'RELEASEINTERFACE':
-            interface = self.u32(arg, 4)[0]
-            self.claimed.discard(interface)
-            send({'op': 'notice', 'key': self.key, 'what': name, 'value': interface})
-            client.complete(0, 0)
+            self.release(client, *self.u32s(arg, 4, 1))
         elif name in NOTICES:
-            value = 0
-            if name not in ('RESET',):
-                value = struct.unpack_from('I', bytes(arg.resolve(0, 4).retrieve()))[0]
+            value = 0 if name == 'RESET' else self.u32s(arg, 4, 1)[0]
             send({'op': 'notice', 'key': self.key, 'what': name, 'value': value})
             client.complete(0, 0)
         else:
