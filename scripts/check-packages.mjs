@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Packs the publishable packages, installs them from the tarballs into a fresh
 // app outside the workspace, and runs the README's app example there on the
-// virtual scanner, and the packed CLI's `openwia --help` and `openwia-conformance --help`: proof
+// virtual scanner, the packed CLI's `openwia --help` and `openwia-conformance --help`, and a scan by
+// the packed `openwia` from the simulated scanner: proof
 // that `exports`, types, bins and dependencies hold for a consumer. `npm run check:packages`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,11 @@ await devices.stop();
     if (!expected.test(help)) throw new Error(`npx ${bin} --help printed no usage:\n${help}`);
     console.log(`npx ${bin} --help: ${help.split('\n')[0]}`);
   }
+  // The bundled command with what it leaves to node_modules (usb, tsyringe, the testkit's renderer worker): a whole scan.
+  const scan = run('npx', ['--no-install', 'openwia', '--no-usb', '--simulate', 'acquire', 'sim:scanner', '--out', 'scans'], app);
+  const pages = readdirSync(join(app, 'scans')).filter((f) => f.endsWith('.jpg')).length;
+  if (pages === 0) throw new Error(`npx openwia acquire sim:scanner saved no page:\n${scan}`);
+  console.log(`npx openwia --simulate acquire sim:scanner: ${pages} pages`);
   console.log(`packages check passed (${readdirSync(app).filter((f) => f.endsWith('.tgz')).length} tarballs)`);
 } finally {
   rmSync(app, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The committed bin shim npm links (packages/cli/bin/openwia.js), which loads dist/bin/openwia.js. */
+/** The committed bin shim npm links (packages/cli/bin/openwia.js), which loads the bundled command in dist/bundle/. */
 export const OPENWIA_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'openwia.js');
 
 /** How a run of the real `openwia` binary ended. */
