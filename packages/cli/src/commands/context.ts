@@ -37,7 +37,7 @@ export interface CatalogNeeds {
  */
 export async function withCatalog<T>(options: GlobalOptions, work: (catalog: DeviceCatalog) => Promise<T>, device?: string, needs: CatalogNeeds = {}): Promise<T> {
   const simulate = options.simulate === true || options.simConfig !== undefined;
-  // The simulation (zod for its settings, the testkit for its devices) is loaded only when asked for.
+  // The simulation (the testkit for its devices, zod for a --sim-config file) is loaded only when asked for.
   const simulation = simulate ? { config: await (await import('../session/sim-config.js')).loadSimConfig(options.simConfig), only: device } : undefined;
   const catalog = await DeviceCatalog.open({
     simulation,

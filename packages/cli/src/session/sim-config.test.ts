@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { E_INVALIDARG, WiaError } from '@openwia/core';
-import { parseSimConfig } from './sim-config.js';
+import { loadSimConfig } from './sim-config.js';
+import { parseSimConfig } from './sim-config-schema.js';
 
 describe('--sim-config', () => {
   it('fills every key with its default', () => {
@@ -8,6 +9,10 @@ describe('--sim-config', () => {
     expect(config.scanner.pages).to.equal(10);
     expect(config.camera.photos).to.equal(5);
     expect(config.camera.speed).to.equal('usb2');
+  });
+
+  it('--simulate without a file gets what the schema fills in for an empty file', async () => {
+    expect(await loadSimConfig(undefined)).to.deep.equal(parseSimConfig({}));
   });
 
   it('{ "scanner": { "pages": 50, "speed": "usb2" } } is a 50-page feeder at USB 2.0 speed', () => {

@@ -1,6 +1,6 @@
-import { bytesContent, lazyContent, syntheticContent, type CameraStore, type VirtualObject } from './camera-store.js';
+import { bytesContent, lazyContent, syntheticContent, type CameraStore, type ObjectContent, type VirtualObject } from './camera-store.js';
 import { FMT } from './camera-wire.js';
-import { generatePhoto } from './photo-generator.js';
+import { generatePhoto, photoByteLength, type PhotoSpec } from './photo-generator.js';
 
 /** Sizes of generated pictures. */
 export interface PhotoSizes {
@@ -66,17 +66,19 @@ export function isGeneratedPhoto(object: VirtualObject): boolean {
   return photoObjects.has(object);
 }
 
-function drawn(store: CameraStore, options: Parameters<typeof generatePhoto>[0]): () => Uint8Array {
-  return () => {
+/** A picture drawn on its first read; its length is known before. */
+function drawnOnRead(store: CameraStore, spec: PhotoSpec): ObjectContent {
+  return lazyContent(photoByteLength(spec), () => {
     store.picturesDrawn++;
-    return generatePhoto(options);
-  };
+    return generatePhoto(spec);
+  });
 }
 
 /**
  * Adds photo number `n` (a real JPEG with "#n" on it, and its thumbnail).
- * Both are drawn the first time they are read — their size too — so that
- * building a camera with many photos costs nothing until a host asks.
+ * Both are drawn the first time they are read; their sizes are known without
+ * drawing (see {@link photoByteLength}), so that building a camera with many
+ * photos, and announcing them, costs nothing until a host reads one.
  */
 export function addPhoto(store: CameraStore, storageId: number, parent: number, n: number, sizes: PhotoSizes): VirtualObject {
   const label = `#${n}`;
@@ -89,13 +91,11 @@ export function addPhoto(store: CameraStore, storageId: number, parent: number, 
     modificationDate: ptpDate(n, n),
     width: sizes.photo.width,
     height: sizes.photo.height,
-    thumbnail: undefined,
+    thumbnail: drawnOnRead(store, { label, ...sizes.thumbnail, quality: 70 }),
     thumbWidth: sizes.thumbnail.width,
     thumbHeight: sizes.thumbnail.height,
-    content: lazyContent(drawn(store, { label, ...sizes.photo })),
+    content: drawnOnRead(store, { label, ...sizes.photo }),
   });
-  const thumbnail = lazyContent(drawn(store, { label, ...sizes.thumbnail, quality: 70 }));
-  Object.defineProperty(photo, 'thumbnail', { get: () => thumbnail.read(0, thumbnail.length), enumerable: true });
   photoObjects.add(photo);
   return photo;
 }

@@ -78,6 +78,13 @@ export class VirtualCameraControl {
     return object.content.read(0, object.content.length).slice();
   }
 
+  /** An object's thumbnail (as GetThumb sends it); `undefined` when it has none. */
+  thumbnailBytes(handle: number): Uint8Array | undefined {
+    const object = this.store.objects.get(handle);
+    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
+    return object.thumbnail?.read(0, object.thumbnail.length).slice();
+  }
+
   /** Photos and thumbnails drawn so far: each is drawn the first time a host (or a test) reads it. */
   get picturesDrawn(): number {
     return this.store.picturesDrawn;

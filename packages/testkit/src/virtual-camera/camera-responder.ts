@@ -125,7 +125,7 @@ export class CameraResponder {
         if (p2 !== OBJECT_PROP.ObjectSize) return { code: RC.InvalidParameter };
         return this.withObject(p1, (o) => this.dataset(new DatasetBuilder().u64(o.content.length).bytes()));
       case OP.GetThumb:
-        return this.withObject(p1, (o) => (o.thumbnail ? this.dataset(o.thumbnail) : { code: RC.NoThumbnailPresent }));
+        return this.withObject(p1, (o) => (o.thumbnail ? this.dataset(o.thumbnail.read(0, o.thumbnail.length)) : { code: RC.NoThumbnailPresent }));
       case OP.DeleteObject:
         return this.withObject(p1, (o) => {
           if (o.protection !== 0) return { code: RC.ObjectWriteProtected };

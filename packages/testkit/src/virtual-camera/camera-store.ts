@@ -11,16 +11,20 @@ export function bytesContent(bytes: Uint8Array): ObjectContent {
   return { length: bytes.length, read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)) };
 }
 
-/** Bytes made by `render` the first time anything (even the length) is asked of them: a camera full of photos costs nothing to build. */
-export function lazyContent(render: () => Uint8Array): ObjectContent {
+/**
+ * Bytes of a known `length`, made by `render` the first time they are read:
+ * a camera full of photos costs nothing to build, and announcing their sizes
+ * (ObjectInfo) draws none of them.
+ */
+export function lazyContent(length: number, render: () => Uint8Array): ObjectContent {
   let bytes: Uint8Array | undefined;
-  const rendered = (): Uint8Array => (bytes ??= render());
-  return {
-    get length() {
-      return rendered().length;
-    },
-    read: (offset, length) => rendered().subarray(offset, Math.min(rendered().length, offset + length)),
+  const rendered = (): Uint8Array => {
+    if (bytes) return bytes;
+    bytes = render();
+    if (bytes.length !== length) throw new Error(`lazy content rendered ${bytes.length} bytes, announced ${length}`);
+    return bytes;
   };
+  return { length, read: (offset, count) => rendered().subarray(offset, Math.min(length, offset + count)) };
 }
 
 /** Synthetic bytes computed from their offset (any size, no memory): for large objects. */
@@ -64,7 +68,8 @@ export interface VirtualObject {
   width: number;
   height: number;
   bitDepth: number;
-  thumbnail: Uint8Array | undefined;
+  /** The thumbnail (GetThumb), read as a whole; its length is ThumbCompressedSize. */
+  thumbnail: ObjectContent | undefined;
   thumbWidth: number;
   thumbHeight: number;
   /** ThumbCompressedSize when the camera lies; by default the thumbnail's length. */

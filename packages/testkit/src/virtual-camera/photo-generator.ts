@@ -46,19 +46,22 @@ function paint(spec: PhotoSpec): Buffer {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
       const ridge = hill + height * 0.06 * Math.sin((x / width) * Math.PI * 3 + (seed & 7));
-      let r: number, g: number, b: number;
+      // Channel by channel, without a temporary array per pixel: a short-lived CLI paints cold, and garbage costs it most.
       if (y > ridge) {
         const depth = (y - ridge) / (height - ridge + 1);
-        [r, g, b] = [40 + hue / 6, 120 - depth * 60, 40];
+        pixels[i] = 40 + hue / 6;
+        pixels[i + 1] = 120 - depth * 60;
+        pixels[i + 2] = 40;
       } else if ((x - sunX) ** 2 + (y - sunY) ** 2 < sunR ** 2) {
-        [r, g, b] = [255, 215, 80];
+        pixels[i] = 255;
+        pixels[i + 1] = 215;
+        pixels[i + 2] = 80;
       } else {
         const t = y / height;
-        [r, g, b] = [90 + t * 80, 140 + t * 70, 235 - hue / 8];
+        pixels[i] = 90 + t * 80;
+        pixels[i + 1] = 140 + t * 70;
+        pixels[i + 2] = 235 - hue / 8;
       }
-      pixels[i] = r;
-      pixels[i + 1] = g;
-      pixels[i + 2] = b;
       pixels[i + 3] = 255;
     }
   }
@@ -91,19 +94,68 @@ function drawLabel(pixels: Buffer, { label, width, height }: PhotoSpec): void {
   });
 }
 
+/** Room for jpeg-js's headers (JFIF, quantisation and Huffman tables, frame, scan) in every photo's length. */
+const HEADER_ROOM = 2048;
+
+/**
+ * The length of the photo {@link generatePhoto} draws for `spec`, known
+ * without drawing it: a camera announces its objects' sizes (ObjectInfo)
+ * long before a host reads them, and `openwia list` must not pay for
+ * pictures nobody asked for. About twice what the landscape takes at
+ * quality 85 at every size from 16×16 to 4000×3000: half a bit a pixel for
+ * the smooth areas and 400 bits per pixel of edge length (the sun, the
+ * hills, the label) — the photo is padded to it.
+ */
+export function photoByteLength({ width, height }: Pick<PhotoSpec, 'width' | 'height'>): number {
+  const pixels = width * height;
+  return HEADER_ROOM + Math.ceil((0.5 * pixels + 400 * Math.sqrt(pixels)) / 8);
+}
+
+/** The longest COM segment: a 16-bit length that counts itself. */
+const MAX_COMMENT = 0xffff + 2;
+
+/** `jpeg` (which starts SOI, APP0) with COM segments after its APP0 that bring it to exactly `length` bytes; `undefined` when 1–3 bytes are missing (no segment is that short). */
+function padded(jpeg: Uint8Array, length: number): Uint8Array | undefined {
+  let missing = length - jpeg.length;
+  if (missing === 0) return jpeg;
+  if (missing < 4) return undefined;
+  const afterApp0 = 4 + ((jpeg[4]! << 8) | jpeg[5]!);
+  const out = new Uint8Array(length);
+  out.set(jpeg.subarray(0, afterApp0));
+  let at = afterApp0;
+  while (missing > 0) {
+    // Never leave 1–3 bytes for a last segment.
+    const size = missing > MAX_COMMENT && missing - MAX_COMMENT < 4 ? missing - 4 : Math.min(missing, MAX_COMMENT);
+    out.set([0xff, 0xfe, (size - 2) >> 8, (size - 2) & 0xff], at);
+    out.fill(0x20, at + 4, at + size);
+    at += size;
+    missing -= size;
+  }
+  out.set(jpeg.subarray(afterApp0), at);
+  return out;
+}
+
 const cache = new Map<string, Uint8Array>();
 
 /**
  * A real baseline JPEG (jpeg-js) of a small landscape with `label` written
- * on it. Deterministic: the same spec gives the same bytes, and results are
- * memoised since encoding dominates a virtual camera's start-up.
+ * on it, exactly {@link photoByteLength} bytes long: comment (COM) segments
+ * fill what the picture does not take, as a camera's maker notes do. Should
+ * a picture not fit, it is encoded again at a lower quality. Deterministic:
+ * the same spec gives the same bytes, and results are memoised since
+ * encoding dominates a virtual camera's cost.
  */
 export function generatePhoto(spec: PhotoSpec): Uint8Array {
   const key = `${spec.label}|${spec.width}x${spec.height}|${spec.quality ?? 85}`;
   let jpeg = cache.get(key);
   if (!jpeg) {
-    const encoded = encode({ data: paint(spec), width: spec.width, height: spec.height }, spec.quality ?? 85);
-    jpeg = new Uint8Array(encoded.data.buffer, encoded.data.byteOffset, encoded.data.byteLength);
+    const pixels = paint(spec);
+    const length = photoByteLength(spec);
+    for (let quality = spec.quality ?? 85; !jpeg && quality >= 1; quality -= 5) {
+      const encoded = encode({ data: pixels, width: spec.width, height: spec.height }, quality).data;
+      if (encoded.length <= length) jpeg = padded(new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength), length);
+    }
+    if (!jpeg) throw new RangeError(`a ${spec.width}×${spec.height} photo does not fit in ${length} bytes at any quality`);
     cache.set(key, jpeg);
   }
   return jpeg;

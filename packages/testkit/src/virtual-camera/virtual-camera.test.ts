@@ -12,7 +12,7 @@ describe('virtual PTP camera', () => {
     for (const photo of photos) {
       const picture = decode(control.objectBytes(photo.handle), { useTArray: true });
       expect([picture.width, picture.height]).to.deep.equal([320, 240]);
-      expect([decode(photo.thumbnail!, { useTArray: true }).width, photo.thumbWidth]).to.deep.equal([160, 160]);
+      expect([decode(control.thumbnailBytes(photo.handle)!, { useTArray: true }).width, photo.thumbWidth]).to.deep.equal([160, 160]);
     }
     const iface = device.descriptor.configurations[0]!.interfaces[0]!;
     expect([iface.interfaceClass, iface.interfaceSubclass, iface.interfaceProtocol]).to.deep.equal([6, 1, 1]);
@@ -37,14 +37,15 @@ describe('virtual PTP camera', () => {
     expect(objectInfoFields(control.objectInfo(control.addPhoto().handle)).parent).to.equal(folder.handle);
   });
 
-  it('draws nothing up front: a photo and its thumbnail are drawn on first read (GetObjectInfo needs the sizes)', () => {
+  it('draws nothing up front, nor to announce sizes: a photo and its thumbnail are drawn on first read, at the size ObjectInfo announced', () => {
     const { control } = createVirtualCamera({ photos: 200 });
     expect(control.photos()).to.have.length(200);
-    expect(control.picturesDrawn).to.equal(0);
     const first = control.photos()[0]!;
-    expect(first.content.length).to.be.greaterThan(0);
+    const announced = objectInfoSizes(control.objectInfo(first.handle));
+    expect(control.picturesDrawn, 'ObjectInfo of a photo').to.equal(0);
+    expect(control.objectBytes(first.handle)).to.have.length(announced.object);
     expect(control.picturesDrawn).to.equal(1);
-    expect(first.thumbnail!.length).to.be.greaterThan(0);
+    expect(control.thumbnailBytes(first.handle)).to.have.length(announced.thumbnail);
     expect(control.picturesDrawn).to.equal(2);
     control.objectBytes(first.handle);
     expect(control.picturesDrawn, 'drawn once, kept').to.equal(2);
@@ -70,6 +71,12 @@ describe('virtual PTP camera', () => {
     expect(Buffer.from(big.content.read(1000, 16)).equals(Buffer.from(big.content.read(990, 26).subarray(10)))).to.equal(true);
   });
 });
+
+/** ObjectCompressedSize and ThumbCompressedSize of an ObjectInfo dataset (PIMA 15740). */
+function objectInfoSizes(dataset: Uint8Array): { object: number; thumbnail: number } {
+  const view = new DataView(dataset.buffer, dataset.byteOffset, dataset.length);
+  return { object: view.getUint32(8, true), thumbnail: view.getUint32(14, true) };
+}
 
 /** The ObjectInfo fields these tests look at: fixed offsets (PIMA 15740 ObjectInfo), Filename the first string. */
 function objectInfoFields(dataset: Uint8Array): { format: number; parent: number; associationType: number; filename: string } {

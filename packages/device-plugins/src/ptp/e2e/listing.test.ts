@@ -101,7 +101,7 @@ describe('PTP camera: items and properties (end to end on the virtual camera)', 
     rig = await openCameraRig();
     const photo = rig.device.item('Root\\Internal Memory\\DCIM\\100CANON\\IMG_0001.JPG');
     const thumbnail = (await rig.device.readProperties(photo, [WIA_IPC_THUMBNAIL])).get(WIA_IPC_THUMBNAIL) as Uint8Array;
-    expect(Buffer.from(thumbnail).equals(Buffer.from(rig.camera.control.object('IMG_0001.JPG').thumbnail!))).to.equal(true);
+    expect(Buffer.from(thumbnail).equals(Buffer.from(rig.camera.control.thumbnailBytes(rig.camera.control.object('IMG_0001.JPG').handle)!))).to.equal(true);
     const decoded = jpeg.decode(thumbnail, { useTArray: true });
     expect([decoded.width, decoded.height]).to.deep.equal([160, 120]);
   });

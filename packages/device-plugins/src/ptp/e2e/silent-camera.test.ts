@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WIA_ERROR_DEVICE_COMMUNICATION } from '@openwia/core';
+import { photoByteLength } from '@openwia/testkit';
 
 const CHILD = fileURLToPath(new URL('./silent-camera-child.js', import.meta.url));
 
@@ -35,6 +36,7 @@ describe('PTP camera that goes silent: a typed error, even when the camera is al
     // clears them waits for the pipe to go quiet, and that wait too must keep the process alive.
     const { code, result, stderr } = await runAlone('object-info-longer-than-announced');
     expect(code, stderr).to.equal(0);
-    expect(result).to.include({ stage: 'download', outcome: 'completed', bytes: 8977 });
+    // The whole photo: the child's camera draws the default 320×240.
+    expect(result).to.include({ stage: 'download', outcome: 'completed', bytes: photoByteLength({ width: 320, height: 240 }) });
   });
 });
