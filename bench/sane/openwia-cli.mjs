@@ -8,7 +8,7 @@
 //   openwia --no-usb --sim-config CFG acquire sim:scanner --out DIR
 //   CFG = { "scanner": { "pages", "speed": "unlimited", "scanDelayMs", "format": "image/jpeg", "resolution": 150 } }
 //   (pages are rendered and JPEG-encoded by the virtual scanner in JavaScript: that cost is inside the figure)
-//   exit 0 when done, 130 after Ctrl-C; finished files kept, partial ones removed.
+//   exit 0 when done; after Ctrl-C it cleans up and ends by SIGINT (130 in a shell); finished files kept, partial ones removed.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +68,7 @@ export async function openWiaSigint({ pages, scanDelayMs, pageMs, pixels }) {
   try {
     const firstPageSaved = async () => (await readdir(out).catch(() => [])).some((name) => !name.endsWith('.partial'));
     const run = await sigintRun(process.execPath, args, { ready: firstPageSaved, extraWaitMs: Math.round(pageMs / 2) });
-    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: run.code === 130 };
+    return { sigintToExitMs: run.sigintToExitMs, exit: run.code ?? run.signal, stoppedCleanly: run.signal === 'SIGINT' && /^cancelled: /m.test(run.stdout ?? '') };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

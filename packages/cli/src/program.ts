@@ -82,11 +82,12 @@ export function createProgram(options: ProgramOptions = {}): Command {
     .requiredOption('-o, --out <dir>', 'directory for the acquired files')
     .option('--overwrite', 'replace existing files (default: keep them and number the new ones)')
     .option('--set <NAME=VALUE>', 'write an item property before acquiring (repeatable)', collect)
-    .description('acquire items into files with progress; Ctrl-C cancels (exit 130; SIGTERM: 143), a second Ctrl-C quits at once')
+    .description('acquire items into files with progress; Ctrl-C cancels (ends by the signal: status 130; SIGTERM: 143), a second Ctrl-C quits at once')
     .action(async (device: string, items: string[], opts: AcquireCommandOptions, command: Command) => {
-      const { acquireCommand, exitCodeFor } = await import('./commands/acquire.js');
+      const [{ acquireCommand, exitCodeFor }, { endBySignal }] = await Promise.all([import('./commands/acquire.js'), import('./session/interrupt.js')]);
       const summary = await acquireCommand(device, items, { ...globals(command), ...opts });
       process.exitCode = exitCodeFor(summary);
+      if (summary.outcome === 'cancelled' && summary.signal) endBySignal(summary.signal);
     });
 
   program

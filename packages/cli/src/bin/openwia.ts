@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { reportFailure } from '../output/failure.js';
 import { createProgram } from '../program.js';
+import { exitBySignal, signalToEndBy } from '../session/interrupt.js';
 
 let settled = false;
 // If the event loop runs dry while a command still waits, something upstream lost a wake-up: say so
@@ -19,13 +20,20 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 /**
- * Ends the process with `process.exitCode` once stdout and stderr have taken what was written.
- * The command is over (its devices closed, its files settled): exiting now rather than when the
- * event loop runs dry skips Node's tear-down of the environment and the V8 heap, which after a
- * scan is tens of milliseconds between Ctrl-C and the shell prompt.
+ * Ends the process with `process.exitCode` once stdout and stderr have taken what was written —
+ * or, after a command a signal cancelled, by that signal. The command is over (its devices
+ * closed, its files settled): exiting now rather than when the event loop runs dry skips Node's
+ * tear-down of the environment and the V8 heap, which after a scan is tens of milliseconds
+ * between Ctrl-C and the shell prompt.
  */
 function exitOnceFlushed(): void {
-  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+  process.stdout.write('', () =>
+    process.stderr.write('', () => {
+      const signal = signalToEndBy();
+      if (signal) exitBySignal(signal);
+      else process.exit();
+    }),
+  );
 }
 
 // Decided before parsing, so that a usage error is JSON too when --json was asked for.

@@ -11,6 +11,34 @@ export function exitStatusFor(signal: CancelSignal): number {
   return 128 + constants.signals[signal];
 }
 
+/**
+ * Ends the process by `signal` itself, its default action restored: the way a program that
+ * cleaned up after a signal should end (a shell sees the interruption — `$?` is 130 for SIGINT,
+ * 143 for SIGTERM — and a script's loop stops, which `exit(130)` would not make it do). It is
+ * also the quickest way out: the kernel ends every thread at once, where `process.exit()` first
+ * waits for each worker thread (a page renderer mid-page) to stop and tears down V8. Call it only
+ * once the output is flushed and the files are settled.
+ */
+export function exitBySignal(signal: CancelSignal): void {
+  // Without a listener left, Node gives the signal its default action back (it still resets the terminal first).
+  for (const s of CANCEL_SIGNALS) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
+  // Delivery may take a moment (another thread can take it); should the signal not end the process, its status still says what happened.
+  setTimeout(() => process.exit(exitStatusFor(signal)), 1000);
+}
+
+let endingSignal: CancelSignal | undefined;
+
+/** The command was cancelled by `signal`: the process is to end by it (see {@link exitBySignal}) once the command is over. */
+export function endBySignal(signal: CancelSignal): void {
+  endingSignal = signal;
+}
+
+/** The signal the process is to end by, if a command was cancelled by one. */
+export function signalToEndBy(): CancelSignal | undefined {
+  return endingSignal;
+}
+
 /** What {@link handleInterrupts} returns. */
 export interface InterruptHandler {
   /** The first signal received, if any. */
@@ -26,8 +54,8 @@ export interface InterruptHandler {
 /**
  * Ctrl-C (SIGINT) and SIGTERM handling for long work: the first signal aborts `controller`
  * (the transfer is cancelled and allowed to settle), a second one forces the process out at
- * once with status 128+signal, after `onForce` (synchronous clean-up, e.g. removing partial
- * files). Keep the handler until the clean-up is done: a signal that arrives after it is
+ * once by that first signal ({@link exitBySignal}), after `onForce` (synchronous clean-up, e.g.
+ * removing partial files). Keep the handler until the clean-up is done: a signal that arrives after it is
  * disposed kills the process the default way, without clean-up.
  */
 export function handleInterrupts(controller: AbortController, say: (line: string) => void, onForce: () => void = () => undefined, signalSource: NodeJS.EventEmitter = process): InterruptHandler {
@@ -41,7 +69,7 @@ export function handleInterrupts(controller: AbortController, say: (line: string
     }
     say('quitting without waiting for the transfer to settle');
     onForce();
-    process.exit(exitStatusFor(received));
+    exitBySignal(received);
   };
   for (const signal of CANCEL_SIGNALS) signalSource.on(signal, onSignal);
   return {
