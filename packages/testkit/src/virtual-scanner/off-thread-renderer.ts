@@ -1,6 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { renderDocument, type PageRenderSpec } from './page-renderer.js';
 
+/**
+ * The worker's young generation: jpeg-js's short-lived arrays grow V8's default (up to 48 MB)
+ * to the full size, memory a process then holds — and the kernel must tear down when a Ctrl-C
+ * ends it. 8 MB costs the renderer no measurable time.
+ */
+const YOUNG_GENERATION_MB = 8;
+
 type Pending = { spec: PageRenderSpec; resolve: (bytes: Buffer) => void; reject: (err: unknown) => void };
 
 /**
@@ -53,7 +60,7 @@ export class OffThreadPageRenderer {
   private start(): Worker | undefined {
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(new URL('./page-render-worker.js', import.meta.url));
+      const worker = new Worker(new URL('./page-render-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       worker.on('message', (reply: { id: number; bytes?: Uint8Array; error?: string }) => this.settle(reply));
       worker.on('error', () => this.abandon(worker));
       worker.on('exit', () => this.abandon(worker));
