@@ -118,7 +118,7 @@ export class EsclServer {
     if (body === undefined) return this.empty(res, 413);
     let settings;
     try {
-      settings = parseScanSettings(body);
+      settings = await parseScanSettings(body);
     } catch (err) {
       if (err instanceof ScanSettingsError) return this.empty(res, 400);
       throw err;

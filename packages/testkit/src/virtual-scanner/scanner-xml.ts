@@ -1,4 +1,4 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 
 /**
  * The virtual scanner's own eSCL documents: written as firmware does, from
@@ -139,8 +139,10 @@ function first(root: Element, ns: string, name: string): string | undefined {
 }
 
 /** Parses a `scan:ScanSettings` body (namespace-aware; DTDs refused). */
-export function parseScanSettings(body: string): ReceivedScanSettings {
+export async function parseScanSettings(body: string): Promise<ReceivedScanSettings> {
   if (/<!DOCTYPE/i.test(body)) throw new ScanSettingsError('DTDs are not accepted');
+  // Loaded by the first scan job: xmldom freezes its entity tables on load, which a scanner never asked to scan should not pay.
+  const { DOMParser } = await import('@xmldom/xmldom');
   let root: Element | null;
   try {
     const document = new DOMParser({

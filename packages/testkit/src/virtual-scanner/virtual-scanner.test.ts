@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { rejectionOf } from '../assertions/index.js';
 import { PageCache } from './page-cache.js';
 import { renderDocument, renderPage } from './page-renderer.js';
 import { ScanSettingsError, parseScanSettings } from './scanner-xml.js';
@@ -49,9 +50,9 @@ describe('virtual scanner', () => {
     await first;
   });
 
-  it('keeps a bounded job history, dropping the oldest ended jobs first, never a running one', () => {
+  it('keeps a bounded job history, dropping the oldest ended jobs first, never a running one', async () => {
     const { control } = createVirtualScanner({ jobHistory: 2 });
-    const settings = parseScanSettings(
+    const settings = await parseScanSettings(
       `<scan:ScanSettings xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm"><pwg:ScanRegions><pwg:ScanRegion><pwg:Width>100</pwg:Width><pwg:Height>100</pwg:Height></pwg:ScanRegion></pwg:ScanRegions><scan:XResolution>75</scan:XResolution><scan:YResolution>75</scan:YResolution></scan:ScanSettings>`,
     );
     const running = control.createJob(settings);
@@ -67,13 +68,13 @@ describe('virtual scanner', () => {
     expect(interfaces.every((i) => i.endpoints.length === 2)).to.equal(true);
   });
 
-  it('reads ScanSettings namespace-aware and refuses DTDs and foreign roots', () => {
+  it('reads ScanSettings namespace-aware and refuses DTDs and foreign roots', async () => {
     const ns = 'xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm"';
-    const settings = parseScanSettings(
+    const settings = await parseScanSettings(
       `<scan:ScanSettings ${ns}><pwg:ScanRegions><pwg:ScanRegion><pwg:Width>100</pwg:Width><pwg:Height>200</pwg:Height></pwg:ScanRegion></pwg:ScanRegions><pwg:InputSource>Feeder</pwg:InputSource><scan:XResolution>300</scan:XResolution><scan:YResolution>300</scan:YResolution></scan:ScanSettings>`,
     );
     expect(settings).to.include({ inputSource: 'Feeder', width: 100, height: 200, xResolution: 300, format: 'image/jpeg' });
-    expect(() => parseScanSettings('<!DOCTYPE a><a/>')).to.throw(ScanSettingsError);
-    expect(() => parseScanSettings('<ScanSettings/>')).to.throw(ScanSettingsError);
+    await rejectionOf(parseScanSettings('<!DOCTYPE a><a/>'), ScanSettingsError);
+    await rejectionOf(parseScanSettings('<ScanSettings/>'), ScanSettingsError);
   });
 });
