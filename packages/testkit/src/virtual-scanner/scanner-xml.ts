@@ -142,7 +142,8 @@ function first(root: Element, ns: string, name: string): string | undefined {
 export async function parseScanSettings(body: string): Promise<ReceivedScanSettings> {
   if (/<!DOCTYPE/i.test(body)) throw new ScanSettingsError('DTDs are not accepted');
   // Loaded by the first scan job: xmldom freezes its entity tables on load, which a scanner never asked to scan should not pay.
-  const { DOMParser } = await import('@xmldom/xmldom');
+  // Through `default` (its module.exports): a CommonJS module's named exports are Node's guess, which a bundle does not make.
+  const { DOMParser } = (await import('@xmldom/xmldom')).default;
   let root: Element | null;
   try {
     const document = new DOMParser({
