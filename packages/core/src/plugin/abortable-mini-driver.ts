@@ -36,6 +36,7 @@ import {
   type WiaEventGuid,
   type WiaFormatInfo,
 } from '../minidriver/index.js';
+import { linkSignals } from '../abort/index.js';
 import { waitForDrain } from './chunk-writer.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
@@ -184,7 +185,10 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
   }
 
   async drvAcquireItemData(item: WiaDrvItem, lFlags: number, context: MiniDrvTransferContext): Promise<HResult> {
-    const signal = AbortSignal.any([context.signal, this.disconnect.signal]);
+    // A plain signal following both, not AbortSignal.any: it goes to every read, and a composite signal costs
+    // bookkeeping on every listener added and removed (issue 12, "memory speed").
+    const linked = linkSignals([context.signal, this.disconnect.signal]);
+    const signal = linked.signal;
     const sources = this.transferSources(item, lFlags, signal);
     try {
       for (;;) {
@@ -198,6 +202,7 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
       throw err;
     } finally {
       await sources.return(undefined).catch(() => undefined);
+      linked.unlink();
     }
   }
 
