@@ -1,6 +1,5 @@
 import createDebug from 'debug';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import {
   E_NOTIMPL,
   HResult,
@@ -37,7 +36,7 @@ import {
   type WiaFormatInfo,
 } from '../minidriver/index.js';
 import { linkSignals } from '../abort/index.js';
-import { waitForDrain } from './chunk-writer.js';
+import { endStream, waitForDrain } from './chunk-writer.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
 
@@ -235,8 +234,7 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
         if (chunk.length === 0) {
           if (callback && progress.hasUnreported && (await this.sendProgress(callback, progress)) === S_FALSE) return S_FALSE;
           // Ending the stream tells the core the item is whole, even if the device fails before the next one.
-          stream.end();
-          await finished(stream, { readable: false, signal });
+          await endStream(stream, signal);
           return S_OK;
         }
         if (!stream.write(chunk)) await waitForDrain(stream, signal);
