@@ -63,14 +63,15 @@ export class ItemStreamDriver extends AbortableMiniDriver {
     let outstanding = 0;
     /** One transfer kept in flight ahead of the core, as a host controller keeps URBs queued, so the wire never idles between reads. */
     let ahead;
-    const submit = (maxBytes, readSignal) => {
+    const submit = (maxBytes, readSignal, isAhead) => {
       const length = Math.min(maxBytes, remaining - outstanding);
       if (length <= 0) return undefined;
       outstanding += length;
       const promise = transport.transferIn(ITEM_STREAM.dataIn, length, behaviour === 'conforming' ? { signal: readSignal } : {});
       onReadStarted?.();
       // A read ahead that fails after a cancel has nobody waiting for it yet: it must not be an unhandled rejection.
-      promise.catch(() => undefined);
+      // (A read awaited at once needs no such handler: one more promise per chunk that the raw loop does not pay.)
+      if (isAhead) promise.catch(() => undefined);
       return { length, promise };
     };
     return {
@@ -78,10 +79,10 @@ export class ItemStreamDriver extends AbortableMiniDriver {
       // Zero-copy: the transport's bytes go to the core as they are (the plugin base's fast path).
       async readChunk(maxBytes, readSignal) {
         while (remaining > 0) {
-          const read = ahead ?? submit(maxBytes, readSignal);
+          const read = ahead ?? submit(maxBytes, readSignal, false);
           ahead = undefined;
           if (!read) break;
-          if (readAhead) ahead = submit(maxBytes, readSignal);
+          if (readAhead) ahead = submit(maxBytes, readSignal, true);
           const data = await read.promise;
           outstanding -= read.length;
           // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).

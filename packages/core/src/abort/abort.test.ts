@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { getEventListeners } from 'node:events';
 import { CancelledError, E_ABORT, WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
-import { abortError, delay, onceAbortable, raceAbort, throwIfAborted } from './abort.js';
+import { abortError, delay, linkSignals, onceAbortable, raceAbort, throwIfAborted } from './abort.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -89,6 +89,35 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       controller.abort(new WiaError(WIA_ERROR_OFFLINE));
       expect(((await rejection(waiting)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
       expect(emitter.listenerCount('data')).to.equal(0);
+    });
+  });
+
+  describe('linkSignals', () => {
+    it('aborts with the reason of the first source that aborts, and lets go of every source', () => {
+      const transfer = new AbortController();
+      const device = new AbortController();
+      const linked = linkSignals([transfer.signal, device.signal]);
+      const offline = new WiaError(WIA_ERROR_OFFLINE, 'gone');
+      device.abort(offline);
+      expect(linked.signal.aborted).to.equal(true);
+      expect(linked.signal.reason).to.equal(offline);
+      expect(getEventListeners(transfer.signal, 'abort')).to.have.length(0);
+      expect(getEventListeners(device.signal, 'abort')).to.have.length(0);
+    });
+
+    it('is aborted at once when a source already is', () => {
+      const linked = linkSignals([new AbortController().signal, AbortSignal.abort('before')]);
+      expect(linked.signal.aborted).to.equal(true);
+      expect(linked.signal.reason).to.equal('before');
+    });
+
+    it('unlink removes its listeners, and the signal no longer follows the sources', () => {
+      const source = new AbortController();
+      const linked = linkSignals([source.signal]);
+      linked.unlink();
+      expect(getEventListeners(source.signal, 'abort')).to.have.length(0);
+      source.abort();
+      expect(linked.signal.aborted).to.equal(false);
     });
   });
 });

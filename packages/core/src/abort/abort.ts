@@ -80,3 +80,38 @@ export async function onceAbortable(emitter: EventEmitter, event: string, signal
     throw err;
   }
 }
+
+/** A signal tied to others by {@link linkSignals}, and the function that unties it. */
+export interface LinkedSignal {
+  /** Aborts, with the source's reason, when the first of the sources aborts. */
+  readonly signal: AbortSignal;
+  /** Removes the listeners on the sources; the signal no longer follows them. Idempotent. */
+  unlink(): void;
+}
+
+/**
+ * An `AbortSignal` that aborts when any of `sources` does, with that
+ * source's reason (at once when one already has) — like `AbortSignal.any`,
+ * but a plain signal held by one listener per source until {@link
+ * LinkedSignal.unlink}. Node's composite signals do bookkeeping (a global set
+ * of signals kept alive) each time their first listener is added or their
+ * last removed, which a read loop passing the signal to every transfer pays
+ * on every chunk; a plain signal does not.
+ */
+export function linkSignals(sources: readonly AbortSignal[]): LinkedSignal {
+  const controller = new AbortController();
+  const aborted = sources.find((s) => s.aborted);
+  if (aborted) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, unlink: () => undefined };
+  }
+  const follow = (event: Event): void => {
+    unlink();
+    controller.abort((event.target as AbortSignal).reason);
+  };
+  const unlink = (): void => {
+    for (const source of sources) source.removeEventListener('abort', follow);
+  };
+  for (const source of sources) source.addEventListener('abort', follow, { once: true });
+  return { signal: controller.signal, unlink };
+}

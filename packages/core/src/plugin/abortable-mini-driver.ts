@@ -1,6 +1,5 @@
 import createDebug from 'debug';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import {
   E_NOTIMPL,
   HResult,
@@ -36,7 +35,8 @@ import {
   type WiaEventGuid,
   type WiaFormatInfo,
 } from '../minidriver/index.js';
-import { waitForDrain } from './chunk-writer.js';
+import { linkSignals } from '../abort/index.js';
+import { endStream, waitForDrain } from './chunk-writer.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
 
@@ -184,7 +184,10 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
   }
 
   async drvAcquireItemData(item: WiaDrvItem, lFlags: number, context: MiniDrvTransferContext): Promise<HResult> {
-    const signal = AbortSignal.any([context.signal, this.disconnect.signal]);
+    // A plain signal following both, not AbortSignal.any: it goes to every read, and a composite signal costs
+    // bookkeeping on every listener added and removed (issue 12, "memory speed").
+    const linked = linkSignals([context.signal, this.disconnect.signal]);
+    const signal = linked.signal;
     const sources = this.transferSources(item, lFlags, signal);
     try {
       for (;;) {
@@ -198,6 +201,7 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
       throw err;
     } finally {
       await sources.return(undefined).catch(() => undefined);
+      linked.unlink();
     }
   }
 
@@ -230,8 +234,7 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
         if (chunk.length === 0) {
           if (callback && progress.hasUnreported && (await this.sendProgress(callback, progress)) === S_FALSE) return S_FALSE;
           // Ending the stream tells the core the item is whole, even if the device fails before the next one.
-          stream.end();
-          await finished(stream, { readable: false, signal });
+          await endStream(stream, signal);
           return S_OK;
         }
         if (!stream.write(chunk)) await waitForDrain(stream, signal);

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { abortError } from '../abort/index.js';
 
 /** Waits — abortably — for a stream that asked to wait (its `write` returned `false`) to drain. */
 export async function waitForDrain(stream: Writable, signal: AbortSignal): Promise<void> {
@@ -10,4 +11,25 @@ export async function waitForDrain(stream: Writable, signal: AbortSignal): Promi
 export async function writeChunk(stream: Writable, chunk: Uint8Array, signal: AbortSignal): Promise<void> {
   if (stream.write(chunk)) return;
   await waitForDrain(stream, signal);
+}
+
+/**
+ * Ends a stream and waits — abortably — until it has processed everything
+ * written to it (`'finish'`). Rejects with the stream's error when it fails
+ * or is destroyed first, and with the abort error (`abortError`: an unplug
+ * stays `WIA_ERROR_OFFLINE`) when `signal` aborts first. Through `end`'s own
+ * callback, with one abort listener: `stream.promises.finished` costs
+ * several listeners and ticks per item.
+ */
+export function endStream(stream: Writable, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.end((err?: Error | null) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
 }

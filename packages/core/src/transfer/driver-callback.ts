@@ -33,6 +33,10 @@ export function invokeApp<T>(call: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** Answers that need no new promise each time: a settled promise can be shared, nobody can change it. */
+const ANSWER_S_OK: Promise<HResult> = Promise.resolve(S_OK);
+const ANSWER_S_FALSE: Promise<HResult> = Promise.resolve(S_FALSE);
+
 function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
@@ -106,13 +110,13 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
 
   /** Not `async`: a message the app answers synchronously costs one settled promise, not a chain of them. */
   SendMessage(lFlags: number, params: WiaTransferParams): Promise<HResult> {
-    if (this.closed) return Promise.resolve(S_FALSE);
+    if (this.closed) return ANSWER_S_FALSE;
     const message = params.lMessage;
     // END_OF_STREAM and END_OF_TRANSFER are the core's to send; nothing of a skipped item reaches the app.
-    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return Promise.resolve(S_OK);
-    if (this.current?.phase === 'skipped') return Promise.resolve(S_OK);
+    if (message === WIA_TRANSFER_MSG_END_OF_STREAM || message === WIA_TRANSFER_MSG_END_OF_TRANSFER) return ANSWER_S_OK;
+    if (this.current?.phase === 'skipped') return ANSWER_S_OK;
     const told = this.tellApp(lFlags, { ...params });
-    if (typeof told === 'boolean') return Promise.resolve(told ? S_OK : S_FALSE);
+    if (typeof told === 'boolean') return told ? ANSWER_S_OK : ANSWER_S_FALSE;
     return told.then((ok) => (ok ? S_OK : S_FALSE));
   }
 
@@ -170,8 +174,14 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    * app answered `S_FALSE`.
    */
   private tellApp(lFlags: number, params: WiaTransferParams): boolean | Promise<boolean> {
-    const answer = this.askApp(() => this.host.app.TransferCallback(lFlags, params));
-    return isPromiseLike(answer) ? answer.then((a) => this.judgeAnswer(a)) : this.judgeAnswer(answer);
+    // askApp's work without its closure: this runs for every progress message.
+    let answer: HResult | Promise<HResult>;
+    try {
+      answer = this.host.app.TransferCallback(lFlags, params);
+    } catch (err) {
+      return this.judgeAnswer(this.appThrew(err));
+    }
+    return isPromiseLike(answer) ? this.raceAppAnswer(answer).then((a) => this.judgeAnswer(a)) : this.judgeAnswer(answer);
   }
 
   private judgeAnswer(answer: HResult | typeof LATCHED): boolean {
@@ -189,17 +199,22 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    * answered synchronously: there is nothing for the latch to overtake.
    */
   private askApp<T>(call: () => T | Promise<T>): T | typeof LATCHED | Promise<T | typeof LATCHED> {
-    const failed = (err: unknown): typeof LATCHED => {
-      this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
-      return LATCHED;
-    };
     try {
       const answer = call();
-      if (!isPromiseLike(answer)) return answer;
-      return this.host.latch.race(Promise.resolve(answer)).catch(failed);
+      return isPromiseLike(answer) ? this.raceAppAnswer(answer) : answer;
     } catch (err) {
-      return failed(err);
+      return this.appThrew(err);
     }
+  }
+
+  /** An answer the app gives later: the latch may overtake it, and a rejection fails the transfer. */
+  private raceAppAnswer<T>(answer: Promise<T>): Promise<T | typeof LATCHED> {
+    return this.host.latch.race(Promise.resolve(answer)).catch((err: unknown): typeof LATCHED => this.appThrew(err));
+  }
+
+  private appThrew(err: unknown): typeof LATCHED {
+    this.host.failAppSide(WiaError.from(err, E_FAIL, 'the app callback threw'));
+    return LATCHED;
   }
 
   private openItem(result: TransferItemResult, answer: WiaAppNextStream | undefined): WiaNextStream {

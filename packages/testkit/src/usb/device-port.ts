@@ -154,8 +154,12 @@ export class DevicePort {
         const fault = faults.countBytes(endpointAddress, step.taken);
         if (fault.unplug) this.options.unplug();
         // No await between an empty take and subscribing: a writeIn in between would be missed.
-        if (step.taken > 0) await t.pace(pacer, step.taken, false);
-        else t.throwIfInterrupted();
+        if (step.taken > 0) {
+          const sleeping = t.pace(pacer, step.taken, false);
+          if (sleeping) await sleeping;
+        } else {
+          t.throwIfInterrupted();
+        }
         if (step.ended || fault.shortPacket || got === length) {
           const babbles = this.options.strictPacketSizes && !step.ended && length % queue.maxPacketSize !== 0 && queue.headHasMoreBytes;
           if (babbles) throw new UsbOverflowError(endpointAddress, { partialData: concat(parts) });
@@ -234,8 +238,9 @@ export class DevicePort {
     // On real USB every transfer goes through the event loop (libusb's event handling), never as a microtask
     // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
     // so that an abort in the meantime cancels a transfer that took nothing.
-    await t.wait(new Promise<void>((resolve) => setImmediate(resolve)));
-    await t.pace(this.options.pacer, 0, true);
+    await t.nextTurn();
+    const sleeping = t.pace(this.options.pacer, 0, true);
+    if (sleeping) await sleeping;
   }
 
   /** Runs device-side code; a `UsbStallError` from it halts the endpoint, anything else is a bus error. */

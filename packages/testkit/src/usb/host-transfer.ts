@@ -11,7 +11,7 @@ import { BusPacer } from './speed.js';
 /** Why a simulated transfer in flight was cut short. */
 export type HostInterruption = 'aborted' | 'timeout' | 'gone' | 'reset' | 'stall';
 
-/** Marks the rejection of {@link HostTransfer.interrupted}; turned into a typed error with the partial data. */
+/** Marks the rejection of a wait cut short by an interruption; turned into a typed error with the partial data. */
 class Interrupted {
   constructor(readonly why: HostInterruption) {}
 }
@@ -20,12 +20,18 @@ class Interrupted {
  * One host transfer in flight on a simulated device: everything it waits for
  * is raced against its interruption (abort, timeout, unplug, reset, stall),
  * so that it settles in the same tick the interruption happens.
+ *
+ * A transfer's steps run one after the other, so it has at most one wait in
+ * progress, and an interruption rejects that one wait directly: no promise
+ * per transfer standing for "interrupted", no race per wait, and a paced step
+ * that is already due costs no tick at all (see {@link pace}) — at 32 devices
+ * this bookkeeping was a good part of the event loop's work.
  */
 export class HostTransfer {
   private readonly watch: TransferWatch;
   private why: HostInterruption | undefined;
-  private rejectInterrupted!: (reason: Interrupted) => void;
-  private readonly interrupted: Promise<never>;
+  /** Cuts the wait in progress short, if there is one. */
+  private cancelWait: ((reason: Interrupted) => void) | undefined;
   /**
    * Since when, on the wire clock, the transfer could use the wire: its
    * submission, then the due time of its last paced step, or the moment data
@@ -40,9 +46,6 @@ export class HostTransfer {
     options: UsbTransferOptions | undefined,
     private readonly onSettle: (transfer: HostTransfer) => void,
   ) {
-    this.interrupted = new Promise<never>((_resolve, reject) => (this.rejectInterrupted = reject));
-    // Nobody may be racing it at the moment it fires; the rejection is observed through wait().
-    this.interrupted.catch(() => undefined);
     this.watch = TransferWatch.start(endpointAddress, options, (why) => this.interrupt(why));
   }
 
@@ -50,7 +53,9 @@ export class HostTransfer {
   interrupt(why: HostInterruption): void {
     if (this.why) return;
     this.why = why;
-    this.rejectInterrupted(new Interrupted(why));
+    const cancel = this.cancelWait;
+    this.cancelWait = undefined;
+    cancel?.(new Interrupted(why));
   }
 
   /** Throws the marker when already interrupted (between awaits). */
@@ -59,9 +64,21 @@ export class HostTransfer {
   }
 
   /** Waits for `promise` unless interrupted first. */
-  async wait<T>(promise: Promise<T>): Promise<T> {
-    this.throwIfInterrupted();
-    return Promise.race([promise, this.interrupted]);
+  wait<T>(promise: Promise<T>): Promise<T> {
+    if (this.why) return Promise.reject(new Interrupted(this.why));
+    return new Promise<T>((resolve, reject) => {
+      this.cancelWait = reject;
+      promise.then(
+        (value) => {
+          this.cancelWait = undefined;
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.cancelWait = undefined;
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Waits for the next notification of any of `notifiers`, unless interrupted first; unsubscribes either way. The wire idled meanwhile. */
@@ -69,7 +86,7 @@ export class HostTransfer {
     this.throwIfInterrupted();
     const unsubscribe: Array<() => void> = [];
     try {
-      await Promise.race([new Promise<void>((resolve) => notifiers.forEach((n) => unsubscribe.push(n.subscribe(resolve)))), this.interrupted]);
+      await this.wait(new Promise<void>((resolve) => notifiers.forEach((n) => unsubscribe.push(n.subscribe(resolve)))));
     } finally {
       unsubscribe.forEach((u) => u());
     }
@@ -86,22 +103,38 @@ export class HostTransfer {
     return completed ? this.readySince : performance.now();
   }
 
-  /** Holds `bytes` (plus the per-transfer latency when `startsTransfer`) to the wire's pace, unless interrupted first. */
-  async pace(pacer: BusPacer, bytes: number, startsTransfer: boolean): Promise<void> {
-    if (pacer.unlimited) return this.throwIfInterrupted();
+  /**
+   * Holds `bytes` (plus the per-transfer latency when `startsTransfer`) to
+   * the wire's pace, unless interrupted first. Returns the sleep to await, or
+   * `undefined` when the step is already due (nothing to wait for, not even
+   * a microtask); throws the marker when already interrupted.
+   */
+  pace(pacer: BusPacer, bytes: number, startsTransfer: boolean): Promise<void> | undefined {
+    this.throwIfInterrupted();
+    if (pacer.unlimited) return undefined;
     this.readySince = pacer.reserve(bytes, startsTransfer, this.readySince);
-    await this.sleep(BusPacer.waitUntil(this.readySince));
+    const ms = BusPacer.waitUntil(this.readySince);
+    return ms > 0 ? this.park((wake) => clearTimeout.bind(undefined, setTimeout(wake, ms))) : undefined;
   }
 
-  /** Waits `ms` unless interrupted first; the timer never outlives the wait. */
-  private async sleep(ms: number): Promise<void> {
-    if (ms <= 0) return this.throwIfInterrupted();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await this.wait(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))));
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Lets the event loop turn once (`setImmediate`), unless interrupted first. */
+  nextTurn(): Promise<void> {
+    return this.park((wake) => clearImmediate.bind(undefined, setImmediate(wake)));
+  }
+
+  /** Waits until `arm`'s callback wakes it, or an interruption disarms it (so no timer outlives the wait). */
+  private park(arm: (wake: () => void) => () => void): Promise<void> {
+    if (this.why) return Promise.reject(new Interrupted(this.why));
+    return new Promise<void>((resolve, reject) => {
+      const disarm = arm(() => {
+        this.cancelWait = undefined;
+        resolve();
+      });
+      this.cancelWait = (reason) => {
+        disarm();
+        reject(reason);
+      };
+    });
   }
 
   /** Turns whatever ended the transfer into its typed error, carrying the bytes that arrived. */

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { getEventListeners } from 'node:events';
+import { Writable } from 'node:stream';
+import { WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
+import { endStream } from './chunk-writer.js';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A stream whose writes complete only when the test says so. */
+function heldStream(): { stream: Writable; processed: number[]; release: () => void } {
+  const processed: number[] = [];
+  let pending: (() => void) | undefined;
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      pending = () => {
+        processed.push(chunk.length);
+        done();
+      };
+    },
+  });
+  return { stream, processed, release: () => pending?.() };
+}
+
+describe('endStream', () => {
+  it('resolves only once the stream has processed every byte written to it', async () => {
+    const { stream, processed, release } = heldStream();
+    stream.write(Buffer.alloc(5));
+    let ended = false;
+    const ending = endStream(stream, new AbortController().signal).then(() => (ended = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).to.equal(false);
+    release();
+    await ending;
+    expect(processed).to.deep.equal([5]);
+    expect(stream.writableFinished).to.equal(true);
+  });
+
+  it('rejects with the abort error when the signal aborts first (an unplug stays WIA_ERROR_OFFLINE), leaving no listener', async () => {
+    const { stream } = heldStream();
+    stream.write(Buffer.alloc(5));
+    const controller = new AbortController();
+    const ending = endStream(stream, controller.signal);
+    controller.abort(new WiaError(WIA_ERROR_OFFLINE, 'unplugged'));
+    expect(((await rejection(ending)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+    expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
+  });
+
+  it("rejects with the stream's error when it fails before finishing", async () => {
+    const failure = new Error('disk full');
+    const stream = new Writable({ write: (_chunk, _encoding, done) => done(failure) });
+    stream.on('error', () => undefined);
+    stream.write(Buffer.alloc(1));
+    expect(await rejection(endStream(stream, new AbortController().signal))).to.equal(failure);
+  });
+});
