@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { E_INVALIDARG, WiaError } from '@openwia/core';
-import { SIM_DEFAULTS, type SimConfig } from './sim-config.js';
+import { SIM_DEFAULTS, type SimConfig } from './sim-config-defaults.js';
 
 // zod/mini: the same checks as zod's classic API, but only the pieces used get bundled (a fifth of
 // the code to load); its messages come from the English locale, as the classic API's do.
