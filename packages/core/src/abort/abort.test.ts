@@ -3,15 +3,7 @@ import { EventEmitter } from 'node:events';
 import { getEventListeners } from 'node:events';
 import { CancelledError, E_ABORT, WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
 import { abortError, delay, linkSignals, onceAbortable, raceAbort, throwIfAborted } from './abort.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejectionOf } from '../test-support/rejection.js';
 
 describe('abort toolkit: every aborted wait rejects the same way', () => {
   it('keeps a WiaError reason (an unplug stays WIA_ERROR_OFFLINE)', () => {
@@ -44,12 +36,12 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       const offline = new WiaError(WIA_ERROR_OFFLINE, 'gone');
       const waiting = delay(60_000, controller.signal);
       controller.abort(offline);
-      expect(await rejection(waiting)).to.equal(offline);
+      expect(await rejectionOf(waiting)).to.equal(offline);
       expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
     });
 
     it('never starts for a signal already aborted', async () => {
-      expect(await rejection(delay(60_000, AbortSignal.abort()))).to.be.instanceOf(CancelledError);
+      expect(await rejectionOf(delay(60_000, AbortSignal.abort()))).to.be.instanceOf(CancelledError);
     });
   });
 
@@ -58,7 +50,7 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       const controller = new AbortController();
       expect(await raceAbort(Promise.resolve(7), controller.signal)).to.equal(7);
       const failure = new Error('work failed');
-      expect(await rejection(raceAbort(Promise.reject(failure), controller.signal))).to.equal(failure);
+      expect(await rejectionOf(raceAbort(Promise.reject(failure), controller.signal))).to.equal(failure);
       expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
     });
 
@@ -68,7 +60,7 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       const work = new Promise<number>((_, reject) => (fail = reject));
       const racing = raceAbort(work, controller.signal);
       controller.abort();
-      expect(await rejection(racing)).to.be.instanceOf(CancelledError);
+      expect(await rejectionOf(racing)).to.be.instanceOf(CancelledError);
       fail(new Error('late failure'));
       await new Promise((resolve) => setImmediate(resolve));
     });
@@ -87,7 +79,7 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       const controller = new AbortController();
       const waiting = onceAbortable(emitter, 'data', controller.signal);
       controller.abort(new WiaError(WIA_ERROR_OFFLINE));
-      expect(((await rejection(waiting)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+      expect(((await rejectionOf(waiting)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
       expect(emitter.listenerCount('data')).to.equal(0);
     });
   });

@@ -3,13 +3,7 @@ import { CancelledError } from '../hresult/index.js';
 import { Gate, ManualClock, PlainDriver, flush } from '../transfer/plain-driver.test.fixture.js';
 import { AcquireAbortedError } from './acquire.js';
 import { WiaDevice } from './wia-device.js';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail('expected a rejection'),
-    (err: unknown) => err,
-  );
-}
+import { rejectionOf } from '../test-support/rejection.js';
 
 describe('acquire(): one abort error class (issue 12)', () => {
   it('an abort before the start and an abort during the transfer reject with the same class, AcquireAbortedError', async () => {

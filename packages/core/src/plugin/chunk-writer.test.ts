@@ -3,15 +3,7 @@ import { getEventListeners } from 'node:events';
 import { Writable } from 'node:stream';
 import { WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
 import { endStream } from './chunk-writer.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejectionOf } from '../test-support/rejection.js';
 
 /** A stream whose writes complete only when the test says so. */
 function heldStream(): { stream: Writable; processed: number[]; release: () => void } {
@@ -48,7 +40,7 @@ describe('endStream', () => {
     const controller = new AbortController();
     const ending = endStream(stream, controller.signal);
     controller.abort(new WiaError(WIA_ERROR_OFFLINE, 'unplugged'));
-    expect(((await rejection(ending)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+    expect(((await rejectionOf(ending)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
     expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
   });
 
@@ -57,6 +49,6 @@ describe('endStream', () => {
     const stream = new Writable({ write: (_chunk, _encoding, done) => done(failure) });
     stream.on('error', () => undefined);
     stream.write(Buffer.alloc(1));
-    expect(await rejection(endStream(stream, new AbortController().signal))).to.equal(failure);
+    expect(await rejectionOf(endStream(stream, new AbortController().signal))).to.equal(failure);
   });
 });

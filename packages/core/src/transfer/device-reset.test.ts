@@ -3,6 +3,7 @@ import { S_FALSE, S_OK, WIA_ERROR_OFFLINE, WiaError, type HResult } from '../hre
 import { WiaDevice } from '../app/wia-device.js';
 import type { IWiaTransferCallback } from '../minidriver/index.js';
 import { Gate, ManualClock, PlainDriver, SlowAppStream, flush, type PlainDriverScript } from './plain-driver.test.fixture.js';
+import { rejectionOf } from '../test-support/rejection.js';
 
 const GRACE = 100;
 
@@ -25,24 +26,17 @@ async function abandonedDevice(script: PlainDriverScript, resetHardware?: () => 
   return { clock, driver, device, transfer };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail('expected a rejection'),
-    (err: unknown) => err,
-  );
-}
-
 describe('the reset after a watchdog abandon (issue 12)', () => {
   it('a hung resetHardware is bounded: the next Download rejects WIA_ERROR_OFFLINE, and so does every later one (not BUSY)', async () => {
     const { clock, device, transfer } = await abandonedDevice({}, () => new Promise<void>(() => undefined));
     const second = transfer.Download(0, quietApp());
     await flush();
     clock.advance(GRACE * 50);
-    const err = await rejection(second);
+    const err = await rejectionOf(second);
     expect(err).to.be.instanceOf(WiaError);
     expect((err as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
     expect(device.offline, 'the device says it is offline').to.equal(true);
-    const third = await rejection(transfer.Download(0, quietApp()));
+    const third = await rejectionOf(transfer.Download(0, quietApp()));
     expect((third as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
   });
 
@@ -51,7 +45,7 @@ describe('the reset after a watchdog abandon (issue 12)', () => {
     const second = transfer.Download(0, quietApp());
     await flush();
     clock.advance(GRACE * 50);
-    const err = await rejection(second);
+    const err = await rejectionOf(second);
     expect((err as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
     expect(device.offline).to.equal(true);
   });
