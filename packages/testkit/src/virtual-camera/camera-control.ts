@@ -73,16 +73,14 @@ export class VirtualCameraControl {
 
   /** An object's full bytes (as GetObject sends them). */
   objectBytes(handle: number): Uint8Array {
-    const object = this.store.objects.get(handle);
-    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
+    const object = this.byHandle(handle);
     return object.content.read(0, object.content.length).slice();
   }
 
   /** An object's thumbnail (as GetThumb sends it); `undefined` when it has none. */
   thumbnailBytes(handle: number): Uint8Array | undefined {
-    const object = this.store.objects.get(handle);
-    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
-    return object.thumbnail?.read(0, object.thumbnail.length).slice();
+    const { thumbnail } = this.byHandle(handle);
+    return thumbnail?.read(0, thumbnail.length).slice();
   }
 
   /** Photos and thumbnails drawn so far: each is drawn the first time a host (or a test) reads it. */
@@ -92,9 +90,7 @@ export class VirtualCameraControl {
 
   /** The ObjectInfo dataset the camera sends for `handle` (GetObjectInfo's data phase, without the container header). */
   objectInfo(handle: number): Uint8Array {
-    const object = this.store.objects.get(handle);
-    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
-    return this.store.objectInfo(object);
+    return this.store.objectInfo(this.byHandle(handle));
   }
 
   /** The next `count` commands are answered DeviceBusy. */
@@ -166,6 +162,13 @@ export class VirtualCameraControl {
   /** Resolves once every command received so far has been answered. */
   idle(): Promise<void> {
     return this.engine.idle();
+  }
+
+  /** An object by its handle; throws when the camera has none. */
+  private byHandle(handle: number): VirtualObject {
+    const object = this.store.objects.get(handle);
+    if (!object) throw new Error(`the virtual camera has no object ${handle}`);
+    return object;
   }
 
   private event(code: number, params: number[]): void {
