@@ -12,14 +12,18 @@ const CLEANUP_DEADLINE_MS = 1500;
 const IDLE_POLLS = 20;
 const IDLE_POLL_DELAY_MS = 10;
 
-/** Runs `work` with a signal that aborts after `ms` (the timer is cleared afterwards). */
-async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** Runs `work` with a signal that aborts after `ms`, or when `outer` aborts (the timer is cleared afterwards). */
+async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), ms);
+  const follow = (): void => deadline.abort(outer?.reason);
+  if (outer?.aborted) follow();
+  else outer?.addEventListener('abort', follow, { once: true });
   try {
     return await work(deadline.signal);
   } finally {
     clearTimeout(timer);
+    outer?.removeEventListener('abort', follow);
   }
 }
 
@@ -27,8 +31,11 @@ async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promis
  * One eSCL scan job as a state machine: `created → scanning → (completed |
  * cancelled)`. Pages are read straight from the `NextDocument` response.
  * {@link cancel} is idempotent: it stops the read in flight, deletes the
- * job, drains the interrupted response and waits for the scanner to be idle,
- * so the next job finds it ready.
+ * job and drains the interrupted response. A scanner may stay busy for a
+ * moment after a `DELETE` (its carriage returns); waiting for that is the next
+ * job's business, not the cancel's ({@link untilIdle}): a cancelled transfer
+ * settles as soon as the scanner was told to stop, and a session that ends
+ * there (Ctrl-C) polls nothing more.
  */
 export class EsclScanJob {
   /** The job's path on the scanner once created. */
@@ -99,11 +106,21 @@ export class EsclScanJob {
     return { job: status.jobs.find((j) => j.uri === this.uri), adfState: status.adfState };
   }
 
-  /** Stops the job unless it completed: cancel in flight, DELETE, drain, wait for idle. Never throws. */
+  /** Stops the job unless it completed: cancel in flight, DELETE, drain. Never throws. */
   cancel(): Promise<void> {
     if (this.state === 'completed' && !this.http.needsRecovery) return Promise.resolve();
     this.stopping ??= this.stop().catch(() => undefined);
     return this.stopping;
+  }
+
+  /**
+   * After {@link cancel}: resolves once the scanner no longer reports
+   * `Processing` (polled, within the clean-up deadline), or at once when the
+   * job was not stopped. Never throws; `signal` ends the wait early.
+   */
+  async untilIdle(signal: AbortSignal): Promise<void> {
+    if (this.state !== 'stopped') return;
+    await withDeadline(CLEANUP_DEADLINE_MS, (deadline) => this.waitForIdle(deadline), signal).catch(() => undefined);
   }
 
   private async stop(): Promise<void> {
@@ -116,7 +133,6 @@ export class EsclScanJob {
       if (uri && this.state !== 'completed') await this.escl.deleteJob(uri, signal).catch(() => undefined);
       await this.http.recover();
       this.state = 'stopped';
-      await this.waitForIdle(signal);
     });
   }
 

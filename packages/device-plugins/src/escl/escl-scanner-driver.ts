@@ -17,6 +17,7 @@ import {
   WiaDrvItem,
   WiaError,
   WiaItemType,
+  throwIfAborted,
   type HResult,
   type IWiaMiniDrvTransferCallback,
   type ItemReader,
@@ -57,6 +58,8 @@ export class EsclScannerDriver extends AbortableMiniDriver {
   private escl: EsclClient | undefined;
   private claimed: number[] = [];
   private activeJob: EsclScanJob | undefined;
+  /** The last job a cancel or failure stopped: the next job starts once the scanner is idle after it. */
+  private stoppedJob: EsclScanJob | undefined;
   private transferCallback: IWiaMiniDrvTransferCallback | undefined;
 
   /** `usb` is absent only for a network scanner, whose subclass overrides {@link openHttp} and {@link closeTransport}. */
@@ -106,6 +109,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
 
   override async drvUnInitializeWia(): Promise<void> {
     await super.drvUnInitializeWia();
+    this.stoppedJob = undefined;
     this.http?.close();
     this.http = undefined;
     await this.closeTransport();
@@ -143,6 +147,10 @@ export class EsclScannerDriver extends AbortableMiniDriver {
     const context = sourceContext(item);
     if (!context) return yield* super.transferSources(item, lFlags & ~WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN, signal);
     const { http, escl } = this.session();
+    // A job stopped by the last transfer may leave the scanner busy for a moment: this job starts once it is idle.
+    await this.stoppedJob?.untilIdle(signal);
+    throwIfAborted(signal);
+    this.stoppedJob = undefined;
     await http.recover();
     const job = new EsclScanJob(escl, http, scanSettingsOf(item.properties, context));
     this.activeJob = job;
@@ -152,6 +160,8 @@ export class EsclScannerDriver extends AbortableMiniDriver {
       return yield* this.feederPages(item, job, signal);
     } finally {
       await job.cancel();
+      // Settled for the app as soon as the scanner was told to stop; the next job waits for it to be idle.
+      this.stoppedJob = job;
       if (this.activeJob === job) this.activeJob = undefined;
     }
   }

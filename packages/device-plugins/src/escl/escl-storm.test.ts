@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { WIA_ERROR_BUSY, WiaError, type AcquireResult } from '@openwia/core';
+import { deviceTimeScale } from '@openwia/testkit';
 import { openScanner, type ScannerFixture } from './escl-test-support.js';
 
 type CancelMode = 'none' | 'first-bytes' | 'at-once' | 'next-tick';
@@ -26,10 +27,34 @@ describe('eSCL storms: many devices, acquire/cancel cycles in one process', () =
       const log: string[] = [];
       fixture.scanner.control.on('request', (method, path, status) => log.push(`${method} ${path} ${status}`));
       expect(await acquireOnce(fixture, 'Root\\Flatbed', 'first-bytes')).to.equal('cancelled');
-      const afterDelete = log.slice(log.findIndex((l) => l.startsWith('DELETE')) + 1);
-      expect(afterDelete, 'the clean-up went on after the DELETE (its answer was read)').to.include('GET /eSCL/ScannerStatus 200');
       expect(await acquireOnce(fixture, 'Root\\Flatbed', 'none')).to.equal('completed');
+      // The cancel settles once the DELETE is answered; the status poll that follows it is the next job's wait for an idle scanner.
+      const afterDelete = log.slice(log.findIndex((l) => l.startsWith('DELETE')) + 1);
+      const status = afterDelete.indexOf('GET /eSCL/ScannerStatus 200');
+      expect(status, 'the DELETE\'s answer was read: a status request followed it').to.be.at.least(0);
+      expect(status, 'the next job started once the scanner was idle').to.be.below(afterDelete.indexOf('POST /eSCL/ScanJobs 201'));
       expect(fixture.driver.retiredInterfaces).to.deep.equal([]);
+    } finally {
+      await fixture.device.close();
+    }
+  });
+
+  it('a cancel settles once the job is deleted, while the scanner still reports Processing; the next job waits for Idle rather than meet 503', async () => {
+    const fixture = await openScanner({ chunkSize: 1024 });
+    try {
+      const { control } = fixture.scanner;
+      // The scanner takes a while to stop after DELETE (its carriage returns), answering 503 to a new job meanwhile.
+      control.cancelSettleMs = 60 * deviceTimeScale();
+      const log: string[] = [];
+      control.on('request', (method, path, status) => log.push(`${method} ${path} ${status}`));
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'first-bytes')).to.equal('cancelled');
+      expect(control.state, 'the cancel settled without waiting for the scanner to stop').to.equal('Processing');
+      expect(log.filter((l) => l.startsWith('GET /eSCL/ScannerStatus')), 'and without polling it').to.deep.equal([]);
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'none')).to.equal('completed');
+      const afterDelete = log.slice(log.findIndex((l) => l.startsWith('DELETE')));
+      const polls = afterDelete.slice(0, afterDelete.indexOf('POST /eSCL/ScanJobs 201'));
+      expect(polls.filter((l) => l.startsWith('GET /eSCL/ScannerStatus')).length, 'the next job polled until Idle first').to.be.greaterThan(1);
+      expect(log.filter((l) => l.endsWith(' 503')), 'and never met a busy scanner').to.deep.equal([]);
     } finally {
       await fixture.device.close();
     }

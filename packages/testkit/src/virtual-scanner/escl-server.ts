@@ -143,13 +143,12 @@ export class EsclServer {
   }
 
   private deleteJob(job: VirtualScanJob, res: ServerResponse): void {
-    job.deleted = true;
-    this.control.endJob(job, 'Canceled', 'JobCanceledByUser');
+    this.control.cancelJob(job);
     this.empty(res, 200);
   }
 
   private async nextDocument(job: VirtualScanJob, res: ServerResponse): Promise<void> {
-    if (job.state !== 'Pending' && job.state !== 'Processing') return this.empty(res, 404);
+    if (job.deleted || (job.state !== 'Pending' && job.state !== 'Processing')) return this.empty(res, 404);
     if (this.control.takeBusy()) return this.busy(res);
     job.state = 'Processing';
     // ImagesToTransfer reached (a flatbed job holds one page whatever it says): the job is over, no sheet is fed.

@@ -65,6 +65,11 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   pageFault: 'short-body' | 'huge-chunk' | 'endless' | undefined;
   /** Bytes an `endless` page has put on the wire so far. */
   endlessBytes = 0;
+  /**
+   * Milliseconds a deleted job keeps the scanner `Processing` (a carriage returning home) before
+   * it ends `Canceled` (default 0: at once). A new job meanwhile is answered `503`.
+   */
+  cancelSettleMs = 0;
   /** `false` makes `ScanImageInfo` answer `404`, as many devices do (default `true`). */
   serveImageInfo = true;
   /** When set, the `Location` a created job is announced with (hostile-device tests); the job is still created. */
@@ -194,6 +199,15 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   }
 
   /** @internal Ends a job. */
+  /** The host deleted `job`: a page in flight stops at once; the job ends `Canceled` after {@link cancelSettleMs}. */
+  cancelJob(job: VirtualScanJob): void {
+    job.deleted = true;
+    if (this.cancelSettleMs <= 0 || (job.state !== 'Pending' && job.state !== 'Processing')) return this.endJob(job, 'Canceled', 'JobCanceledByUser');
+    job.state = 'Processing';
+    job.stop.abort();
+    setTimeout(() => this.endJob(job, 'Canceled', 'JobCanceledByUser'), this.cancelSettleMs).unref();
+  }
+
   endJob(job: VirtualScanJob, state: 'Completed' | 'Canceled' | 'Aborted', reason: string): void {
     if (job.state === 'Completed' || job.state === 'Canceled' || job.state === 'Aborted') return;
     job.state = state;

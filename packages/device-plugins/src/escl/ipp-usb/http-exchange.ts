@@ -1,7 +1,16 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { finished } from 'node:stream';
 import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError, abortError } from '@openwia/core';
 import { UsbPipeConnection } from './usb-pipe-connection.js';
 
+/**
+ * Resolves once a destroyed connection has emitted `close` (at once when it is not destroyed). `finished`
+ * rather than `closed`: a stream counts as closed as soon as it is destroyed, a tick before its `close`.
+ */
+function untilClosed(connection: UsbPipeConnection): Promise<void> {
+  if (!connection.destroyed) return Promise.resolve();
+  return new Promise((resolve) => finished(connection, () => resolve()));
+}
 
 /** Waits for one of `events` on `emitter`, or rejects when `signal` aborts. */
 function nextEvent(emitter: IncomingMessage, events: readonly string[], signal: AbortSignal): Promise<void> {
@@ -178,7 +187,10 @@ export class HttpExchange {
     const connection = this.connection;
     if (!connection || connection.destroyed) return;
     const announced = Number(this.responseMessage?.headers['content-length'] ?? NaN);
-    if (Number.isFinite(announced) && announced > budgetBytes) return void connection.destroy();
+    if (Number.isFinite(announced) && announced > budgetBytes) {
+      connection.destroy();
+      return untilClosed(connection);
+    }
     let timer: NodeJS.Timeout | undefined;
     let discarded = 0;
     const drained = (async () => {
@@ -198,6 +210,8 @@ export class HttpExchange {
     const outcome = await Promise.race([drained, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout' && !this.ended) connection.destroy();
+    // A connection given up on is retired as it closes: once settled, its interface is out of service.
+    await untilClosed(connection);
   }
 
   /** Awaits `promise` unless `signal` aborts (the exchange is interrupted) or the device stays silent too long. */
