@@ -51,7 +51,7 @@ await devices.stop();
     if (!expected.test(help)) throw new Error(`npx ${bin} --help printed no usage:\n${help}`);
     console.log(`npx ${bin} --help: ${help.split('\n')[0]}`);
   }
-  // The bundled command with what it leaves to node_modules (usb, tsyringe, the testkit's renderer worker): a whole scan.
+  // The bundled command with what it leaves to node_modules (usb, tsyringe, pdfkit) and the page-render child beside it: a whole scan.
   const scan = run('npx', ['--no-install', 'openwia', '--no-usb', '--simulate', 'acquire', 'sim:scanner', '--out', 'scans'], app);
   const pages = readdirSync(join(app, 'scans')).filter((f) => f.endsWith('.jpg')).length;
   if (pages === 0) throw new Error(`npx openwia acquire sim:scanner saved no page:\n${scan}`);

@@ -4,7 +4,7 @@
 // process, so "first" means first: cold JIT, empty page cache. Modes run
 // interleaved, so a shared machine's load falls on all of them alike:
 //   inline   the page rendered on the calling thread (`renderDocument`)
-//   worker   the default `PageCache`: rendered on the worker thread
+//   child    the default `PageCache`: rendered in the page-render child process
 //   before   `--before <dir>`: a checkout's testkit (e.g. main) as it renders, for a before/after
 //   scan     what a client sees: a virtual A4 scanner on loopback HTTP, GET ScannerCapabilities,
 //            POST ScanJobs (150 dpi, RGB24, JPEG), GET NextDocument; the time from POST to the whole page
@@ -85,7 +85,7 @@ const round = (n) => Math.round(n * 10) / 10;
  * @param {{ runs?: number, before?: string }} options
  */
 export async function measurePageRender({ runs = 7, before } = {}) {
-  const modes = [...(before ? ['before'] : []), 'inline', 'worker', ...(before ? ['scan-before'] : []), 'scan'];
+  const modes = [...(before ? ['before'] : []), 'inline', 'child', ...(before ? ['scan-before'] : []), 'scan'];
   const samples = Object.fromEntries(modes.map((m) => [m, []]));
   for (let i = 0; i < runs; i++) for (const mode of modes) samples[mode].push(await runChild(mode, before));
   const summary = (list) => ({
@@ -95,7 +95,7 @@ export async function measurePageRender({ runs = 7, before } = {}) {
     samplesMs: list.map((s) => round(s.renderMs)),
   });
   return {
-    method: `${runs} rounds, each mode in a fresh Node process per round (interleaved): one A4 150-dpi RGB24 JPEG through a new PageCache (before, inline, worker), or a client's first page from a virtual A4 scanner, POST ScanJobs to the page's last byte (scan, scan-before); medians`,
+    method: `${runs} rounds, each mode in a fresh Node process per round (interleaved): one A4 150-dpi RGB24 JPEG through a new PageCache (before, inline, child), or a client's first page from a virtual A4 scanner, POST ScanJobs to the page's last byte (scan, scan-before); medians`,
     ...Object.fromEntries(modes.map((m) => [m, summary(samples[m])])),
   };
 }

@@ -12,8 +12,8 @@
 //   decorators must register with that same container instance, so there must be one copy;
 // - `pdfkit`: it reads its data files relative to its own module.
 // The CLI's package.json lists each of them, so that they resolve from the bundle's folder.
-// The page-render worker of the virtual scanner is an entry point of its own, beside the chunk
-// that starts it: the testkit finds it as `./page-render-worker.js` next to itself.
+// The virtual scanner's page-render child process runs an entry point of its own, beside the
+// chunk that starts it: the testkit finds it as `./page-render-child.js` next to itself.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +28,7 @@ rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({
   entryPoints: {
     openwia: join(cli, 'dist', 'bin', 'openwia.js'),
-    'page-render-worker': join(testkitDist, 'virtual-scanner', 'page-render-worker.js'),
+    'page-render-child': join(testkitDist, 'virtual-scanner', 'page-render-child.js'),
   },
   outdir,
   bundle: true,
@@ -47,11 +47,11 @@ const { metafile } = await build({
   metafile: true,
 });
 
-// The testkit starts its worker by a path relative to its own module: should a change of
+// The testkit starts its child by a path relative to its own module: should a change of
 // layout separate the two, the scanner would quietly render on the main thread instead.
 const outputs = Object.entries(metafile.outputs);
-const starter = outputs.find(([, out]) => Object.keys(out.inputs).some((input) => input.endsWith('virtual-scanner/off-thread-renderer.js')));
-const worker = outputs.find(([, out]) => out.entryPoint?.endsWith('virtual-scanner/page-render-worker.js'));
-if (!starter || !worker || dirname(starter[0]) !== dirname(worker[0]) || !worker[0].endsWith('/page-render-worker.js')) {
-  throw new Error(`bundle-bin: the page-render worker is not beside the chunk that starts it (${starter?.[0]}, ${worker?.[0]})`);
+const starter = outputs.find(([, out]) => Object.keys(out.inputs).some((input) => input.endsWith('virtual-scanner/child-process-renderer.js')));
+const child = outputs.find(([, out]) => out.entryPoint?.endsWith('virtual-scanner/page-render-child.js'));
+if (!starter || !child || dirname(starter[0]) !== dirname(child[0]) || !child[0].endsWith('/page-render-child.js')) {
+  throw new Error(`bundle-bin: the page-render child is not beside the chunk that starts it (${starter?.[0]}, ${child?.[0]})`);
 }

@@ -16,8 +16,8 @@ export function exitStatusFor(signal: CancelSignal): number {
  * cleaned up after a signal should end (a shell sees the interruption — `$?` is 130 for SIGINT,
  * 143 for SIGTERM — and a script's loop stops, which `exit(130)` would not make it do). It is
  * also the quickest way out: the kernel ends every thread at once, where `process.exit()` first
- * waits for each worker thread (a page renderer mid-page) to stop and tears down V8. Call it only
- * once the output is flushed and the files are settled.
+ * runs exit handlers, waits for any worker thread to stop and tears down V8. Call it only once the
+ * output is flushed and the files are settled.
  */
 export function exitBySignal(signal: CancelSignal): void {
   // Without a listener left, Node gives the signal its default action back (it still resets the terminal first).

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { OffThreadPageRenderer } from './off-thread-renderer.js';
+import { ChildProcessPageRenderer } from './child-process-renderer.js';
 import { PageCache } from './page-cache.js';
 import type { PageRenderSpec, VirtualPageFormat } from './page-renderer.js';
 import { imageInfoOf, imageInfoXml, type VirtualImageInfo } from './scan-image-info.js';
@@ -81,8 +81,8 @@ export class EsclServer {
     private readonly control: VirtualScannerControl,
     private readonly config: EsclServerConfig,
     pages: PageCache = PageCache.shared,
-    /** Called on the first request (default: starts the shared page-render worker). */
-    private readonly warmUp: () => void = () => OffThreadPageRenderer.shared.warmUp(),
+    /** Called on the first request (default: starts the shared page-render process). */
+    private readonly warmUp: () => void = () => ChildProcessPageRenderer.shared.warmUp(),
   ) {
     this.pages = pages;
     this.server = createServer({ keepAlive: true }, (req, res) => {

@@ -1,6 +1,6 @@
 export * from './device-connection.js';
 export * from './escl-server.js';
-export * from './off-thread-renderer.js';
+export * from './child-process-renderer.js';
 export * from './page-cache.js';
 export * from './page-renderer.js';
 export * from './scan-image-info.js';

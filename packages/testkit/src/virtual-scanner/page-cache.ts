@@ -1,4 +1,4 @@
-import { OffThreadPageRenderer } from './off-thread-renderer.js';
+import { ChildProcessPageRenderer } from './child-process-renderer.js';
 import type { PageRenderSpec } from './page-renderer.js';
 
 /**
@@ -17,11 +17,11 @@ export class PageCache {
   /**
    * @param maxBytes the most bytes of pages kept
    * @param render how a page missing from the cache is made (default: on the
-   *   shared worker thread, see `OffThreadPageRenderer`)
+   *   shared child process, see `ChildProcessPageRenderer`)
    */
   constructor(
     private readonly maxBytes = 64 * 1024 * 1024,
-    private readonly render: (spec: PageRenderSpec) => Promise<Buffer> = (spec) => OffThreadPageRenderer.shared.render(spec),
+    private readonly render: (spec: PageRenderSpec) => Promise<Buffer> = (spec) => ChildProcessPageRenderer.shared.render(spec),
   ) {}
 
   /** Pages held (rendered or being rendered). */
