@@ -60,6 +60,33 @@ describe('eSCL storms: many devices, acquire/cancel cycles in one process', () =
     }
   });
 
+  it('a cancel while the next job waits for the scanner to be idle ends that wait at once; the job after still waits and works', async () => {
+    const fixture = await openScanner({ chunkSize: 1024 });
+    try {
+      const { control } = fixture.scanner;
+      control.cancelSettleMs = 400 * deviceTimeScale();
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'first-bytes')).to.equal('cancelled');
+      // The next acquire is cancelled as its first status poll is answered: the scanner is still stopping.
+      const controller = new AbortController();
+      const onRequest = (_method: string, path: string): void => {
+        if (path === '/eSCL/ScannerStatus') controller.abort();
+      };
+      control.on('request', onRequest);
+      const outcome = await fixture.device.acquire('Root\\Flatbed', { signal: controller.signal }).then(
+        (r) => r.outcome,
+        (err: Error) => err.name,
+      );
+      control.off('request', onRequest);
+      expect(outcome).to.equal('AbortError');
+      expect(control.state, 'the cancel did not wait out the scanner').to.equal('Processing');
+      expect(control.jobs.filter((j) => j.state === 'Pending' || j.state === 'Processing'), 'no job was created meanwhile').to.have.length(1);
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'none')).to.equal('completed');
+      expect(fixture.driver.retiredInterfaces, 'the interrupted status poll was drained, not given up on').to.deep.equal([]);
+    } finally {
+      await fixture.device.close();
+    }
+  });
+
   it('4 devices × 12 cycles: every acquire settles with a typed outcome, none meets a device still busy, none desyncs', async () => {
     const fixtures = await Promise.all(Array.from({ length: 4 }, () => openScanner({ feederSheets: 2, chunkSize: 1024 })));
     const modes: CancelMode[] = ['none', 'first-bytes', 'at-once', 'next-tick'];
