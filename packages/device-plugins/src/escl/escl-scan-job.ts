@@ -1,4 +1,4 @@
-import { WiaError, delay, type ItemReader } from '@openwia/core';
+import { WiaError, delay, linkSignals, type ItemReader } from '@openwia/core';
 import type { EsclClient } from './escl-client.js';
 import type { HttpExchange } from './ipp-usb/http-exchange.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
@@ -16,14 +16,12 @@ const IDLE_POLL_DELAY_MS = 10;
 async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), ms);
-  const follow = (): void => deadline.abort(outer?.reason);
-  if (outer?.aborted) follow();
-  else outer?.addEventListener('abort', follow, { once: true });
+  const linked = linkSignals(outer ? [deadline.signal, outer] : [deadline.signal]);
   try {
-    return await work(deadline.signal);
+    return await work(linked.signal);
   } finally {
     clearTimeout(timer);
-    outer?.removeEventListener('abort', follow);
+    linked.unlink();
   }
 }
 

@@ -19,13 +19,19 @@ async function acquireOnce(fixture: ScannerFixture, item: string, mode: CancelMo
   );
 }
 
+/** Every request the scanner answers from now on, as `METHOD path status`. */
+function requestLog(fixture: ScannerFixture): string[] {
+  const log: string[] = [];
+  fixture.scanner.control.on('request', (method, path, status) => log.push(`${method} ${path} ${status}`));
+  return log;
+}
+
 describe('eSCL storms: many devices, acquire/cancel cycles in one process', () => {
   it('a cancel that lands as a page\'s last bytes arrive leaves the connection in step: DELETE and status are answered and read', async () => {
     // One chunk per page: the whole response is in before the app sees its first bytes and cancels.
     const fixture = await openScanner({ chunkSize: 1 << 20 });
     try {
-      const log: string[] = [];
-      fixture.scanner.control.on('request', (method, path, status) => log.push(`${method} ${path} ${status}`));
+      const log = requestLog(fixture);
       expect(await acquireOnce(fixture, 'Root\\Flatbed', 'first-bytes')).to.equal('cancelled');
       expect(await acquireOnce(fixture, 'Root\\Flatbed', 'none')).to.equal('completed');
       // The cancel settles once the DELETE is answered; the status poll that follows it is the next job's wait for an idle scanner.
@@ -45,8 +51,7 @@ describe('eSCL storms: many devices, acquire/cancel cycles in one process', () =
       const { control } = fixture.scanner;
       // The scanner takes a while to stop after DELETE (its carriage returns), answering 503 to a new job meanwhile.
       control.cancelSettleMs = 60 * deviceTimeScale();
-      const log: string[] = [];
-      control.on('request', (method, path, status) => log.push(`${method} ${path} ${status}`));
+      const log = requestLog(fixture);
       expect(await acquireOnce(fixture, 'Root\\Flatbed', 'first-bytes')).to.equal('cancelled');
       expect(control.state, 'the cancel settled without waiting for the scanner to stop').to.equal('Processing');
       expect(log.filter((l) => l.startsWith('GET /eSCL/ScannerStatus')), 'and without polling it').to.deep.equal([]);

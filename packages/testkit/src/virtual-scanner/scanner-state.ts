@@ -198,8 +198,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     return 'page';
   }
 
-  /** @internal Ends a job. */
-  /** The host deleted `job`: a page in flight stops at once; the job ends `Canceled` after {@link cancelSettleMs}. */
+  /** @internal The host deleted `job`: a page in flight stops at once; the job ends `Canceled` after {@link cancelSettleMs}. */
   cancelJob(job: VirtualScanJob): void {
     job.deleted = true;
     if (this.cancelSettleMs <= 0 || (job.state !== 'Pending' && job.state !== 'Processing')) return this.endJob(job, 'Canceled', 'JobCanceledByUser');
@@ -208,6 +207,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     setTimeout(() => this.endJob(job, 'Canceled', 'JobCanceledByUser'), this.cancelSettleMs).unref();
   }
 
+  /** @internal Ends a job. */
   endJob(job: VirtualScanJob, state: 'Completed' | 'Canceled' | 'Aborted', reason: string): void {
     if (job.state === 'Completed' || job.state === 'Canceled' || job.state === 'Aborted') return;
     job.state = state;

@@ -185,7 +185,8 @@ export class HttpExchange {
   async settle(deadlineMs: number, budgetBytes: number = DEFAULT_DRAIN_BUDGET_BYTES): Promise<void> {
     if (this.ended) return;
     const connection = this.connection;
-    if (!connection || connection.destroyed) return;
+    if (!connection) return;
+    if (connection.destroyed) return untilClosed(connection);
     const announced = Number(this.responseMessage?.headers['content-length'] ?? NaN);
     if (Number.isFinite(announced) && announced > budgetBytes) {
       connection.destroy();
