@@ -46,10 +46,10 @@ function scaleRows(s) {
       rows.push([
         `Scale at USB 2.0 timing, ${d.devices} devices`,
         `per device ${d.perDeviceMBps} MB/s (solo ${u.soloMBps}), aggregate ${d.aggregateMBps} MB/s; ${fmt(d.cpuMsPerMB)} ms CPU/MB, ELU ${fmt(d.elu, 2)}`,
-        `×${fmt(d.vsSolo.median)} of solo (IQR ${d.vsSolo.interquartile.join('–')}; slowest device ×${fmt(d.vsSolo.worstDevice)})`,
+        `stack ×${fmt(d.vsSolo.median)} of solo (IQR ${d.vsSolo.interquartile.join('–')}; slowest device ×${fmt(d.vsSolo.worstDevice)}); raw loop ×${fmt(d.rawVsSolo.median)} of its solo (IQR ${d.rawVsSolo.interquartile.join('–')}); stack ÷ raw ${fmt(d.stackVsRaw)}`,
       ]);
     }
-    rows.push(['Scale at USB 2.0 timing: where one event loop stops', `every device keeps ≥ 97 % of solo up to ${u.keepsSoloUpTo} devices`, `one core would carry ${u.oneCoreLimit.MBps} MB/s = ${u.oneCoreLimit.devicesAtSoloRate} devices at solo rate`]);
+    rows.push(['Scale at USB 2.0 timing: where one event loop stops', `every device keeps ≥ 97 % of solo up to ${u.keepsSoloUpTo} devices (raw loop: ${u.rawKeepsSoloUpTo})`, `one core would carry ${u.oneCoreLimit.MBps} MB/s = ${u.oneCoreLimit.devicesAtSoloRate} devices at solo rate`]);
     const c = u.cancelOneOf32;
     rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
   }

@@ -66,17 +66,30 @@ export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'co
  *   an `AbortSignal` on every transferIn, and every chunk written into the
  *   same kind of sink the stack delivers to (a counting `Writable` per item,
  *   with its back-pressure, ended and flushed per item).
- * @param {{ fair?: boolean }} [options]
+ * - `readAhead`: reads kept queued behind the one awaited, as the bench
+ *   plugin keeps them at bus timing (0: one read at a time).
+ * @param {{ fair?: boolean, readAhead?: number }} [options]
  * @returns {Promise<number>} bytes the sinks received (fair) or read (bare)
  */
-export async function rawReadAll(transport, itemSizes, readSize, { fair = false } = {}) {
+export async function rawReadAll(transport, itemSizes, readSize, { fair = false, readAhead = 0 } = {}) {
   const options = fair ? { signal: new AbortController().signal } : undefined;
   let total = 0;
   for (const [index, size] of itemSizes.entries()) {
     await transport.transferOut(ITEM_STREAM.commandOut, encodeCommand(ITEM_STREAM.SEND, index));
     const sink = fair ? new CountingSink() : undefined;
+    /** Reads in flight, oldest first, and the bytes they asked for. */
+    const reads = [];
+    let outstanding = 0;
     for (let remaining = size; remaining > 0; ) {
-      const data = await transport.transferIn(ITEM_STREAM.dataIn, Math.min(readSize, remaining), options);
+      while (reads.length <= readAhead && remaining - outstanding > 0) {
+        const length = Math.min(readSize, remaining - outstanding);
+        outstanding += length;
+        reads.push({ length, promise: transport.transferIn(ITEM_STREAM.dataIn, length, options) });
+      }
+      const read = reads.shift();
+      const data = await read.promise;
+      outstanding -= read.length;
+      // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).
       if (data.length === 0) continue;
       remaining -= data.length;
       if (!sink) total += data.length;

@@ -5,12 +5,14 @@
 // transfer leaves the others' bytes (SHA-1 of every item) and timing (their
 // throughput against a run without the cancel) untouched. Then the way users
 // hit it: 32 devices at USB 2.0 high-speed timing (each its own 40 MB/s wire)
-// in one process, each device's rate against the same device alone.
+// in one process, each device's rate against the same device alone — for the
+// stack and for bare transferIn loops on the same devices, so that what one
+// event loop can carry is told apart from what the stack costs.
 import { S_FALSE, S_OK, WIA_TRANSFER_ACQUIRE_CHILDREN } from '@openwia/core';
 import { SimulatedUsbBus } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
 import { expectedItemHash } from '../lib/item-stream-device.mjs';
-import { openRig } from '../lib/rig.mjs';
+import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { startLoopLoad } from '../lib/event-loop-load.mjs';
 import { interquartile, jainFairness, mbPerSecond, median, round3 } from '../lib/stats.mjs';
 
@@ -38,8 +40,9 @@ const USB2_WARMUP_RUNS = 2;
  * @param {boolean} [options.hash] hash what each item delivered
  * @param {number} [options.cancelAtBytes] cancel device 0's transfer once it received this many bytes
  * @param {'unlimited'|'usb2'} [options.speed]
+ * @param {'stack'|'raw'} [options.reader] the whole stack, or the fair transferIn loop (same read-ahead, same sink; no hashing, no cancel)
  */
-async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed = 'unlimited' }) {
+async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed = 'unlimited', reader = 'stack' }) {
   // At bus timing the plugin keeps a read queued ahead, as a host controller does, so the wire does not idle between reads.
   const readAhead = speed !== 'unlimited';
   const bus = new SimulatedUsbBus();
@@ -52,6 +55,9 @@ async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed 
   const stopLoad = startLoopLoad();
   const t0 = performance.now();
   const runs = rigs.map((rig, i) => {
+    if (reader === 'raw') {
+      return rawReadAll(rig.transport, itemSizes, 64 * 1024, { fair: true, readAhead: readAhead ? 1 : 0 }).then((bytes) => ({ hr: S_OK, ms: performance.now() - t0, app: { bytes } }));
+    }
     const transfer = rig.wia.createTransfer(rig.folder);
     let received = 0;
     const cancelsHere = i === 0 && cancelAtBytes !== undefined;
@@ -105,19 +111,31 @@ async function cancelOneProof(n, itemSizes, speed, pairs) {
 }
 
 /** One run of `n` devices at USB 2.0 timing: each device's MB/s (start to its end) and how busy the event loop was. */
-async function usb2Run(n, itemSizes) {
+async function usb2Run(n, itemSizes, reader = 'stack') {
   const perDevice = itemSizes.reduce((a, b) => a + b, 0);
-  const { results, load } = await concurrentRun(n, { itemSizes, speed: 'usb2' });
-  if (results.some((r) => r.hr !== S_OK || r.app.bytes !== perDevice)) throw new Error(`scale run with ${n} devices at usb2 did not complete every transfer`);
+  const { results, load } = await concurrentRun(n, { itemSizes, speed: 'usb2', reader });
+  if (results.some((r) => r.hr !== S_OK || r.app.bytes !== perDevice)) throw new Error(`scale run (${reader}) with ${n} devices at usb2 did not complete every transfer`);
   return { rates: results.map((r) => mbPerSecond(perDevice, r.ms)), load };
+}
+
+/** One round at `n` devices for one reader: a solo run before or after the n-device run; the median device's and the slowest device's rate ÷ solo. */
+async function usb2Round(n, itemSizes, reader, soloFirst) {
+  const solo = soloFirst ? await usb2Run(1, itemSizes, reader) : undefined;
+  const many = await usb2Run(n, itemSizes, reader);
+  const soloRate = (solo ?? (await usb2Run(1, itemSizes, reader))).rates[0];
+  return { many, soloRate, vsSolo: median(many.rates) / soloRate, worst: Math.min(...many.rates) / soloRate };
 }
 
 /**
  * 2 … 32 devices at USB 2.0 high-speed timing, each device's rate against
- * the same device alone. Solo and n-device runs alternate (solo first in even
- * rounds, last in odd ones), and `vsSolo` is the median of the per-round
- * ratios, so that the machine's load shifts both sides alike. `elu` and
- * `cpuMsPerMB` tell a CPU-bound run (the loop never idles) from one the wire paces.
+ * the same device alone, for the stack and for the fair raw loop (each
+ * against its own solo run). Solo and n-device runs alternate (solo first in
+ * even rounds, last in odd ones), and so do the stack and the raw loop; each
+ * figure is the median of per-round ratios, so that the machine's load
+ * shifts both sides alike. `stackVsRaw` divides the stack's median device
+ * rate by the raw loop's at the same device count in the same round: below
+ * 1 only by what the stack costs. `elu` and `cpuMsPerMB` tell a CPU-bound
+ * run (the loop never idles) from one the wire paces.
  */
 export async function measureAtUsb2(quick) {
   const itemSizes = Array(4).fill((quick ? 1 : 2) * MiB);
@@ -125,42 +143,49 @@ export async function measureAtUsb2(quick) {
   const byDevices = [];
   const soloRates = [];
   for (const n of USB2_DEVICE_COUNTS) {
-    for (let i = 0; i < USB2_WARMUP_RUNS; i++) await usb2Run(n, itemSizes);
+    for (let i = 0; i < USB2_WARMUP_RUNS; i++) {
+      await usb2Run(n, itemSizes);
+      await usb2Run(n, itemSizes, 'raw');
+    }
     await usb2Run(1, itemSizes);
-    const ratios = [];
-    const worst = [];
-    const rows = [];
+    const stack = [];
+    const raw = [];
     for (let round = 0; round < rounds; round++) {
       const soloFirst = round % 2 === 0;
-      const solo = soloFirst ? await usb2Run(1, itemSizes) : undefined;
-      const many = await usb2Run(n, itemSizes);
-      const soloRate = (solo ?? (await usb2Run(1, itemSizes))).rates[0];
-      soloRates.push(soloRate);
-      ratios.push(median(many.rates) / soloRate);
-      worst.push(Math.min(...many.rates) / soloRate);
-      rows.push(many);
+      const rawFirst = Math.floor(round / 2) % 2 === 1;
+      if (rawFirst) raw.push(await usb2Round(n, itemSizes, 'raw', soloFirst));
+      stack.push(await usb2Round(n, itemSizes, 'stack', soloFirst));
+      if (!rawFirst) raw.push(await usb2Round(n, itemSizes, 'raw', soloFirst));
+      soloRates.push(stack.at(-1).soloRate);
     }
-    const perDeviceMBps = median(rows.map((r) => median(r.rates)));
+    const perDeviceMBps = median(stack.map((r) => median(r.many.rates)));
+    const summary = (rs) => ({ median: round3(median(rs.map((r) => r.vsSolo))), interquartile: interquartile(rs.map((r) => r.vsSolo)), worstDevice: round3(median(rs.map((r) => r.worst))) });
     byDevices.push({
       devices: n,
       perDeviceMBps,
       aggregateMBps: Number((perDeviceMBps * n).toFixed(1)),
-      vsSolo: { median: round3(median(ratios)), interquartile: interquartile(ratios), worstDevice: round3(median(worst)) },
-      elu: round3(median(rows.map((r) => r.load.elu))),
-      cpuMsPerMB: round3(median(rows.map((r) => r.load.cpuMsPerMB))),
+      vsSolo: summary(stack),
+      rawVsSolo: summary(raw),
+      stackVsRaw: round3(median(stack.map((r, i) => median(r.many.rates) / median(raw[i].many.rates)))),
+      elu: round3(median(stack.map((r) => r.many.load.elu))),
+      cpuMsPerMB: round3(median(stack.map((r) => r.many.load.cpuMsPerMB))),
+      rawCpuMsPerMB: round3(median(raw.map((r) => r.many.load.cpuMsPerMB))),
     });
   }
   const firstShort = byDevices.find((row) => row.vsSolo.median < KEEPS_SOLO);
+  const rawFirstShort = byDevices.find((row) => row.rawVsSolo.median < KEEPS_SOLO);
   const soloMBps = median(soloRates);
   // What one event loop could carry if it had a core to itself: the CPU each MB cost with the most devices.
   const oneCoreMBps = 1000 / byDevices.at(-1).cpuMsPerMB;
+  // The largest device count before the first one that falls short of the goal.
+  const keepsUpTo = (short) => (short ? (byDevices[byDevices.indexOf(short) - 1]?.devices ?? 1) : byDevices.at(-1).devices);
   return {
-    method: `${itemSizes.length} items × ${itemSizes[0] / MiB} MiB per device, 64 KiB reads, one read queued ahead; per device count ${USB2_WARMUP_RUNS} unmeasured warm-up runs at that count (and one solo), then ${rounds} rounds, each with a solo run of its own (alternating before/after); vsSolo = median of per-round ratios (median device ÷ solo), worstDevice = median of per-round slowest device ÷ solo`,
+    method: `${itemSizes.length} items × ${itemSizes[0] / MiB} MiB per device, 64 KiB reads, one read queued ahead; per device count ${USB2_WARMUP_RUNS} unmeasured warm-up runs at that count for each reader (and one solo), then ${rounds} rounds, each with the stack and the fair raw loop (alternating which goes first), each with a solo run of its own (alternating before/after); vsSolo / rawVsSolo = median of per-round ratios (median device ÷ solo), worstDevice = median of per-round slowest device ÷ solo; stackVsRaw = median of per-round ratios of the stack's median device rate to the raw loop's at the same device count`,
     soloMBps,
     byDevices,
     oneCoreLimit: { MBps: Math.round(oneCoreMBps), devicesAtSoloRate: Math.floor(oneCoreMBps / soloMBps) },
-    // The largest device count before the first one that falls short of the goal.
-    keepsSoloUpTo: firstShort ? (byDevices[byDevices.indexOf(firstShort) - 1]?.devices ?? 1) : byDevices.at(-1).devices,
+    keepsSoloUpTo: keepsUpTo(firstShort),
+    rawKeepsSoloUpTo: keepsUpTo(rawFirstShort),
     cancelOneOf32: await cancelOneProof(32, itemSizes, 'usb2', quick ? 1 : 2),
   };
 }
