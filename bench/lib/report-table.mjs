@@ -53,6 +53,15 @@ function scaleRows(s) {
     const c = u.cancelOneOf32;
     rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
   }
+  const y = s.atUsb2SmallYoungGeneration;
+  if (y) {
+    const counts = y.byDevices.map((d) => d.devices).join('/');
+    rows.push([
+      `Scale at USB 2.0 timing with \`node ${y.nodeFlags.join(' ')}\`, ${counts} devices`,
+      `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}`,
+      `every device keeps ≥ 97 % of solo up to ${y.keepsSoloUpTo} devices (raw loop: ${y.rawKeepsSoloUpTo}); cancel one of 32: ${y.cancelOneOf32.othersCompleted}/${y.cancelOneOf32.others} others complete`,
+    ]);
+  }
   return rows;
 }
 

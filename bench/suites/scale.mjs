@@ -8,6 +8,9 @@
 // in one process, each device's rate against the same device alone — for the
 // stack and for bare transferIn loops on the same devices, so that what one
 // event loop can carry is told apart from what the stack costs.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { S_FALSE, S_OK, WIA_TRANSFER_ACQUIRE_CHILDREN } from '@openwia/core';
 import { SimulatedUsbBus } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
@@ -190,6 +193,17 @@ export async function measureAtUsb2(quick) {
   };
 }
 
+const execFileAsync = promisify(execFile);
+const usb2Child = fileURLToPath(new URL('./scale-usb2-child.mjs', import.meta.url));
+/** The young generation README.md suggests for a process that drives many devices. */
+export const SMALL_YOUNG_GENERATION_FLAG = '--max-semi-space-size=1';
+
+/** {@link measureAtUsb2} in a fresh process, with `nodeFlags`. */
+async function measureAtUsb2InChild(quick, nodeFlags) {
+  const { stdout } = await execFileAsync(process.execPath, [...nodeFlags, usb2Child, ...(quick ? ['--quick'] : [])], { maxBuffer: 1 << 22 });
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+
 /** Where one event loop stops scaling in memory: the first device count whose aggregate is not 5 % above the previous one. */
 function eventLoopLimit(byDevices) {
   for (let i = 1; i < byDevices.length; i++) {
@@ -235,6 +249,8 @@ export async function measureScale({ quick = false } = {}) {
     method: `${itemSizes.length} items × ${itemSizes[0] / MiB} MiB per device, 64 KiB reads, all devices on one SimulatedUsbBus; cancelOne: device 0 cancelled after 1/4 of its bytes, the others' items checked by SHA-1 and their median throughput compared with a run without the cancel`,
     byDevices,
     inMemoryStopsScalingAt: eventLoopLimit(byDevices),
-    atUsb2: await measureAtUsb2(quick),
+    // Each in a process of its own: with Node's defaults (as users run), and with the README's flag for many devices.
+    atUsb2: await measureAtUsb2InChild(quick, []),
+    atUsb2SmallYoungGeneration: { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], ...(await measureAtUsb2InChild(quick, [SMALL_YOUNG_GENERATION_FLAG])) },
   };
 }
