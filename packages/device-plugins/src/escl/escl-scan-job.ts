@@ -114,24 +114,49 @@ export class EsclScanJob {
   /**
    * After {@link cancel}: resolves once the scanner no longer reports
    * `Processing` (polled, within the clean-up deadline), or at once when the
-   * job was not stopped. Never throws; `signal` ends the wait early.
+   * job was not stopped. A cancel whose clean-up ran out of time (a loaded
+   * bus, a device slow to take the `DELETE`) left the job running, and the
+   * scanner would refuse every next job as busy: that clean-up is finished
+   * here first. Never throws; `signal` ends the wait early.
    */
   async untilIdle(signal: AbortSignal): Promise<void> {
+    if (this.stopping && this.state !== 'stopped' && this.state !== 'completed') {
+      this.stopping = this.stop(signal).catch(() => undefined);
+      await this.stopping;
+    }
     if (this.state !== 'stopped') return;
     await withDeadline(CLEANUP_DEADLINE_MS, (deadline) => this.waitForIdle(deadline), signal).catch(() => undefined);
   }
 
-  private async stop(): Promise<void> {
+  /** Interrupts the page in flight, deletes the job and drains; bounded by the clean-up deadline (and `outer`). Sets `stopped` once done. */
+  private async stop(outer?: AbortSignal): Promise<void> {
     this.document?.interrupt();
     const alone = this.http.agent.maxSockets < 2;
     // With one interface the DELETE would queue behind the held response: drain first.
     if (alone) await this.http.recover();
     await withDeadline(CLEANUP_DEADLINE_MS, async (signal) => {
       const uri = this.uri ?? (await this.findOwnJob(signal));
-      if (uri && this.state !== 'completed') await this.escl.deleteJob(uri, signal).catch(() => undefined);
+      if (uri && this.state !== 'completed') await this.deleteJob(uri, signal);
       await this.http.recover();
       this.state = 'stopped';
-    });
+    }, outer);
+  }
+
+  /**
+   * `DELETE`s the job. A request that got no interface (the interrupted page
+   * still holds one while it drains, under load for a while) is sent again
+   * once the interrupted exchanges are drained. A second failure — or the
+   * deadline — leaves the job running: {@link stop} then fails, and the next
+   * job's {@link untilIdle} tries again rather than meet a scanner busy with it.
+   */
+  private async deleteJob(uri: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.escl.deleteJob(uri, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      await this.http.recover();
+      await this.escl.deleteJob(uri, signal);
+    }
   }
 
   /** A cancel during `POST` leaves a job whose Location never arrived: find it in the status. */

@@ -92,6 +92,39 @@ describe('eSCL storms: many devices, acquire/cancel cycles in one process', () =
     }
   });
 
+  it('a cancel whose clean-up ran out of time (its DELETE never got out) is finished by the next job, which then works', async function () {
+    this.timeout(20_000);
+    const fixture = await openScanner({ chunkSize: 1024 });
+    try {
+      const { device, control } = fixture.scanner;
+      const log = requestLog(fixture);
+      // Every bulk OUT endpoint NAKs from the cancel on: the DELETE cannot reach the scanner before the clean-up deadline.
+      const outs = device.descriptor.configurations.flatMap((c) => c.interfaces.flatMap((i) => i.endpoints.filter((e) => e.direction === 'out' && e.type === 'bulk').map((e) => e.address)));
+      const controller = new AbortController();
+      const onProgress = (): void => {
+        if (controller.signal.aborted) return;
+        for (const address of outs) device.faults.nakForever(address);
+        controller.abort();
+      };
+      const first = await fixture.device.acquire('Root\\Flatbed', { signal: controller.signal, onProgress }).then(
+        (r) => r.outcome,
+        (err: Error) => err.name,
+      );
+      expect(first).to.equal('AbortError');
+      expect(log.filter((l) => l.startsWith('DELETE')), 'no DELETE reached the scanner').to.deep.equal([]);
+      expect(control.jobs.filter((j) => j.state === 'Pending' || j.state === 'Processing'), 'the job is still running').to.have.length(1);
+      for (const address of outs) device.faults.stopNak(address);
+      expect(await acquireOnce(fixture, 'Root\\Flatbed', 'none')).to.equal('completed');
+      const deleted = log.findIndex((l) => l.startsWith('DELETE'));
+      expect(deleted, 'the next job deleted the job the cancel left').to.be.at.least(0);
+      expect(deleted, 'before it created its own').to.be.below(log.lastIndexOf('POST /eSCL/ScanJobs 201'));
+      expect(log.filter((l) => l.endsWith(' 503')), 'and never met a busy scanner').to.deep.equal([]);
+      expect(control.jobs.filter((j) => j.state === 'Pending' || j.state === 'Processing')).to.deep.equal([]);
+    } finally {
+      await fixture.device.close();
+    }
+  });
+
   it('4 devices × 12 cycles: every acquire settles with a typed outcome, none meets a device still busy, none desyncs', async () => {
     const fixtures = await Promise.all(Array.from({ length: 4 }, () => openScanner({ feederSheets: 2, chunkSize: 1024 })));
     const modes: CancelMode[] = ['none', 'first-bytes', 'at-once', 'next-tick'];
