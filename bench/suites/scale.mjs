@@ -189,7 +189,7 @@ export async function measureAtUsb2(quick) {
     oneCoreLimit: { MBps: Math.round(oneCoreMBps), devicesAtSoloRate: Math.floor(oneCoreMBps / soloMBps) },
     keepsSoloUpTo: keepsUpTo(firstShort),
     rawKeepsSoloUpTo: keepsUpTo(rawFirstShort),
-    cancelOneOf32: await cancelOneProof(32, itemSizes, 'usb2', quick ? 1 : 2),
+    cancelOneOf32: await cancelOneProof(32, itemSizes, 'usb2', quick ? 1 : 4),
   };
 }
 
