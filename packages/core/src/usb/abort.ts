@@ -36,8 +36,7 @@ export class TransferWatch {
     };
     if (signal) {
       watch.onAbort = () => fire('aborted');
-      // Not `once`: dispose removes it either way, and an options object per transfer is garbage on the hot path.
-      signal.addEventListener('abort', watch.onAbort);
+      signal.addEventListener('abort', watch.onAbort, { once: true });
     }
     if (timeoutMs !== undefined && timeoutMs > 0) {
       watch.timer = setTimeout(() => fire('timeout'), timeoutMs);

@@ -115,40 +115,26 @@ export class HostTransfer {
     if (pacer.unlimited) return undefined;
     this.readySince = pacer.reserve(bytes, startsTransfer, this.readySince);
     const ms = BusPacer.waitUntil(this.readySince);
-    return ms > 0 ? this.park(ms) : undefined;
+    return ms > 0 ? this.park((wake) => clearTimeout.bind(undefined, setTimeout(wake, ms))) : undefined;
   }
 
   /** Lets the event loop turn once (`setImmediate`), unless interrupted first. */
   nextTurn(): Promise<void> {
-    return this.park(-1);
+    return this.park((wake) => clearImmediate.bind(undefined, setImmediate(wake)));
   }
 
-  /**
-   * Sleeps `ms` on a timer or, when `ms` is negative, one turn of the event
-   * loop; an interruption clears the timer, so none outlives the wait. Every
-   * transfer parks at least once, so a park costs only its promise, its
-   * wake-up and its cancel (no arming callback, no bound clear function).
-   */
-  private park(ms: number): Promise<void> {
+  /** Waits until `arm`'s callback wakes it, or an interruption disarms it (so no timer outlives the wait). */
+  private park(arm: (wake: () => void) => () => void): Promise<void> {
     if (this.why) return Promise.reject(new Interrupted(this.why));
     return new Promise<void>((resolve, reject) => {
-      const wake = (): void => {
+      const disarm = arm(() => {
         this.cancelWait = undefined;
         resolve();
+      });
+      this.cancelWait = (reason) => {
+        disarm();
+        reject(reason);
       };
-      if (ms < 0) {
-        const immediate = setImmediate(wake);
-        this.cancelWait = (reason) => {
-          clearImmediate(immediate);
-          reject(reason);
-        };
-      } else {
-        const timer = setTimeout(wake, ms);
-        this.cancelWait = (reason) => {
-          clearTimeout(timer);
-          reject(reason);
-        };
-      }
     });
   }
 
