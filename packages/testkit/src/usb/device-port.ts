@@ -11,7 +11,7 @@ import {
   type UsbTransferOptions,
 } from '@openwia/core';
 import type { SimulatedFaults } from './faults.js';
-import { HostTransfer, TransfersInFlight } from './host-transfer.js';
+import { HostTransfer } from './host-transfer.js';
 import { InEndpointQueue } from './in-endpoint-queue.js';
 import { ChangeNotifier, TurnQueue } from './notifier.js';
 import type { BusPacer } from './speed.js';
@@ -79,7 +79,7 @@ export class DevicePort {
   readonly outHandlersChanged = new ChangeNotifier();
   controlHandler: ControlHandler | undefined;
   private readonly halted = new Set<number>();
-  private readonly active = new TransfersInFlight();
+  private readonly active = new Set<HostTransfer>();
   private readonly lanes = new Map<number, TurnQueue>();
   /** Interfaces claimed, by the owner that claimed them. */
   readonly claims = new Map<number, object>();
@@ -103,7 +103,7 @@ export class DevicePort {
   /** Halts an endpoint; transfers in flight on it fail with `UsbStallError`. */
   halt(endpointAddress: number): void {
     this.halted.add(endpointAddress);
-    for (const t of this.active.snapshot()) if (t.endpointAddress === endpointAddress) t.interrupt('stall');
+    for (const t of this.active) if (t.endpointAddress === endpointAddress) t.interrupt('stall');
   }
 
   /** Host `clearHalt`: the endpoint works again. */
@@ -113,7 +113,7 @@ export class DevicePort {
 
   /** Host `reset`: transfers in flight fail, queues empty (pending `writeIn` reject), halts clear. */
   reset(): void {
-    for (const t of this.active.snapshot()) t.interrupt('reset');
+    for (const t of [...this.active]) t.interrupt('reset');
     for (const queue of this.inQueues.values()) queue.clear(new UsbIoError(queue.endpointAddress, 'the host reset the device'));
     this.halted.clear();
   }
@@ -123,7 +123,7 @@ export class DevicePort {
     if (!this.connected) return;
     this.connected = false;
     this.claims.clear();
-    for (const t of this.active.snapshot()) t.interrupt('gone');
+    for (const t of [...this.active]) t.interrupt('gone');
     for (const queue of this.inQueues.values()) queue.clear(new UsbDisconnectedError(queue.endpointAddress, { detail: 'the device was unplugged' }));
   }
 
@@ -136,7 +136,7 @@ export class DevicePort {
   }
 
   /** Host bulk/interrupt IN transfer with USB packet semantics (see {@link InEndpointQueue}). */
-  transferIn(endpointAddress: number, length: number, options: UsbTransferOptions | undefined, owner: TransfersInFlight): Promise<Uint8Array> {
+  transferIn(endpointAddress: number, length: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<Uint8Array> {
     let queue: InEndpointQueue;
     try {
       queue = this.inQueue(endpointAddress);
@@ -176,7 +176,7 @@ export class DevicePort {
   }
 
   /** Host bulk/interrupt OUT transfer: hands the bytes to the endpoint's handler, in order. */
-  transferOut(endpointAddress: number, data: Uint8Array, options: UsbTransferOptions | undefined, owner: TransfersInFlight): Promise<number> {
+  transferOut(endpointAddress: number, data: Uint8Array, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<number> {
     const { faults, pacer } = this.options;
     return this.run(endpointAddress, options, owner, () => new Uint8Array(0), async (t) => {
       while (faults.isNaking(endpointAddress) || !this.outHandlers.has(endpointAddress)) {
@@ -192,7 +192,7 @@ export class DevicePort {
   }
 
   /** Host control transfer on endpoint 0; no handler, or a handler that throws `UsbStallError`, stalls it. */
-  async controlTransfer(setup: UsbControlSetup, data: Uint8Array | undefined, length: number, options: UsbTransferOptions | undefined, owner: TransfersInFlight): Promise<Uint8Array> {
+  async controlTransfer(setup: UsbControlSetup, data: Uint8Array | undefined, length: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<Uint8Array> {
     return this.run(0, options, owner, () => new Uint8Array(0), async (t) => {
       const handler = this.controlHandler;
       if (!handler) throw new UsbStallError(0);
@@ -209,7 +209,7 @@ export class DevicePort {
    * milliseconds, and every object it holds that long outlives the young
    * generation at many devices (bench/README.md).
    */
-  private async run<T>(endpointAddress: number, options: UsbTransferOptions | undefined, owner: TransfersInFlight, partial: () => Uint8Array, body: (t: HostTransfer) => Promise<T>): Promise<T> {
+  private async run<T>(endpointAddress: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>, partial: () => Uint8Array, body: (t: HostTransfer) => Promise<T>): Promise<T> {
     const t = new HostTransfer(endpointAddress, options, (done) => {
       this.active.delete(done);
       owner.delete(done);

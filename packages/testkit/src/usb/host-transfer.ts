@@ -7,7 +7,6 @@ import {
 } from '@openwia/core';
 import type { ChangeNotifier } from './notifier.js';
 import { BusPacer } from './speed.js';
-import { removeItem } from './remove-item.js';
 
 /** Why a simulated transfer in flight was cut short. */
 export type HostInterruption = 'aborted' | 'timeout' | 'gone' | 'reset' | 'stall';
@@ -159,29 +158,5 @@ export class HostTransfer {
   settle(): void {
     this.watch.dispose();
     this.onSettle(this);
-  }
-}
-
-/**
- * The transfers in flight on a device or on one of its handles, in the order
- * they were submitted. A handful at a time, each added and removed once: an
- * array, because V8 gives a `Set` a new hash table whenever a delete empties
- * it — garbage per transfer that, at many paced devices, lives long enough to
- * be promoted.
- */
-export class TransfersInFlight {
-  private readonly transfers: HostTransfer[] = [];
-
-  add(transfer: HostTransfer): void {
-    this.transfers.push(transfer);
-  }
-
-  delete(transfer: HostTransfer): void {
-    removeItem(this.transfers, transfer);
-  }
-
-  /** The transfers now, oldest first: a copy, so that interrupting them (which removes them) is safe while iterating. */
-  snapshot(): HostTransfer[] {
-    return this.transfers.slice();
   }
 }

@@ -1,27 +1,21 @@
-import { removeItem } from './remove-item.js';
-
 /**
  * A "something changed" signal: waiters subscribe and are called once on the
  * next `notify()`. A waiter that gives up (its transfer was aborted)
  * unsubscribes, so an idle endpoint polled with short timeouts for hours
- * collects no garbage. The waiters are an array, not a `Set`: one waiter
- * comes and goes per wait, and V8 gives a `Set` a new table whenever it is
- * emptied.
+ * collects no garbage.
  */
 export class ChangeNotifier {
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new Set<() => void>();
 
   /** Calls `waiter` on the next `notify()`; returns the function that unsubscribes it. */
   subscribe(waiter: () => void): () => void {
-    this.waiters.push(waiter);
-    return () => removeItem(this.waiters, waiter);
+    this.waiters.add(waiter);
+    return () => this.waiters.delete(waiter);
   }
 
   notify(): void {
-    // Every write and take on an endpoint notifies; mostly nobody waits.
-    if (this.waiters.length === 0) return;
-    const waiting = this.waiters;
-    this.waiters = [];
+    const waiting = [...this.waiters];
+    this.waiters.clear();
     for (const waiter of waiting) waiter();
   }
 }

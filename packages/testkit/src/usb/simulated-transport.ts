@@ -10,7 +10,7 @@ import {
   type UsbTransferOptions,
   type UsbTransport,
 } from '@openwia/core';
-import { TransfersInFlight } from './host-transfer.js';
+import type { HostTransfer } from './host-transfer.js';
 import type { EventEmitter } from 'eventemitter3';
 import type { DevicePort, EndpointInfo } from './device-port.js';
 import type { SimulatedUsbDeviceEvents } from './device-events.js';
@@ -41,7 +41,7 @@ export class SimulatedUsbTransport implements UsbTransport {
   private isOpen = false;
   private epoch = 0;
   private readonly claimed = new Set<number>();
-  private readonly inFlight = new TransfersInFlight();
+  private readonly inFlight = new Set<HostTransfer>();
 
   constructor(private readonly device: SimulatedTransportTarget) {}
 
@@ -68,7 +68,7 @@ export class SimulatedUsbTransport implements UsbTransport {
   async close(): Promise<void> {
     if (!this.isOpen) return;
     this.isOpen = false;
-    for (const t of this.inFlight.snapshot()) t.interrupt('aborted');
+    for (const t of [...this.inFlight]) t.interrupt('aborted');
     for (const n of this.claimed) if (this.device.port.claims.get(n) === this) this.device.port.claims.delete(n);
     this.claimed.clear();
     this.device.events.emit('close');
