@@ -136,13 +136,8 @@ export class DevicePort {
   }
 
   /** Host bulk/interrupt IN transfer with USB packet semantics (see {@link InEndpointQueue}). */
-  transferIn(endpointAddress: number, length: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<Uint8Array> {
-    let queue: InEndpointQueue;
-    try {
-      queue = this.inQueue(endpointAddress);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async transferIn(endpointAddress: number, length: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<Uint8Array> {
+    const queue = this.inQueue(endpointAddress);
     const { faults, pacer } = this.options;
     const parts: Uint8Array[] = [];
     let got = 0;
@@ -176,7 +171,7 @@ export class DevicePort {
   }
 
   /** Host bulk/interrupt OUT transfer: hands the bytes to the endpoint's handler, in order. */
-  transferOut(endpointAddress: number, data: Uint8Array, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<number> {
+  async transferOut(endpointAddress: number, data: Uint8Array, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<number> {
     const { faults, pacer } = this.options;
     return this.run(endpointAddress, options, owner, () => new Uint8Array(0), async (t) => {
       while (faults.isNaking(endpointAddress) || !this.outHandlers.has(endpointAddress)) {
@@ -202,13 +197,7 @@ export class DevicePort {
     });
   }
 
-  /**
-   * The frame of every transfer: turn on the endpoint, what it meets before
-   * any byte moves (unplugged device, halt, injected failure, latency), typed
-   * errors, bookkeeping. One async frame per transfer: a paced read lives for
-   * milliseconds, and every object it holds that long outlives the young
-   * generation at many devices (bench/README.md).
-   */
+  /** The frame of every transfer: turn on the endpoint, start faults, typed errors, bookkeeping. */
   private async run<T>(endpointAddress: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>, partial: () => Uint8Array, body: (t: HostTransfer) => Promise<T>): Promise<T> {
     const t = new HostTransfer(endpointAddress, options, (done) => {
       this.active.delete(done);
@@ -216,48 +205,42 @@ export class DevicePort {
     });
     this.active.add(t);
     owner.add(t);
-    const lane = this.lane(endpointAddress);
-    const turn = lane.enter();
-    let holdsTurn = typeof turn === 'number';
+    const lane = this.lane(endpointAddress).enter();
     let completed = false;
     try {
-      if (typeof turn === 'number') t.readyFrom(turn);
-      else {
-        try {
-          t.readyFrom(await t.wait(turn));
-        } catch (err) {
-          lane.abandon(turn);
-          throw err;
-        }
-        holdsTurn = true;
-      }
-      const ep = endpointAddress;
-      if (!this.connected) throw new UsbDisconnectedError(ep);
-      if (this.halted.has(ep)) throw new UsbStallError(ep);
-      const fault = this.options.faults.takeTransferFault(ep);
-      if (fault === 'stall') {
-        if (ep !== 0) this.halted.add(ep);
-        throw new UsbStallError(ep);
-      }
-      if (fault === 'io') throw new UsbIoError(ep, 'injected transfer error');
-      if (fault === 'timeout') throw new UsbTimeoutError(ep, options?.timeoutMs ?? 0);
-      if (fault === 'babble') throw new UsbOverflowError(ep);
-      if (this.options.faults.takeUnplugAtStart(ep)) this.options.unplug();
-      // On real USB every transfer goes through the event loop (libusb's event handling), never as a microtask
-      // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
-      // so that an abort in the meantime cancels a transfer that took nothing.
-      await t.nextTurn();
-      const sleeping = t.pace(this.options.pacer, 0, true);
-      if (sleeping) await sleeping;
+      t.readyFrom(await t.wait(lane.turn));
+      await this.start(t, options);
       const result = await body(t);
       completed = true;
       return result;
     } catch (err) {
       throw t.failure(err, partial());
     } finally {
-      if (holdsTurn) lane.leave(t.endedAt(completed));
+      lane.done(t.endedAt(completed));
       t.settle();
     }
+  }
+
+  /** What a transfer meets before any byte moves: unplugged device, halt, injected failure, latency. */
+  private async start(t: HostTransfer, options: UsbTransferOptions | undefined): Promise<void> {
+    const ep = t.endpointAddress;
+    if (!this.connected) throw new UsbDisconnectedError(ep);
+    if (this.halted.has(ep)) throw new UsbStallError(ep);
+    const fault = this.options.faults.takeTransferFault(ep);
+    if (fault === 'stall') {
+      if (ep !== 0) this.halted.add(ep);
+      throw new UsbStallError(ep);
+    }
+    if (fault === 'io') throw new UsbIoError(ep, 'injected transfer error');
+    if (fault === 'timeout') throw new UsbTimeoutError(ep, options?.timeoutMs ?? 0);
+    if (fault === 'babble') throw new UsbOverflowError(ep);
+    if (this.options.faults.takeUnplugAtStart(ep)) this.options.unplug();
+    // On real USB every transfer goes through the event loop (libusb's event handling), never as a microtask
+    // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
+    // so that an abort in the meantime cancels a transfer that took nothing.
+    await t.nextTurn();
+    const sleeping = t.pace(this.options.pacer, 0, true);
+    if (sleeping) await sleeping;
   }
 
   /** Runs device-side code; a `UsbStallError` from it halts the endpoint, anything else is a bus error. */

@@ -25,42 +25,16 @@ export class ChangeNotifier {
  * submitted, as on a real pipe. Each turn hands the next one the time it let
  * go of the endpoint on the wire clock (see `BusPacer`), so that a transfer
  * queued behind another is ready from then, not from when its turn came round.
- *
- * A turn on a free endpoint is granted at once, with no promise: most
- * transfers meet a free endpoint, and a paced one lives long enough for a
- * promise chain per turn to become old-generation garbage.
  */
 export class TurnQueue {
-  private held = false;
-  /** When the last turn let go of the endpoint (wire clock), for the next one granted on a free endpoint. */
-  private releasedAt = 0;
-  private readonly waiting: Array<(previousEndedAt: number) => void> = [];
+  private tail: Promise<number> = Promise.resolve(0);
 
-  /**
-   * Takes the next turn: the time the previous turn let go of the endpoint —
-   * at once when it is free, else a promise of it. Whoever was granted a
-   * turn must {@link leave} it; see {@link abandon} for a promise given up on.
-   */
-  enter(): number | Promise<number> {
-    if (!this.held) {
-      this.held = true;
-      return this.releasedAt;
-    }
-    return new Promise<number>((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Ends the turn the caller holds; the next waiter gets it. */
-  leave(endedAt: number): void {
-    const next = this.waiting.shift();
-    if (next) next(endedAt);
-    else {
-      this.held = false;
-      this.releasedAt = endedAt;
-    }
-  }
-
-  /** For a caller that stopped waiting for `turn` (its transfer was cut short): the turn is passed on as soon as it comes. */
-  abandon(turn: Promise<number>): void {
-    void turn.then((previousEndedAt) => this.leave(previousEndedAt));
+  /** Returns the promise of the caller's turn (the time the previous turn ended) and the function that ends it (call it in `finally`). */
+  enter(): { turn: Promise<number>; done: (endedAt: number) => void } {
+    const previous = this.tail;
+    let done!: (endedAt: number) => void;
+    const mine = new Promise<number>((r) => (done = r));
+    this.tail = previous.then(() => mine);
+    return { turn: previous, done };
   }
 }

@@ -101,25 +101,14 @@ export class SimulatedUsbTransport implements UsbTransport {
     this.device.events.emit('releaseInterface', interfaceNumber);
   }
 
-  // The bulk paths are not `async`: a wrapper promise per transfer, resolved with the port's own
-  // promise, cost two more microtasks and objects that outlive a paced read (see DevicePort.run).
-  // A failed check still rejects rather than throws, as from an `async` method.
-  transferIn(endpointAddress: number, length: number, options?: UsbTransferOptions): Promise<Uint8Array> {
-    try {
-      this.checkEndpoint(endpointAddress, 'in');
-      checkLength(length);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async transferIn(endpointAddress: number, length: number, options?: UsbTransferOptions): Promise<Uint8Array> {
+    this.checkEndpoint(endpointAddress, 'in');
+    checkLength(length);
     return this.device.port.transferIn(endpointAddress, length, options, this.inFlight);
   }
 
-  transferOut(endpointAddress: number, data: Uint8Array, options?: UsbTransferOptions): Promise<number> {
-    try {
-      this.checkEndpoint(endpointAddress, 'out');
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async transferOut(endpointAddress: number, data: Uint8Array, options?: UsbTransferOptions): Promise<number> {
+    this.checkEndpoint(endpointAddress, 'out');
     return this.device.port.transferOut(endpointAddress, data, options, this.inFlight);
   }
 
