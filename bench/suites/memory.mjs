@@ -1,11 +1,9 @@
 // Memory: peak RSS and heap growth of a 1 GiB, 100-item transfer streamed to
 // disk, measured in a child process of its own.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runJsonChild } from '../lib/json-child.mjs';
 import { mbPerSecond, mib } from '../lib/stats.mjs';
 
-const run = promisify(execFile);
 const child = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
 
 /**
@@ -14,8 +12,7 @@ const child = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
 export async function measureMemory({ quick = false } = {}) {
   const bytes = quick ? 256 * 1024 * 1024 : 1024 * 1024 * 1024;
   const chunk = 256 * 1024;
-  const { stdout } = await run(process.execPath, ['--expose-gc', child, '--bytes', String(bytes), '--items', '100', '--chunk', String(chunk)], { maxBuffer: 1 << 20 });
-  const r = JSON.parse(stdout.trim().split('\n').at(-1));
+  const r = await runJsonChild(child, ['--bytes', String(bytes), '--items', '100', '--chunk', String(chunk)], ['--expose-gc']);
   if (r.written !== r.totalBytes) throw new Error(`memory run wrote ${r.written} of ${r.totalBytes} bytes`);
   return {
     method: `${mib(r.totalBytes)} MiB in ${r.items} items (${r.readSize / 1024} KiB reads), unlimited bus speed, each item streamed to a file in os.tmpdir() (deleted after); own process, RSS sampled every 20 ms and process.resourceUsage().maxRSS`,

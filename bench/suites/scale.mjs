@@ -8,18 +8,19 @@
 // in one process, each device's rate against the same device alone — for the
 // stack and for bare transferIn loops on the same devices, so that what one
 // event loop can carry is told apart from what the stack costs.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { S_FALSE, S_OK, WIA_TRANSFER_ACQUIRE_CHILDREN } from '@openwia/core';
 import { SimulatedUsbBus } from '@openwia/testkit';
 import { countingApp } from '../lib/counting-app.mjs';
 import { expectedItemHash } from '../lib/item-stream-device.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { startLoopLoad } from '../lib/event-loop-load.mjs';
+import { runJsonChild } from '../lib/json-child.mjs';
 import { interquartile, jainFairness, mbPerSecond, median, round3 } from '../lib/stats.mjs';
 
 const MiB = 1024 * 1024;
+/** Bytes per read (the plugin's and the raw loop's) = per device write. */
+const READ_SIZE = 64 * 1024;
 export const DEVICE_COUNTS = [1, 4, 16, 32];
 /** At USB 2.0 timing, more counts: where a device stops keeping its solo rate. */
 export const USB2_DEVICE_COUNTS = [2, 4, 8, 16, 32];
@@ -50,7 +51,7 @@ async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed 
   const readAhead = speed !== 'unlimited';
   const bus = new SimulatedUsbBus();
   const rigs = [];
-  for (let i = 0; i < n; i++) rigs.push(await openRig({ itemSizes, readSize: 64 * 1024, bus, speed, readAhead }));
+  for (let i = 0; i < n; i++) rigs.push(await openRig({ itemSizes, readSize: READ_SIZE, bus, speed, readAhead }));
   const apps = [];
   const grandTotal = n * itemSizes.reduce((a, b) => a + b, 0);
   let delivered = 0;
@@ -59,7 +60,7 @@ async function concurrentRun(n, { itemSizes, hash = false, cancelAtBytes, speed 
   const t0 = performance.now();
   const runs = rigs.map((rig, i) => {
     if (reader === 'raw') {
-      return rawReadAll(rig.transport, itemSizes, 64 * 1024, { fair: true, readAhead: readAhead ? 1 : 0 }).then((bytes) => ({ hr: S_OK, ms: performance.now() - t0, app: { bytes } }));
+      return rawReadAll(rig.transport, itemSizes, READ_SIZE, { fair: true, readAhead: readAhead ? 1 : 0 }).then((bytes) => ({ hr: S_OK, ms: performance.now() - t0, app: { bytes } }));
     }
     const transfer = rig.wia.createTransfer(rig.folder);
     let received = 0;
@@ -193,15 +194,13 @@ export async function measureAtUsb2(quick) {
   };
 }
 
-const execFileAsync = promisify(execFile);
 const usb2Child = fileURLToPath(new URL('./scale-usb2-child.mjs', import.meta.url));
 /** The young generation README.md suggests for a process that drives many devices. */
-export const SMALL_YOUNG_GENERATION_FLAG = '--max-semi-space-size=1';
+const SMALL_YOUNG_GENERATION_FLAG = '--max-semi-space-size=1';
 
 /** {@link measureAtUsb2} in a fresh process, with `nodeFlags`. */
-async function measureAtUsb2InChild(quick, nodeFlags) {
-  const { stdout } = await execFileAsync(process.execPath, [...nodeFlags, usb2Child, ...(quick ? ['--quick'] : [])], { maxBuffer: 1 << 22 });
-  return JSON.parse(stdout.trim().split('\n').at(-1));
+function measureAtUsb2InChild(quick, nodeFlags) {
+  return runJsonChild(usb2Child, quick ? ['--quick'] : [], nodeFlags);
 }
 
 /** Where one event loop stops scaling in memory: the first device count whose aggregate is not 5 % above the previous one. */
