@@ -27,6 +27,30 @@ function run(command: string, args: string[], cwd?: string): Promise<{ code: num
   });
 }
 
+/**
+ * A libusb program of its own (node-usb in a child process) that claims interface 0 of the device at
+ * `bus address`, submits a bulk IN read, says so, and stops itself (SIGSTOP): whatever its read gets stays
+ * unreaped until the test kills it.
+ */
+const READ_THEN_STOP = `
+import { getDeviceList } from 'usb';
+const [bus, address] = process.argv.slice(-2).map(Number);
+const device = getDeviceList().find((d) => d.busNumber === bus && d.deviceAddress === address);
+device.open();
+device.interface(0).claim();
+device.interface(0).endpoint(0x81).transfer(512, () => undefined);
+process.stdout.write('submitted\\n');
+process.kill(process.pid, 'SIGSTOP');
+`;
+
+/** Resolves when `check` holds, polling every 10 ms; rejects with `what` after `ms`. */
+async function eventually(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (const deadline = Date.now() + ms; !check(); ) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const VENDOR_REQUEST = { requestType: 'vendor', recipient: 'device', request: 0x42, value: 0, index: 0 } as const;
 
 describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
@@ -174,6 +198,36 @@ describe('real USB stack: NodeUsbBackend over usbfs (umockdev)', function () {
       expect(cam.out).to.match(/idVendor\s+0x1d6b/).and.match(/iProduct\s+2 Virtual PTP Camera/).and.match(/bInterfaceClass\s+6 Imaging/);
       const scan = await run('lsusb', ['-v', '-s', `${addresses[1]!.busNumber}:${addresses[1]!.deviceNumber}`]);
       expect(scan.out).to.match(/iProduct\s+2 OpenWIA Virtual Scanner/).and.match(/bInterfaceClass\s+7 Printer/).and.match(/bInterfaceProtocol\s+4/);
+    });
+  });
+
+  it('a program killed with a completed read it never reaped leaves nothing behind: its claim is released and the next program reads its own bytes', async () => {
+    // The kernel frees a closed usbfs file's URBs. The relay once kept them, and handed the dead program's
+    // URB to the next program's REAPURB, which then never returned (gphoto2 hung after one that had exited
+    // with cancelled URBs not yet reaped).
+    const device = createLoopbackDevice();
+    await withEmulatedUsb([device], async (backend, { addresses }) => {
+      const { busNumber, deviceNumber } = addresses[0]!;
+      const program = spawn(process.execPath, ['--input-type=module', '-e', READ_THEN_STOP, String(busNumber), String(deviceNumber)], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise<void>((resolve) => program.once('exit', () => resolve()));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          program.stdout.on('data', (d: Buffer) => d.toString().includes('submitted') && resolve());
+          program.once('exit', (code) => reject(new Error(`the libusb program exited (${code}) before submitting its read`)));
+        });
+        expect(device.claimedInterfaces).to.deep.equal([0]);
+        await device.writeIn(EXAMPLE_ENDPOINTS.bulkIn, Uint8Array.of(9, 9, 9));
+        await eventually(() => device.queuedIn(EXAMPLE_ENDPOINTS.bulkIn) === 0, 'the stopped program\'s read taking the bytes');
+      } finally {
+        program.kill('SIGKILL');
+        await exited;
+      }
+      await eventually(() => device.claimedInterfaces.length === 0, 'the release of the killed program\'s claim');
+      const usb = await backend.open(addresses[0]!.location);
+      await usb.claimInterface(0);
+      await usb.transferOut(EXAMPLE_ENDPOINTS.bulkOut, Uint8Array.of(1, 2, 3));
+      expect(await usb.transferIn(EXAMPLE_ENDPOINTS.bulkIn, 512, { timeoutMs: 5000 })).to.deep.equal(Uint8Array.of(1, 2, 3));
+      await usb.close();
     });
   });
 

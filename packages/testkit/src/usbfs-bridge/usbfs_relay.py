@@ -70,6 +70,8 @@ IOC = {
 NAMES = {v: k for k, v in IOC.items()}
 # BULK_CONTINUATION | NO_PACKET_SIZE_LIM | REAP_AFTER_DISCONNECT | ZERO_PACKET
 CAPABILITIES = 0x02 | 0x04 | 0x10 | 0x08
+# How often the relay looks for usbfs files closed while nothing else happens on the device.
+SWEEP_INTERVAL_MS = 50
 NOTICES = {'SETINTERFACE', 'SETCONFIGURATION', 'CLEAR_HALT', 'RESET'}
 
 
@@ -120,22 +122,30 @@ def send(message):
 
 
 class Urb:
-    def __init__(self, urb_id, data, buffer_data, header):
+    def __init__(self, urb_id, client, data, buffer_data, header):
         self.id = urb_id
+        # The usbfs file (umockdev client) that submitted it: only that file may reap or discard it.
+        self.client = client
         self.data = data
         self.buffer_data = buffer_data
         self.header = header
 
 
 class Device(KernelDrivers):
-    """One emulated usbfs node: URBs in flight, reapable URBs, the poll FIFO."""
+    """One emulated usbfs node: URBs in flight, reapable URBs, the poll FIFO.
+
+    As in the kernel, URBs belong to the usbfs file that submitted them (here: the umockdev client, one per
+    open()): a file reaps and discards only its own, and closing it kills its URBs in flight and drops its
+    completed ones unreaped. Without that, a program that exited with cancelled URBs not yet reaped (libusb_close
+    does that) left them reapable, and the next program's REAPURB was handed a URB of the dead one: umockdev
+    then wrote into a closed connection and never answered, and that program hung."""
 
     def __init__(self, relay, key):
         self.handler = UMockdev.IoctlBase()
         self.handler.connect('handle-ioctl', self.handle_ioctl)
         self.handler.connect('client-connected', self.opened)
-        self.handler.connect('client-vanished', self.closed)
-        self.clients = 0
+        # Open clients, kept referenced so that each keeps one Python wrapper (URBs compare clients by identity).
+        self.clients = set()
         self.relay = relay
         self.key = key
         self.pending = {}
@@ -152,15 +162,30 @@ class Device(KernelDrivers):
         self.fifo = os.open(path, os.O_RDWR | os.O_NONBLOCK)
         self.fill()
 
-    def opened(self, _handler, _client):
+    def opened(self, _handler, client):
         with STATE:
-            self.clients += 1
-            send({'op': 'notice', 'key': self.key, 'what': 'OPEN', 'value': self.clients})
+            self.clients.add(client)
+            send({'op': 'notice', 'key': self.key, 'what': 'OPEN', 'value': len(self.clients)})
 
-    def closed(self, _handler, _client):
-        with STATE:
-            self.clients -= 1
-            send({'op': 'notice', 'key': self.key, 'what': 'CLOSE', 'value': self.clients})
+    def sweep(self):
+        """Closes the usbfs files whose program closed them or died. umockdev 0.17 emits neither
+        'client-vanished' nor 'notify::connected' for them, but their 'connected' turns false; the relay looks
+        before every ioctl and on a timer (Relay.sweep)."""
+        for client in [client for client in self.clients if not client.get_connected()]:
+            self.clients.discard(client)
+            self.forget(client)
+            send({'op': 'notice', 'key': self.key, 'what': 'CLOSE', 'value': len(self.clients)})
+
+    def forget(self, client):
+        """A usbfs file closed: its URBs in flight are killed (the Node side aborts them; their late answers are
+        ignored) and its completed ones are dropped unreaped."""
+        for urb in [urb for urb in self.pending.values() if urb.client is client]:
+            del self.pending[urb.id]
+            self.relay.urbs.pop(urb.id, None)
+            send({'op': 'discard', 'key': self.key, 'urb': urb.id})
+        self.reapable = [urb for urb in self.reapable if urb.client is not client]
+        if not self.reapable:
+            self.fill()
 
     def fill(self):
         try:
@@ -180,6 +205,7 @@ class Device(KernelDrivers):
         name = NAMES.get(client.get_request())
         try:
             with STATE:
+                self.sweep()
                 return self.dispatch(name, client)
         except Exception as err:  # a relay bug must not hang libusb: fail the ioctl
             sys.stderr.write('usbfs relay: %s failed: %r\n' % (name, err))
@@ -230,7 +256,7 @@ class Device(KernelDrivers):
         out = b''
         if buffer_data is not None and (urb_type == 2 or not endpoint & 0x80):
             out = bytes(buffer_data.retrieve())
-        self.pending[urb_id] = Urb(urb_id, data, buffer_data, raw)
+        self.pending[urb_id] = Urb(urb_id, client, data, buffer_data, raw)
         self.relay.urbs[urb_id] = self
         client.complete(0, 0)
         send({'op': 'submit', 'key': self.key, 'urb': urb_id, 'type': urb_type, 'ep': endpoint, 'len': length,
@@ -239,7 +265,7 @@ class Device(KernelDrivers):
     def discard(self, client, arg):
         address = struct.unpack_from('P', bytes(arg.retrieve()))[0]
         for urb in self.pending.values():
-            if urb.data.client_addr == address:
+            if urb.client is client and urb.data.client_addr == address:
                 send({'op': 'discard', 'key': self.key, 'urb': urb.id})
                 client.complete(0, 0)
                 return
@@ -262,11 +288,14 @@ class Device(KernelDrivers):
         self.drain()
 
     def reap(self, client, arg):
-        if not self.reapable:
-            self.fill()
+        urb = next((urb for urb in self.reapable if urb.client is client), None)
+        if urb is None:
+            # Another open file's URBs keep the node pollable until that file reaps them or closes.
+            if not self.reapable:
+                self.fill()
             client.complete(-1, errno.ENODEV if self.gone else errno.EAGAIN)
             return
-        urb = self.reapable.pop(0)
+        self.reapable.remove(urb)
         arg.resolve(0, PTR).set_ptr(0, urb.data)
         if not self.reapable:
             self.fill()
@@ -353,6 +382,13 @@ class Relay:
         unlink_quietly(os.path.join(root, 'ioctl', devnode.lstrip('/')))
         send({'op': 'removed', 'key': msg['key']})
 
+    def sweep(self):
+        """Notices closed usbfs files while no other program calls an ioctl (their claims are released then)."""
+        with STATE:
+            for device, _syspath, _devnode in self.devices.values():
+                device.sweep()
+        return True
+
     def sync(self, msg):
         """Answers once everything sent before it (notices included) is out: the Node side's barrier."""
         send({'op': 'synced', 'key': msg['key']})
@@ -383,6 +419,7 @@ class Relay:
 
 relay = Relay()
 loop = GLib.MainLoop()
+GLib.timeout_add(SWEEP_INTERVAL_MS, relay.sweep)
 GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, sys.stdin.fileno(), GLib.IOCondition.IN | GLib.IOCondition.HUP, relay.on_input)
 send({'op': 'ready', 'root': relay.testbed.get_root_dir()})
 loop.run()
