@@ -16,6 +16,10 @@
 import { createHash } from 'node:crypto';
 import { SimulatedUsbDevice } from '@openwia/testkit';
 
+/** What a chunk's write settled as (shared: one write per chunk). */
+const taken = () => true;
+const dropped = () => false;
+
 /** Endpoint addresses and opcodes of the bench device. */
 export const ITEM_STREAM = { dataIn: 0x81, commandOut: 0x02, replyIn: 0x83, LIST: 1, SEND: 2, ABORT: 3 };
 
@@ -113,7 +117,7 @@ export function createItemStreamDevice({ itemSizes, chunkSize = 64 * 1024, hang 
       const n = Math.min(chunkSize, size - offset);
       const start = (offset + 7 * index) & 0xff;
       // The host's reset, an ABORT or an unplug ends the item: stop quietly.
-      const ok = await device.writeIn(ITEM_STREAM.dataIn, block.subarray(start, start + n), { endOfTransfer: offset + n >= size }).then(() => true, () => false);
+      const ok = await device.writeIn(ITEM_STREAM.dataIn, block.subarray(start, start + n), { endOfTransfer: offset + n >= size }).then(taken, dropped);
       if (!ok) return;
     }
   }

@@ -36,7 +36,8 @@ export class TransferWatch {
     };
     if (signal) {
       watch.onAbort = () => fire('aborted');
-      signal.addEventListener('abort', watch.onAbort, { once: true });
+      // Not `once`: dispose removes it either way, and an options object per transfer is garbage on the hot path.
+      signal.addEventListener('abort', watch.onAbort);
     }
     if (timeoutMs !== undefined && timeoutMs > 0) {
       watch.timer = setTimeout(() => fire('timeout'), timeoutMs);

@@ -11,7 +11,7 @@ import {
   type UsbTransferOptions,
 } from '@openwia/core';
 import type { SimulatedFaults } from './faults.js';
-import { HostTransfer } from './host-transfer.js';
+import { HostTransfer, TransfersInFlight } from './host-transfer.js';
 import { InEndpointQueue } from './in-endpoint-queue.js';
 import { ChangeNotifier, TurnQueue } from './notifier.js';
 import type { BusPacer } from './speed.js';
@@ -79,7 +79,7 @@ export class DevicePort {
   readonly outHandlersChanged = new ChangeNotifier();
   controlHandler: ControlHandler | undefined;
   private readonly halted = new Set<number>();
-  private readonly active = new Set<HostTransfer>();
+  private readonly active = new TransfersInFlight();
   private readonly lanes = new Map<number, TurnQueue>();
   /** Interfaces claimed, by the owner that claimed them. */
   readonly claims = new Map<number, object>();
@@ -103,7 +103,7 @@ export class DevicePort {
   /** Halts an endpoint; transfers in flight on it fail with `UsbStallError`. */
   halt(endpointAddress: number): void {
     this.halted.add(endpointAddress);
-    for (const t of this.active) if (t.endpointAddress === endpointAddress) t.interrupt('stall');
+    for (const t of this.active.snapshot()) if (t.endpointAddress === endpointAddress) t.interrupt('stall');
   }
 
   /** Host `clearHalt`: the endpoint works again. */
@@ -113,7 +113,7 @@ export class DevicePort {
 
   /** Host `reset`: transfers in flight fail, queues empty (pending `writeIn` reject), halts clear. */
   reset(): void {
-    for (const t of [...this.active]) t.interrupt('reset');
+    for (const t of this.active.snapshot()) t.interrupt('reset');
     for (const queue of this.inQueues.values()) queue.clear(new UsbIoError(queue.endpointAddress, 'the host reset the device'));
     this.halted.clear();
   }
@@ -123,7 +123,7 @@ export class DevicePort {
     if (!this.connected) return;
     this.connected = false;
     this.claims.clear();
-    for (const t of [...this.active]) t.interrupt('gone');
+    for (const t of this.active.snapshot()) t.interrupt('gone');
     for (const queue of this.inQueues.values()) queue.clear(new UsbDisconnectedError(queue.endpointAddress, { detail: 'the device was unplugged' }));
   }
 
@@ -136,8 +136,13 @@ export class DevicePort {
   }
 
   /** Host bulk/interrupt IN transfer with USB packet semantics (see {@link InEndpointQueue}). */
-  async transferIn(endpointAddress: number, length: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<Uint8Array> {
-    const queue = this.inQueue(endpointAddress);
+  transferIn(endpointAddress: number, length: number, options: UsbTransferOptions | undefined, owner: TransfersInFlight): Promise<Uint8Array> {
+    let queue: InEndpointQueue;
+    try {
+      queue = this.inQueue(endpointAddress);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const { faults, pacer } = this.options;
     const parts: Uint8Array[] = [];
     let got = 0;
@@ -171,7 +176,7 @@ export class DevicePort {
   }
 
   /** Host bulk/interrupt OUT transfer: hands the bytes to the endpoint's handler, in order. */
-  async transferOut(endpointAddress: number, data: Uint8Array, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<number> {
+  transferOut(endpointAddress: number, data: Uint8Array, options: UsbTransferOptions | undefined, owner: TransfersInFlight): Promise<number> {
     const { faults, pacer } = this.options;
     return this.run(endpointAddress, options, owner, () => new Uint8Array(0), async (t) => {
       while (faults.isNaking(endpointAddress) || !this.outHandlers.has(endpointAddress)) {
@@ -187,7 +192,7 @@ export class DevicePort {
   }
 
   /** Host control transfer on endpoint 0; no handler, or a handler that throws `UsbStallError`, stalls it. */
-  async controlTransfer(setup: UsbControlSetup, data: Uint8Array | undefined, length: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>): Promise<Uint8Array> {
+  async controlTransfer(setup: UsbControlSetup, data: Uint8Array | undefined, length: number, options: UsbTransferOptions | undefined, owner: TransfersInFlight): Promise<Uint8Array> {
     return this.run(0, options, owner, () => new Uint8Array(0), async (t) => {
       const handler = this.controlHandler;
       if (!handler) throw new UsbStallError(0);
@@ -197,50 +202,62 @@ export class DevicePort {
     });
   }
 
-  /** The frame of every transfer: turn on the endpoint, start faults, typed errors, bookkeeping. */
-  private async run<T>(endpointAddress: number, options: UsbTransferOptions | undefined, owner: Set<HostTransfer>, partial: () => Uint8Array, body: (t: HostTransfer) => Promise<T>): Promise<T> {
+  /**
+   * The frame of every transfer: turn on the endpoint, what it meets before
+   * any byte moves (unplugged device, halt, injected failure, latency), typed
+   * errors, bookkeeping. One async frame per transfer: a paced read lives for
+   * milliseconds, and every object it holds that long outlives the young
+   * generation at many devices (bench/README.md).
+   */
+  private async run<T>(endpointAddress: number, options: UsbTransferOptions | undefined, owner: TransfersInFlight, partial: () => Uint8Array, body: (t: HostTransfer) => Promise<T>): Promise<T> {
     const t = new HostTransfer(endpointAddress, options, (done) => {
       this.active.delete(done);
       owner.delete(done);
     });
     this.active.add(t);
     owner.add(t);
-    const lane = this.lane(endpointAddress).enter();
+    const lane = this.lane(endpointAddress);
+    const turn = lane.enter();
+    let holdsTurn = typeof turn === 'number';
     let completed = false;
     try {
-      t.readyFrom(await t.wait(lane.turn));
-      await this.start(t, options);
+      if (typeof turn === 'number') t.readyFrom(turn);
+      else {
+        try {
+          t.readyFrom(await t.wait(turn));
+        } catch (err) {
+          lane.abandon(turn);
+          throw err;
+        }
+        holdsTurn = true;
+      }
+      const ep = endpointAddress;
+      if (!this.connected) throw new UsbDisconnectedError(ep);
+      if (this.halted.has(ep)) throw new UsbStallError(ep);
+      const fault = this.options.faults.takeTransferFault(ep);
+      if (fault === 'stall') {
+        if (ep !== 0) this.halted.add(ep);
+        throw new UsbStallError(ep);
+      }
+      if (fault === 'io') throw new UsbIoError(ep, 'injected transfer error');
+      if (fault === 'timeout') throw new UsbTimeoutError(ep, options?.timeoutMs ?? 0);
+      if (fault === 'babble') throw new UsbOverflowError(ep);
+      if (this.options.faults.takeUnplugAtStart(ep)) this.options.unplug();
+      // On real USB every transfer goes through the event loop (libusb's event handling), never as a microtask
+      // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
+      // so that an abort in the meantime cancels a transfer that took nothing.
+      await t.nextTurn();
+      const sleeping = t.pace(this.options.pacer, 0, true);
+      if (sleeping) await sleeping;
       const result = await body(t);
       completed = true;
       return result;
     } catch (err) {
       throw t.failure(err, partial());
     } finally {
-      lane.done(t.endedAt(completed));
+      if (holdsTurn) lane.leave(t.endedAt(completed));
       t.settle();
     }
-  }
-
-  /** What a transfer meets before any byte moves: unplugged device, halt, injected failure, latency. */
-  private async start(t: HostTransfer, options: UsbTransferOptions | undefined): Promise<void> {
-    const ep = t.endpointAddress;
-    if (!this.connected) throw new UsbDisconnectedError(ep);
-    if (this.halted.has(ep)) throw new UsbStallError(ep);
-    const fault = this.options.faults.takeTransferFault(ep);
-    if (fault === 'stall') {
-      if (ep !== 0) this.halted.add(ep);
-      throw new UsbStallError(ep);
-    }
-    if (fault === 'io') throw new UsbIoError(ep, 'injected transfer error');
-    if (fault === 'timeout') throw new UsbTimeoutError(ep, options?.timeoutMs ?? 0);
-    if (fault === 'babble') throw new UsbOverflowError(ep);
-    if (this.options.faults.takeUnplugAtStart(ep)) this.options.unplug();
-    // On real USB every transfer goes through the event loop (libusb's event handling), never as a microtask
-    // chain: one that always finds data waiting must not starve timers and I/O. Yield before any byte moves,
-    // so that an abort in the meantime cancels a transfer that took nothing.
-    await t.nextTurn();
-    const sleeping = t.pace(this.options.pacer, 0, true);
-    if (sleeping) await sleeping;
   }
 
   /** Runs device-side code; a `UsbStallError` from it halts the endpoint, anything else is a bus error. */

@@ -23,6 +23,20 @@ interface UnplugAtBytes {
   endpointAddress: number | undefined;
 }
 
+/** What {@link SimulatedFaults.countBytes} says about the bytes that just crossed. */
+interface ByteCountOutcome {
+  readonly shortPacket: boolean;
+  readonly unplug: boolean;
+}
+
+/** The four outcomes, shared: counting is done for every paced step of every transfer. */
+const BYTE_COUNT_OUTCOMES: readonly ByteCountOutcome[] = [
+  { shortPacket: false, unplug: false },
+  { shortPacket: false, unplug: true },
+  { shortPacket: true, unplug: false },
+  { shortPacket: true, unplug: true },
+].map((outcome) => Object.freeze(outcome));
+
 /**
  * Fault injection for one {@link SimulatedUsbDevice}. Faults are armed from
  * the test (or the virtual device) and fire from the host's transfers, so a
@@ -97,6 +111,7 @@ export class SimulatedFaults {
 
   /** @internal Counts a starting transfer; returns the failure it must meet, if any. */
   takeTransferFault(endpointAddress: number): TransferFaultKind | undefined {
+    if (this.transferFaults.length === 0) return undefined;
     let fired: TransferFaultKind | undefined;
     this.transferFaults = this.transferFaults.filter((fault) => {
       if (fault.endpointAddress !== undefined && fault.endpointAddress !== endpointAddress) return true;
@@ -122,7 +137,7 @@ export class SimulatedFaults {
   }
 
   /** @internal Records bytes that crossed; says whether a short packet ends the read and whether the device must vanish now. */
-  countBytes(endpointAddress: number, bytes: number): { shortPacket: boolean; unplug: boolean } {
+  countBytes(endpointAddress: number, bytes: number): ByteCountOutcome {
     let shortPacket = false;
     const shortAt = this.shortPacketAt.get(endpointAddress);
     if (shortAt !== undefined) {
@@ -137,7 +152,7 @@ export class SimulatedFaults {
       unplug = this.unplugBytes.remaining <= 0;
       if (unplug) this.unplugBytes = undefined;
     }
-    return { shortPacket, unplug };
+    return BYTE_COUNT_OUTCOMES[(shortPacket ? 2 : 0) + (unplug ? 1 : 0)]!;
   }
 
   /** @internal At the start of a transfer: `true` when an unplug armed for zero more bytes must happen now. */

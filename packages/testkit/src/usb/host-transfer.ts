@@ -7,6 +7,7 @@ import {
 } from '@openwia/core';
 import type { ChangeNotifier } from './notifier.js';
 import { BusPacer } from './speed.js';
+import { removeItem } from './remove-item.js';
 
 /** Why a simulated transfer in flight was cut short. */
 export type HostInterruption = 'aborted' | 'timeout' | 'gone' | 'reset' | 'stall';
@@ -114,26 +115,40 @@ export class HostTransfer {
     if (pacer.unlimited) return undefined;
     this.readySince = pacer.reserve(bytes, startsTransfer, this.readySince);
     const ms = BusPacer.waitUntil(this.readySince);
-    return ms > 0 ? this.park((wake) => clearTimeout.bind(undefined, setTimeout(wake, ms))) : undefined;
+    return ms > 0 ? this.park(ms) : undefined;
   }
 
   /** Lets the event loop turn once (`setImmediate`), unless interrupted first. */
   nextTurn(): Promise<void> {
-    return this.park((wake) => clearImmediate.bind(undefined, setImmediate(wake)));
+    return this.park(-1);
   }
 
-  /** Waits until `arm`'s callback wakes it, or an interruption disarms it (so no timer outlives the wait). */
-  private park(arm: (wake: () => void) => () => void): Promise<void> {
+  /**
+   * Sleeps `ms` on a timer or, when `ms` is negative, one turn of the event
+   * loop; an interruption clears the timer, so none outlives the wait. Every
+   * transfer parks at least once, so a park costs only its promise, its
+   * wake-up and its cancel (no arming callback, no bound clear function).
+   */
+  private park(ms: number): Promise<void> {
     if (this.why) return Promise.reject(new Interrupted(this.why));
     return new Promise<void>((resolve, reject) => {
-      const disarm = arm(() => {
+      const wake = (): void => {
         this.cancelWait = undefined;
         resolve();
-      });
-      this.cancelWait = (reason) => {
-        disarm();
-        reject(reason);
       };
+      if (ms < 0) {
+        const immediate = setImmediate(wake);
+        this.cancelWait = (reason) => {
+          clearImmediate(immediate);
+          reject(reason);
+        };
+      } else {
+        const timer = setTimeout(wake, ms);
+        this.cancelWait = (reason) => {
+          clearTimeout(timer);
+          reject(reason);
+        };
+      }
     });
   }
 
@@ -158,5 +173,29 @@ export class HostTransfer {
   settle(): void {
     this.watch.dispose();
     this.onSettle(this);
+  }
+}
+
+/**
+ * The transfers in flight on a device or on one of its handles, in the order
+ * they were submitted. A handful at a time, each added and removed once: an
+ * array, because V8 gives a `Set` a new hash table whenever a delete empties
+ * it — garbage per transfer that, at many paced devices, lives long enough to
+ * be promoted.
+ */
+export class TransfersInFlight {
+  private readonly transfers: HostTransfer[] = [];
+
+  add(transfer: HostTransfer): void {
+    this.transfers.push(transfer);
+  }
+
+  delete(transfer: HostTransfer): void {
+    removeItem(this.transfers, transfer);
+  }
+
+  /** The transfers now, oldest first: a copy, so that interrupting them (which removes them) is safe while iterating. */
+  snapshot(): HostTransfer[] {
+    return this.transfers.slice();
   }
 }

@@ -10,7 +10,7 @@ import {
   type UsbTransferOptions,
   type UsbTransport,
 } from '@openwia/core';
-import type { HostTransfer } from './host-transfer.js';
+import { TransfersInFlight } from './host-transfer.js';
 import type { EventEmitter } from 'eventemitter3';
 import type { DevicePort, EndpointInfo } from './device-port.js';
 import type { SimulatedUsbDeviceEvents } from './device-events.js';
@@ -41,7 +41,7 @@ export class SimulatedUsbTransport implements UsbTransport {
   private isOpen = false;
   private epoch = 0;
   private readonly claimed = new Set<number>();
-  private readonly inFlight = new Set<HostTransfer>();
+  private readonly inFlight = new TransfersInFlight();
 
   constructor(private readonly device: SimulatedTransportTarget) {}
 
@@ -68,7 +68,7 @@ export class SimulatedUsbTransport implements UsbTransport {
   async close(): Promise<void> {
     if (!this.isOpen) return;
     this.isOpen = false;
-    for (const t of [...this.inFlight]) t.interrupt('aborted');
+    for (const t of this.inFlight.snapshot()) t.interrupt('aborted');
     for (const n of this.claimed) if (this.device.port.claims.get(n) === this) this.device.port.claims.delete(n);
     this.claimed.clear();
     this.device.events.emit('close');
@@ -101,14 +101,25 @@ export class SimulatedUsbTransport implements UsbTransport {
     this.device.events.emit('releaseInterface', interfaceNumber);
   }
 
-  async transferIn(endpointAddress: number, length: number, options?: UsbTransferOptions): Promise<Uint8Array> {
-    this.checkEndpoint(endpointAddress, 'in');
-    checkLength(length);
+  // The bulk paths are not `async`: a wrapper promise per transfer, resolved with the port's own
+  // promise, cost two more microtasks and objects that outlive a paced read (see DevicePort.run).
+  // A failed check still rejects rather than throws, as from an `async` method.
+  transferIn(endpointAddress: number, length: number, options?: UsbTransferOptions): Promise<Uint8Array> {
+    try {
+      this.checkEndpoint(endpointAddress, 'in');
+      checkLength(length);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.device.port.transferIn(endpointAddress, length, options, this.inFlight);
   }
 
-  async transferOut(endpointAddress: number, data: Uint8Array, options?: UsbTransferOptions): Promise<number> {
-    this.checkEndpoint(endpointAddress, 'out');
+  transferOut(endpointAddress: number, data: Uint8Array, options?: UsbTransferOptions): Promise<number> {
+    try {
+      this.checkEndpoint(endpointAddress, 'out');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.device.port.transferOut(endpointAddress, data, options, this.inFlight);
   }
 
