@@ -84,6 +84,9 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
         devices.map((device) => ({ device, id: aliasOf(device) })),
         { host: options.host, port: options.port, ...(tls ? { tls } : {}) },
       );
+      // Listen for Ctrl-C before saying the server is up: whoever reads that line may press it at once, and a
+      // signal with no listener yet would kill the process without its clean-up (seen as "exited by SIGINT").
+      const interrupted = untilInterrupted();
       // Advertising a loopback-only server would send other hosts to an address that refuses them.
       const loopback = /^(127\.|::1$|localhost$)/.test(options.host);
       const mdns = options.mdns && !loopback ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
@@ -95,7 +98,7 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
         logJobs(scanner);
       });
       console.log(`try it: add  "OpenWIA" = ${server.urlOf(server.scanners[0]!)}  under [devices] in /etc/sane.d/airscan.conf, then run  scanimage -L`);
-      const signal = await untilInterrupted();
+      const signal = await interrupted;
       console.log(`${signal}: stopping (running jobs are cancelled)`);
       await mdns?.stop();
       await server.close();
