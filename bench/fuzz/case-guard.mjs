@@ -59,6 +59,12 @@ class TimerWatch {
     this.#hook.enable();
   }
 
+  disable() {
+    this.#hook.disable();
+    this.#live.clear();
+    this.#stacks.clear();
+  }
+
   /** Ids of the timers live now. */
   snapshot() {
     return new Set(this.#live.keys());
@@ -77,11 +83,34 @@ class TimerWatch {
 }
 
 export const timerWatch = new TimerWatch();
-timerWatch.enable();
 
 /** Node's warnings during a case (MaxListenersExceededWarning: listeners piling up on an AbortSignal or emitter). */
 const warnings = [];
-process.on('warning', (warning) => warnings.push(warning));
+const noteWarning = (warning) => warnings.push(warning);
+let watching = false;
+
+/**
+ * Starts watching for what cases leave behind (timers, warnings); the first
+ * guarded case does it. Not at import: an async hook with an `init` callback
+ * makes every promise in the process cost several times more, and
+ * `npm run bench` imports the fuzz runner beside the throughput suites (they
+ * measured half their speed while it was on).
+ */
+export function startLeakWatch() {
+  if (watching) return;
+  watching = true;
+  timerWatch.enable();
+  process.on('warning', noteWarning);
+}
+
+/** Stops watching (the fuzz run is over): promises cost what they normally do again. */
+export function stopLeakWatch() {
+  if (!watching) return;
+  watching = false;
+  timerWatch.disable();
+  process.off('warning', noteWarning);
+  warnings.length = 0;
+}
 
 function memoryInUse() {
   const { heapUsed, arrayBuffers } = process.memoryUsage();
@@ -141,6 +170,7 @@ export function leftBehind(before) {
 
 /** The state {@link leftBehind} compares with. */
 export function caseStart() {
+  startLeakWatch();
   return { resources: activeResources(), timers: timerWatch.snapshot(), warnings: warnings.length, memory: memoryInUse() };
 }
 
