@@ -16,6 +16,8 @@ export interface ItemStreamOwner {
 
 type WriteCallback = (error?: Error | null) => void;
 
+const NO_BYTES = new Uint8Array(0);
+
 const byteLengthOf = (chunk: unknown): number => (chunk instanceof Uint8Array ? chunk.length : Buffer.byteLength(String(chunk)));
 
 /**
@@ -25,11 +27,22 @@ const byteLengthOf = (chunk: unknown): number => (chunk instanceof Uint8Array ? 
  * rule 5 of the contract: once the transfer is latched, nothing more is
  * handed to the app — later writes are counted as violations and discarded.
  *
- * Bytes count when the app's stream has *accepted* them (its write callback
- * came without an error), so `item.bytes` is exactly what the app received,
+ * Bytes count when the app's stream has *accepted* them (processed them
+ * without an error), so `item.bytes` is exactly what the app received,
  * whether its stream fails by an `error` or by throwing. {@link idle} tells
  * when every byte handed over has been consumed, so the engine can hold the
  * outcome until then (docs/cancellation.md, "bytes after the outcome").
+ *
+ * How it learns that a chunk was processed depends on the app's stream. The
+ * first chunk of an item carries a completion callback. When the stream had
+ * processed it by the time `write()` returned (its buffered length back to
+ * 0: counting, hashing, in-memory sinks at memory speed), the next chunks go
+ * without one and are counted there and then — a callback costs the app's
+ * `Writable` a `nextTick` per chunk, 5–9 % of the stack's throughput at
+ * 16–64 KiB reads (issue 12, "memory speed"). A chunk still pending after
+ * `write()` (a file, a socket) keeps the callbacks on, and should such a
+ * stream leave one of the uncounted chunks pending, an empty write queued
+ * behind it tells when it is done.
  *
  * The core never ends or destroys the app's stream: the app owns it.
  */
@@ -40,6 +53,11 @@ export class GuardedItemStream extends Writable {
   private readonly onAppDrain = (): void => this.releaseDrain();
   private readonly stopListening: () => void;
   private unprocessedWrites = 0;
+  /**
+   * `true` while the app's stream processes each chunk within `write()` (seen on the item's first chunk): the next
+   * ones are handed over without a completion callback. Object-mode streams always get callbacks.
+   */
+  private appWritesInline = false;
   private waitingForDrain = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -82,6 +100,7 @@ export class GuardedItemStream extends Writable {
 
   private handOver(chunk: unknown, callback: WriteCallback | undefined): boolean {
     const bytes = byteLengthOf(chunk);
+    if (!callback && this.appWritesInline && this.unprocessedWrites === 0) return this.handOverInline(chunk, bytes);
     this.unprocessedWrites++;
     let accepted: boolean;
     try {
@@ -93,6 +112,33 @@ export class GuardedItemStream extends Writable {
       if (callback) process.nextTick(callback);
       return true;
     }
+    if (this.unprocessedWrites === 1 && this.appStream.writableLength === 0 && !this.appStream.writableObjectMode) this.appWritesInline = true;
+    return this.askedToWait(accepted);
+  }
+
+  /** Hands a chunk over without a completion callback, and finds out from the app's stream whether it was processed. */
+  private handOverInline(chunk: unknown, bytes: number): boolean {
+    let accepted: boolean;
+    try {
+      accepted = this.appStream.write(chunk);
+    } catch (err) {
+      this.onAppError(err);
+      return true;
+    }
+    if (this.appStream.writableLength === 0) {
+      // Processed within write(); a failure there has already marked the stream errored (its 'error' event follows).
+      if (this.appStream.errored === null) this.item.bytes += bytes;
+    } else {
+      this.appWritesInline = false;
+      this.unprocessedWrites++;
+      // Writes are processed in order: the callback of an empty one queued behind the chunk is the chunk's own.
+      this.appStream.write(NO_BYTES, (err) => this.onWriteProcessed(bytes, err, undefined));
+    }
+    return this.askedToWait(accepted);
+  }
+
+  /** `true` when the app's stream takes more now; otherwise the driver is told `'drain'` when it does. */
+  private askedToWait(accepted: boolean): boolean {
     if (accepted) return true;
     if (!this.waitingForDrain) {
       this.waitingForDrain = true;

@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { Writable } from 'node:stream';
+import type { WiaError } from '../hresult/index.js';
+import { GuardedItemStream, type ItemStreamOwner } from './item-stream.js';
+import type { TransferItemResult } from './report.js';
+
+/** An owner that never latches and records the app-side failures it is told of. */
+function openOwner(): ItemStreamOwner & { failures: WiaError[] } {
+  const failures: WiaError[] = [];
+  return { closed: false, onClose: () => () => undefined, noteWriteAfterCancel: () => undefined, failAppSide: (error) => failures.push(error), failures };
+}
+
+const newItem = (): TransferItemResult => ({ itemName: 'Page1', fullItemName: 'Root\\Page1', status: 'cancelled', bytes: 0 });
+
+/**
+ * An app stream that records each write (its length, and whether it came with a completion callback) and
+ * processes it at once — write number `holdAt` only when the test calls `release()`; write number `failAt`
+ * fails.
+ */
+class AppSink extends Writable {
+  readonly writes: Array<{ bytes: number; withCallback: boolean }> = [];
+  accepted = 0;
+  private held: Array<() => void> = [];
+  private count = 0;
+
+  constructor(private readonly options: { holdAt?: number; failAt?: number; objectMode?: boolean } = {}) {
+    super({ objectMode: options.objectMode ?? false });
+    this.on('error', () => undefined);
+  }
+
+  override write(chunk: unknown, encodingOrCb?: BufferEncoding | ((error?: Error | null) => void), cb?: (error?: Error | null) => void): boolean {
+    this.writes.push({ bytes: (chunk as Uint8Array).length, withCallback: typeof encodingOrCb === 'function' || typeof cb === 'function' });
+    return super.write(chunk, encodingOrCb as BufferEncoding, cb);
+  }
+
+  override _write(chunk: Uint8Array, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    const n = this.count++;
+    if (n === this.options.failAt) return done(new Error('disk full'));
+    const finish = (): void => {
+      this.accepted += chunk.length;
+      done();
+    };
+    if (n === this.options.holdAt) this.held.push(finish);
+    else finish();
+  }
+
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    held.forEach((finish) => finish());
+  }
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('GuardedItemStream: how it learns what the app stream accepted', () => {
+  it('a stream that processes each chunk within write() gets a completion callback on the first chunk only, and the count is exact', async () => {
+    const app = new AppSink();
+    const item = newItem();
+    const stream = new GuardedItemStream(app, item, openOwner());
+    for (let i = 0; i < 4; i++) {
+      stream.write(new Uint8Array(1000));
+      await turn();
+    }
+    expect(app.writes.map((w) => w.withCallback)).to.deep.equal([true, false, false, false]);
+    expect(item.bytes).to.equal(4000);
+    expect(stream.idle).to.equal(true);
+  });
+
+  it('when such a stream leaves a chunk pending, the outcome waits for it and counts it once processed (an empty write marks it)', async () => {
+    const app = new AppSink({ holdAt: 2 });
+    const item = newItem();
+    const stream = new GuardedItemStream(app, item, openOwner());
+    for (let i = 0; i < 3; i++) {
+      stream.write(new Uint8Array(1000));
+      await turn();
+    }
+    expect(item.bytes, 'the held chunk is not counted yet').to.equal(2000);
+    expect(stream.idle).to.equal(false);
+    let idle = false;
+    void stream.whenIdle().then(() => (idle = true));
+    await turn();
+    expect(idle).to.equal(false);
+    app.release();
+    await turn();
+    expect(idle).to.equal(true);
+    expect(item.bytes).to.equal(3000);
+    expect(app.accepted).to.equal(3000);
+    expect(app.writes.map((w) => w.bytes)).to.deep.equal([1000, 1000, 1000, 0]);
+    // From then on every chunk carries its own callback.
+    stream.write(new Uint8Array(1000));
+    expect(app.writes.at(-1)).to.deep.equal({ bytes: 1000, withCallback: true });
+  });
+
+  it('a chunk the stream fails within write() is not counted, and the failure reaches the transfer', async () => {
+    const app = new AppSink({ failAt: 2 });
+    const item = newItem();
+    const owner = openOwner();
+    const stream = new GuardedItemStream(app, item, owner);
+    for (let i = 0; i < 3; i++) {
+      stream.write(new Uint8Array(1000));
+      await turn();
+    }
+    expect(item.bytes).to.equal(2000);
+    expect(app.accepted).to.equal(2000);
+    expect(owner.failures).to.have.length(1);
+    expect(owner.failures[0]!.message).to.include('Root\\Page1');
+  });
+
+  it('an object-mode stream gets a completion callback on every chunk', async () => {
+    const app = new AppSink({ objectMode: true });
+    const item = newItem();
+    const stream = new GuardedItemStream(app, item, openOwner());
+    for (let i = 0; i < 3; i++) {
+      stream.write(new Uint8Array(1000));
+      await turn();
+    }
+    expect(app.writes.map((w) => w.withCallback)).to.deep.equal([true, true, true]);
+    expect(item.bytes).to.equal(3000);
+  });
+});
