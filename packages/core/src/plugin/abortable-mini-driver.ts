@@ -221,8 +221,8 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
    * The read loop: read → write → progress, until the item ends or the
    * callback says stop. Per chunk it costs the reader's own promise and
    * nothing else while the app keeps up: the write is synchronous unless the
-   * app's stream asks to wait, and progress goes out at most every 1 % or
-   * 16 ms, and always for the last byte.
+   * app's stream asks to wait, and progress goes out every 1 % (at most once
+   * a millisecond), at least every 16 ms, and always for the last byte.
    */
   private async copy(source: TransferSource, stream: Writable, callback: IWiaMiniDrvTransferCallback | undefined, signal: AbortSignal, readSize: number): Promise<HResult> {
     const reader = await source.open(signal);
