@@ -10,9 +10,10 @@ const execFileAsync = promisify(execFile);
  * @param {string} script path of the script
  * @param {string[]} [args] its arguments
  * @param {string[]} [nodeFlags] flags for Node itself (before the script)
+ * @param {Record<string, string>} [env] variables added to this process's environment
  * @returns {Promise<any>} the parsed last line of its stdout
  */
-export async function runJsonChild(script, args = [], nodeFlags = []) {
-  const { stdout } = await execFileAsync(process.execPath, [...nodeFlags, script, ...args], { maxBuffer: 1 << 22 });
+export async function runJsonChild(script, args = [], nodeFlags = [], env = {}) {
+  const { stdout } = await execFileAsync(process.execPath, [...nodeFlags, script, ...args], { maxBuffer: 1 << 22, env: { ...process.env, ...env } });
   return JSON.parse(stdout.trim().split('\n').at(-1));
 }

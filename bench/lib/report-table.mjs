@@ -10,6 +10,10 @@ function throughputRows(t) {
     `stack ${c.stackMBps} MB/s vs fair raw ${c.rawMBps} MB/s (bare raw ${c.bareMBps ?? '?'} MB/s)`,
     `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}${c.cpuRatio !== undefined ? `; CPU ratio ${fmt(c.cpuRatio)} (IQR ${c.cpuRatioInterquartile.join('–')}), vs bare ${fmt(c.cpuRatioVsBare)}` : ''}`,
   ]);
+  if (t.steady) {
+    const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)} (${c.stackMBps} vs ${c.rawMBps} MB/s)`).join(', ');
+    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc trim off)`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
+  }
   rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs fair raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
   rows.push(['Throughput ratio (worst chunk size)', `slowest stack ${t.headroom.slowestStackMBps} MB/s = ${t.headroom.timesUsb2}× USB 2.0`, `**${fmt(t.ratio)}**`]);
   return rows;

@@ -11,7 +11,9 @@
 // bare ratio is printed beside it. Each ratio is also taken on the process's
 // CPU time per task: on a shared machine a task preempted for a few ms loses
 // wall time but no CPU time, so the CPU ratio shows the framework's own cost.
+import { fileURLToPath } from 'node:url';
 import { countingApp } from '../lib/counting-app.mjs';
+import { runJsonChild } from '../lib/json-child.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { interquartile, median, round3 } from '../lib/stats.mjs';
 
@@ -98,10 +100,26 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
 }
 
 /**
- * Measures every chunk size.
+ * The same measurement in a fresh process whose heap and allocator do not add
+ * their own noise: a 1 MiB young generation (chunks die in scavenges, not in
+ * the mark-compacts that external memory otherwise forces every ~30 MB) and
+ * glibc's trimming off (no page faults for memory handed back and taken
+ * again). Within one `npm run bench` run the default process's ratios at
+ * 256 KiB – 1 MiB swing by ±0.3 with where those land; this one's by about
+ * ±0.05 between runs, so commits can be compared with it. Both sides run
+ * under it.
+ */
+const STEADY_PROCESS = {
+  nodeFlags: ['--max-semi-space-size=1'],
+  env: { MALLOC_TRIM_THRESHOLD_: '2000000000', MALLOC_TOP_PAD_: '67108864' },
+};
+const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.meta.url));
+
+/**
+ * Every chunk size, in this process.
  * @param {{ quick?: boolean }} options
  */
-export async function measureThroughput({ quick = false } = {}) {
+export async function measureByChunk({ quick = false } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);
   const rounds = quick ? 5 : 25;
   const byChunk = [];
@@ -122,12 +140,24 @@ export async function measureThroughput({ quick = false } = {}) {
       cpuRatioVsBare: r.cpuRatioVsBare,
     });
   }
+  return { rounds, byChunk };
+}
+
+/**
+ * Measures every chunk size: in this process (Node's defaults, as users run),
+ * and in a steady process of its own (see {@link STEADY_PROCESS}).
+ * @param {{ quick?: boolean }} options
+ */
+export async function measureThroughput({ quick = false } = {}) {
+  const { rounds, byChunk } = await measureByChunk({ quick });
+  const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort)`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's trimming off (${Object.keys(STEADY_PROCESS.env).join(', ')})`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
+    steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), byChunk: steady.byChunk },
     atUsb2: await measureAtUsb2(quick),
     headroom: { slowestStackMBps: slowest, timesUsb2: Math.round(slowest / BUS_RATES_MBPS.usb2HighSpeed), timesUsb3Practical: Number((slowest / BUS_RATES_MBPS.usb3Gen1Practical).toFixed(1)) },
   };

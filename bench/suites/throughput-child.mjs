@@ -1,0 +1,7 @@
+// Runs the in-memory throughput measurement (throughput.mjs's measureByChunk)
+// in a process of its own and prints its result as one JSON line. Started by
+// throughput.mjs with a steady heap and allocator (STEADY_PROCESS there).
+import { measureByChunk } from './throughput.mjs';
+
+const quick = process.argv.includes('--quick');
+console.log(JSON.stringify(await measureByChunk({ quick })));
