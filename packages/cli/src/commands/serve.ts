@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { E_INVALIDARG, WiaError, hresultName, type WiaDevice } from '@openwia/core';
 import { EsclServer, MdnsAdvertiser, isServable, type EsclTlsOptions, type ServedScanner } from '@openwia/escl-server';
+import { listenForCancelSignal } from '../session/interrupt.js';
 import { withCatalog, type GlobalOptions } from './context.js';
 
 /** Options of `openwia serve`. */
@@ -18,21 +19,6 @@ async function loadTls(options: ServeCommandOptions): Promise<EsclTlsOptions | u
   if (!options.tlsCert || !options.tlsKey) throw new WiaError(E_INVALIDARG, '--tls-cert and --tls-key go together');
   const read = (path: string): Promise<Buffer> => readFile(path).catch((err: unknown) => Promise.reject(WiaError.from(err, E_INVALIDARG, `cannot read ${path}`)));
   return { cert: await read(options.tlsCert), key: await read(options.tlsKey) };
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilInterrupted(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
 }
 
 function describe(server: EsclServer, scanner: ServedScanner, first: boolean): string {
@@ -84,24 +70,27 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
         devices.map((device) => ({ device, id: aliasOf(device) })),
         { host: options.host, port: options.port, ...(tls ? { tls } : {}) },
       );
-      // Listen for Ctrl-C before saying the server is up: whoever reads that line may press it at once, and a
-      // signal with no listener yet would kill the process without its clean-up (seen as "exited by SIGINT").
-      const interrupted = untilInterrupted();
-      // Advertising a loopback-only server would send other hosts to an address that refuses them.
-      const loopback = /^(127\.|::1$|localhost$)/.test(options.host);
-      const mdns = options.mdns && !loopback ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
-      if (options.mdns && loopback) console.log('not advertised over DNS-SD: listening on loopback only (give --host to serve the network)');
-      const { address, port } = server.address;
-      console.log(`listening on ${tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}${mdns ? ` (advertised as _uscan${tls ? 's' : ''}._tcp)` : ''}`);
-      server.scanners.forEach((scanner, n) => {
-        console.log(describe(server, scanner, n === 0));
-        logJobs(scanner);
-      });
-      console.log(`try it: add  "OpenWIA" = ${server.urlOf(server.scanners[0]!)}  under [devices] in /etc/sane.d/airscan.conf, then run  scanimage -L`);
-      const signal = await interrupted;
-      console.log(`${signal}: stopping (running jobs are cancelled)`);
-      await mdns?.stop();
-      await server.close();
+      // Listen for Ctrl-C before saying the server is up (the listener's note says why).
+      const interrupt = listenForCancelSignal();
+      try {
+        // Advertising a loopback-only server would send other hosts to an address that refuses them.
+        const loopback = /^(127\.|::1$|localhost$)/.test(options.host);
+        const mdns = options.mdns && !loopback ? MdnsAdvertiser.advertise(server, (err) => process.stderr.write(`openwia: mDNS: ${err.message}\n`)) : undefined;
+        if (options.mdns && loopback) console.log('not advertised over DNS-SD: listening on loopback only (give --host to serve the network)');
+        const { address, port } = server.address;
+        console.log(`listening on ${tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}${mdns ? ` (advertised as _uscan${tls ? 's' : ''}._tcp)` : ''}`);
+        server.scanners.forEach((scanner, n) => {
+          console.log(describe(server, scanner, n === 0));
+          logJobs(scanner);
+        });
+        console.log(`try it: add  "OpenWIA" = ${server.urlOf(server.scanners[0]!)}  under [devices] in /etc/sane.d/airscan.conf, then run  scanimage -L`);
+        const signal = await interrupt.received;
+        console.log(`${signal}: stopping (running jobs are cancelled)`);
+        await mdns?.stop();
+        await server.close();
+      } finally {
+        interrupt.dispose();
+      }
     } finally {
       await Promise.all(extra.map((d) => d.close()));
     }

@@ -1,21 +1,21 @@
 import { WIA_EVENT_NAMES } from '@openwia/core/discovery';
-import { CANCEL_SIGNALS } from '../session/interrupt.js';
+import { listenForCancelSignal } from '../session/interrupt.js';
 import { withCatalog, type GlobalOptions } from './context.js';
 
 /** Resolves after `ms` milliseconds (never, when undefined) or at the first SIGINT/SIGTERM. */
 function untilStopped(ms: number | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    // A signal listener does not keep Node's event loop alive, and simulated devices (or no
-    // devices at all) need no I/O: hold the loop open until told to stop.
-    const keepAlive = setInterval(() => undefined, 2 ** 30);
-    const stop = (): void => {
-      for (const signal of CANCEL_SIGNALS) process.off(signal, stop);
-      clearTimeout(timer);
-      clearInterval(keepAlive);
-      resolve();
-    };
-    const timer = ms !== undefined ? setTimeout(stop, ms) : undefined;
-    for (const signal of CANCEL_SIGNALS) process.on(signal, stop);
+  const interrupt = listenForCancelSignal();
+  // A signal listener does not keep Node's event loop alive, and simulated devices (or no
+  // devices at all) need no I/O: hold the loop open until told to stop.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    if (ms !== undefined) timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([interrupt.received, timedOut]).then(() => {
+    interrupt.dispose();
+    clearTimeout(timer);
+    clearInterval(keepAlive);
   });
 }
 

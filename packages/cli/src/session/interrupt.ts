@@ -39,6 +39,34 @@ export function signalToEndBy(): CancelSignal | undefined {
   return endingSignal;
 }
 
+/** What {@link listenForCancelSignal} returns. */
+export interface CancelSignalListener {
+  /** Resolves with the first SIGINT or SIGTERM received. */
+  readonly received: Promise<CancelSignal>;
+  /** Stops listening; a signal after that has its default action again (unless someone else listens). */
+  dispose(): void;
+}
+
+/**
+ * Listens for the first SIGINT or SIGTERM, for a command that runs until told to stop (`serve`,
+ * `watch`). Start it before saying the command is up: a signal sent on seeing that line must find
+ * the listener, or it kills the process the default way, without the command's clean-up.
+ */
+export function listenForCancelSignal(): CancelSignalListener {
+  let dispose = (): void => undefined;
+  const received = new Promise<CancelSignal>((resolve) => {
+    const onSignal = (signal: CancelSignal): void => {
+      dispose();
+      resolve(signal);
+    };
+    for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal);
+    dispose = () => {
+      for (const signal of CANCEL_SIGNALS) process.off(signal, onSignal);
+    };
+  });
+  return { received, dispose: () => dispose() };
+}
+
 /** What {@link handleInterrupts} returns. */
 export interface InterruptHandler {
   /** The first signal received, if any. */
