@@ -16,6 +16,7 @@ import { expectedItemHash } from '../lib/item-stream-device.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { startLoopLoad } from '../lib/event-loop-load.mjs';
 import { runJsonChild } from '../lib/json-child.mjs';
+import { SMALL_YOUNG_GENERATION_FLAG } from '../lib/node-settings.mjs';
 import { interquartile, jainFairness, mbPerSecond, median, round3 } from '../lib/stats.mjs';
 
 const MiB = 1024 * 1024;
@@ -195,8 +196,6 @@ export async function measureAtUsb2(quick) {
 }
 
 const usb2Child = fileURLToPath(new URL('./scale-usb2-child.mjs', import.meta.url));
-/** The young generation README.md suggests for a process that drives many devices. */
-const SMALL_YOUNG_GENERATION_FLAG = '--max-semi-space-size=1';
 
 /** {@link measureAtUsb2} in a fresh process, with `nodeFlags`. */
 function measureAtUsb2InChild(quick, nodeFlags) {

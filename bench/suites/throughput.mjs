@@ -14,6 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { countingApp } from '../lib/counting-app.mjs';
 import { runJsonChild } from '../lib/json-child.mjs';
+import { NO_MALLOC_TRIM_ENV, SMALL_YOUNG_GENERATION_FLAG } from '../lib/node-settings.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { interquartile, median, round3 } from '../lib/stats.mjs';
 
@@ -109,10 +110,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
  * ±0.05 between runs, so commits can be compared with it. Both sides run
  * under it.
  */
-const STEADY_PROCESS = {
-  nodeFlags: ['--max-semi-space-size=1'],
-  env: { MALLOC_TRIM_THRESHOLD_: '2000000000', MALLOC_TOP_PAD_: '67108864' },
-};
+const STEADY_PROCESS = { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], env: NO_MALLOC_TRIM_ENV };
 const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.meta.url));
 
 /**
