@@ -170,7 +170,7 @@ class Device(KernelDrivers):
     def sweep(self):
         """Closes the usbfs files whose program closed them or died. umockdev 0.17 emits neither
         'client-vanished' nor 'notify::connected' for them, but their 'connected' turns false; the relay looks
-        before every ioctl and on a timer (Relay.sweep)."""
+        on a timer (Relay.sweep), and at once when a program polls for URBs and finds only others' (reap)."""
         for client in [client for client in self.clients if not client.get_connected()]:
             self.clients.discard(client)
             self.forget(client)
@@ -205,7 +205,6 @@ class Device(KernelDrivers):
         name = NAMES.get(client.get_request())
         try:
             with STATE:
-                self.sweep()
                 return self.dispatch(name, client)
         except Exception as err:  # a relay bug must not hang libusb: fail the ioctl
             sys.stderr.write('usbfs relay: %s failed: %r\n' % (name, err))
@@ -290,7 +289,10 @@ class Device(KernelDrivers):
     def reap(self, client, arg):
         urb = next((urb for urb in self.reapable if urb.client is client), None)
         if urb is None:
-            # Another open file's URBs keep the node pollable until that file reaps them or closes.
+            # Another open file's URBs keep the node pollable until that file reaps them or closes; if it has
+            # closed, drop them now rather than let this program spin on the node until the next sweep.
+            if self.reapable:
+                self.sweep()
             if not self.reapable:
                 self.fill()
             client.complete(-1, errno.ENODEV if self.gone else errno.EAGAIN)
