@@ -81,7 +81,12 @@ interface OpenItem {
 export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   private current: OpenItem | undefined;
   private uploadHandedOut = false;
-  /** Every app-facing stream handed out, so the outcome can wait until the app consumed what it was handed. */
+  /**
+   * The app-facing streams that may still hold bytes the app has not consumed, so the outcome can wait for
+   * them. An item's stream leaves once it is finished and idle: holding it (and through it the app's stream)
+   * until the transfer ends would keep every item of a long transfer — a camera's thousands of files, a
+   * feeder's pages — in memory, and each survivor costs the garbage collector on every item after it.
+   */
   private readonly itemStreams: GuardedItemStream[] = [];
 
   constructor(private readonly host: DriverCallbackHost) {}
@@ -136,6 +141,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     // Latched while flushing: the item stays current, and the transfer's outcome becomes its status.
     if (flushed === LATCHED) return false;
     if (this.current === open) this.current = undefined;
+    this.releaseIfIdle(open.stream);
     open.result.status = 'transferred';
     const params: WiaTransferParams = {
       lMessage: WIA_TRANSFER_MSG_END_OF_STREAM,
@@ -250,6 +256,13 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     this.current = { result, stream, phase: 'receiving' };
     this.itemStreams.push(stream);
     return { hr: S_OK, stream };
+  }
+
+  /** Forgets a finished item's stream once the app has consumed every byte of it: nothing more can reach the app through it. */
+  private releaseIfIdle(stream: GuardedItemStream | DiscardSink): void {
+    if (!(stream instanceof GuardedItemStream) || !stream.idle) return;
+    const at = this.itemStreams.lastIndexOf(stream);
+    if (at >= 0) this.itemStreams.splice(at, 1);
   }
 
   /** Resolves when every app stream has consumed every byte it was handed (the engine bounds the wait). */
