@@ -11,7 +11,8 @@ export type LatchReason = 'cancel' | 'app-error';
  */
 export class CancelLatch {
   private readonly controller = new AbortController();
-  private readonly listeners = new Set<() => void>();
+  /** An array, not a Set: items subscribe and unsubscribe all the time, and V8 allocates a new table whenever a delete empties a Set. */
+  private listeners: Array<() => void> = [];
   private latchedReason: LatchReason | undefined;
   private latchedError: WiaError | undefined;
 
@@ -42,8 +43,9 @@ export class CancelLatch {
     if (this.latchedReason !== undefined) return false;
     this.latchedReason = reason;
     this.latchedError = error;
-    for (const listener of [...this.listeners]) listener();
-    this.listeners.clear();
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener();
     const abortReason = reason === 'cancel' ? new CancelledError('the transfer was cancelled') : error;
     this.controller.abort(abortReason);
     return true;
@@ -55,8 +57,13 @@ export class CancelLatch {
       listener();
       return () => undefined;
     }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listeners.push(listener);
+    return () => this.unsubscribe(listener);
+  }
+
+  private unsubscribe(listener: () => void): void {
+    const at = this.listeners.lastIndexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
   }
 
   /** Resolves with the promise's value, or with `LATCHED` as soon as the latch closes, whichever is first. */

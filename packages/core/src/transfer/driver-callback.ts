@@ -20,7 +20,7 @@ import {
   type WiaTransferParams,
 } from '../minidriver/index.js';
 import { CancelLatch, LATCHED } from './cancel-latch.js';
-import { DiscardSink, GuardedItemStream, finishStream } from './item-stream.js';
+import { DiscardSink, GuardedItemStream, finishStream, type ItemStreamOwner } from './item-stream.js';
 import type { ContractViolation, TransferItemResult } from './report.js';
 import { GuardedUploadSource } from './upload-source.js';
 
@@ -89,7 +89,19 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    */
   private readonly itemStreams: GuardedItemStream[] = [];
 
-  constructor(private readonly host: DriverCallbackHost) {}
+  /** What every item's stream asks of the transfer: one object for all of them. */
+  private readonly streamOwner: ItemStreamOwner;
+
+  constructor(private readonly host: DriverCallbackHost) {
+    this.streamOwner = {
+      get closed() {
+        return host.latch.latched;
+      },
+      onClose: (listener) => host.latch.onLatch(listener),
+      noteWriteAfterCancel: (item) => this.noteWriteAfterCancel(item),
+      failAppSide: (error) => host.failAppSide(error),
+    };
+  }
 
   private get closed(): boolean {
     if (this.host.settled) {
@@ -137,7 +149,8 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       return !this.host.latch.latched;
     }
     open.phase = 'closing';
-    const flushed = await this.host.latch.race(finishStream(open.stream));
+    // The plugin base has waited for the stream to finish already; only a stream still flushing needs the race.
+    const flushed = open.stream.writableFinished && !this.host.latch.latched ? true : await this.host.latch.race(finishStream(open.stream));
     // Latched while flushing: the item stays current, and the transfer's outcome becomes its status.
     if (flushed === LATCHED) return false;
     if (this.current === open) this.current = undefined;
@@ -244,15 +257,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       this.host.failAppSide(new WiaError(E_POINTER, `the app's GetNextStream for ${result.fullItemName} returned no stream`));
       return { hr: S_FALSE };
     }
-    const host = this.host;
-    const stream = new GuardedItemStream(answer.stream, result, {
-      get closed() {
-        return host.latch.latched;
-      },
-      onClose: (listener) => host.latch.onLatch(listener),
-      noteWriteAfterCancel: (item) => this.noteWriteAfterCancel(item),
-      failAppSide: (error) => host.failAppSide(error),
-    });
+    const stream = new GuardedItemStream(answer.stream, result, this.streamOwner);
     this.current = { result, stream, phase: 'receiving' };
     this.itemStreams.push(stream);
     return { hr: S_OK, stream };

@@ -18,6 +18,8 @@ type WriteCallback = (error?: Error | null) => void;
 
 const NO_BYTES = new Uint8Array(0);
 
+const ignore = (): void => undefined;
+
 const byteLengthOf = (chunk: unknown): number => (chunk instanceof Uint8Array ? chunk.length : Buffer.byteLength(String(chunk)));
 
 /**
@@ -51,7 +53,8 @@ export class GuardedItemStream extends Writable {
     this.owner.failAppSide(WiaError.from(err, WIA_ERROR_DESTINATION, `the destination stream of ${this.item.fullItemName} failed`));
   };
   private readonly onAppDrain = (): void => this.releaseDrain();
-  private readonly stopListening: () => void;
+  /** Unsubscribes the latch listener that releases a driver waiting for `'drain'`. */
+  private stopWaitingOnClose: (() => void) | undefined;
   private unprocessedWrites = 0;
   /**
    * `true` while the app's stream processes each chunk within `write()` (seen on the item's first chunk): the next
@@ -69,10 +72,8 @@ export class GuardedItemStream extends Writable {
     super({ highWaterMark: appStream.writableHighWaterMark ?? 16 * 1024 });
     appStream.on('error', this.onAppError);
     appStream.on('close', this.onAppDrain);
-    // A driver waiting for 'drain' must not wait past a cancel.
-    this.stopListening = owner.onClose(this.onAppDrain);
     // A driver that writes after end() would otherwise crash the process with an unhandled 'error'.
-    this.on('error', () => undefined);
+    this.on('error', ignore);
   }
 
   /** `true` when every byte handed to the app's stream has been consumed (or the app's stream is gone). */
@@ -139,10 +140,13 @@ export class GuardedItemStream extends Writable {
 
   /** `true` when the app's stream takes more now; otherwise the driver is told `'drain'` when it does. */
   private askedToWait(accepted: boolean): boolean {
-    if (accepted) return true;
+    // Latched while the app's stream took the chunk: nothing more will be handed over, so there is nothing to wait for.
+    if (accepted || this.owner.closed) return true;
     if (!this.waitingForDrain) {
       this.waitingForDrain = true;
       this.appStream.once('drain', this.onAppDrain);
+      // A driver waiting for 'drain' must not wait past a cancel.
+      this.stopWaitingOnClose = this.owner.onClose(this.onAppDrain);
     }
     return false;
   }
@@ -199,6 +203,8 @@ export class GuardedItemStream extends Writable {
     if (!this.waitingForDrain) return;
     this.waitingForDrain = false;
     this.appStream.off('drain', this.onAppDrain);
+    this.stopWaitingOnClose?.();
+    this.stopWaitingOnClose = undefined;
     this.emit('drain');
   }
 
@@ -206,7 +212,8 @@ export class GuardedItemStream extends Writable {
     this.appStream.off('error', this.onAppError);
     this.appStream.off('close', this.onAppDrain);
     this.appStream.off('drain', this.onAppDrain);
-    this.stopListening();
+    this.stopWaitingOnClose?.();
+    this.stopWaitingOnClose = undefined;
   }
 }
 
