@@ -139,7 +139,7 @@ export class FuzzTally {
 
   problem(kind, detail) {
     this[kind]++;
-    if (this.firstProblems.length < 5) this.firstProblems.push(`${kind}: ${String(detail).slice(0, 500)}`);
+    if (this.firstProblems.length < 5) this.firstProblems.push(`${kind}: ${String(detail).slice(0, Number(process.env.FUZZ_DETAIL ?? 500))}`);
   }
 
   /**
@@ -175,11 +175,35 @@ export function caseStart() {
 }
 
 /**
+ * Cases still running. fast-check's `interruptAfterTimeLimit` stops waiting
+ * for the case in progress when a target's time is up, but that case goes on:
+ * unjudged, it would leave its last steps (timers, reads) to be blamed on the
+ * next target's first cases as leaks — and its own hang or violation would go
+ * untold. {@link settleGuardedCases} waits for it.
+ */
+const running = new Set();
+
+/** Waits until every guarded case has finished and been judged (each is bounded by its hang timeout). */
+export async function settleGuardedCases() {
+  while (running.size > 0) await Promise.all(running);
+}
+
+/**
  * Runs one async case under the guard: a hang after `timeoutMs`, a crash for
  * any non-WiaError thrown, a leak for anything left behind once the case
  * settled. `body` returns an outcome label, or a violation as `{ violation }`.
  */
 export async function guardedCase(tally, body, timeoutMs = 10_000) {
+  const judged = judgeCase(tally, body, timeoutMs);
+  running.add(judged);
+  try {
+    await judged;
+  } finally {
+    running.delete(judged);
+  }
+}
+
+async function judgeCase(tally, body, timeoutMs) {
   const before = caseStart();
   tally.cases++;
   let timer;
