@@ -55,50 +55,7 @@ export class ItemStreamDriver extends AbortableMiniDriver {
   async openItem(item, signal) {
     const { index, size } = item.context;
     await this.transport.transferOut(ITEM_STREAM.commandOut, encodeCommand(ITEM_STREAM.SEND, index), { signal });
-    const transport = this.transport;
-    const { behaviour = 'conforming', onReadStarted, readAhead = false } = this.options;
-    /** Bytes of the item not yet returned to the core. */
-    let remaining = size;
-    /** Bytes asked for by transfers still in flight. */
-    let outstanding = 0;
-    /** One transfer kept in flight ahead of the core, as a host controller keeps URBs queued, so the wire never idles between reads. */
-    let ahead;
-    const submit = (maxBytes, readSignal, isAhead) => {
-      const length = Math.min(maxBytes, remaining - outstanding);
-      if (length <= 0) return undefined;
-      outstanding += length;
-      const promise = transport.transferIn(ITEM_STREAM.dataIn, length, behaviour === 'conforming' ? { signal: readSignal } : {});
-      onReadStarted?.();
-      // A read ahead that fails after a cancel has nobody waiting for it yet: it must not be an unhandled rejection.
-      // (A read awaited at once needs no such handler: one more promise per chunk that the raw loop does not pay.)
-      if (isAhead) promise.catch(() => undefined);
-      return { length, promise };
-    };
-    return {
-      size,
-      // Zero-copy: the transport's bytes go to the core as they are (the plugin base's fast path).
-      async readChunk(maxBytes, readSignal) {
-        while (remaining > 0) {
-          const read = ahead ?? submit(maxBytes, readSignal, false);
-          ahead = undefined;
-          if (!read) break;
-          if (readAhead) ahead = submit(maxBytes, readSignal, true);
-          const data = await read.promise;
-          outstanding -= read.length;
-          // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).
-          if (data.length === 0) continue;
-          remaining -= data.length;
-          return data;
-        }
-        return new Uint8Array(0);
-      },
-      async read(buffer, readSignal) {
-        const data = await this.readChunk(buffer.length, readSignal);
-        buffer.set(data);
-        return data.length;
-      },
-      async close() {},
-    };
+    return new ItemReads(this.transport, size, this.options);
   }
 
   /** After a cancel: tell the device to stop sending (it flushes what it queued). */
@@ -110,4 +67,80 @@ export class ItemStreamDriver extends AbortableMiniDriver {
     if (event === WIA_EVENT_CANCEL_IO) this.options.onCancelIo?.();
     return super.drvNotifyPnPEvent(event, deviceId);
   }
+}
+
+const NO_BYTES = new Uint8Array(0);
+const ignoreRejection = () => undefined;
+
+/**
+ * One item's reads, zero-copy: the transport's bytes go to the core as they
+ * are (the plugin base's fast path). Written the way a plugin's hot path
+ * should be: `readChunk` is not an `async` function (the transport's promise
+ * and one `then` per chunk, nothing more), and the read options are made
+ * once per signal, not per read.
+ */
+class ItemReads {
+  constructor(transport, size, { behaviour = 'conforming', onReadStarted, readAhead = false }) {
+    this.transport = transport;
+    /** Bytes of the item not yet returned to the core. */
+    this.remaining = size;
+    this.size = size;
+    this.conforming = behaviour === 'conforming';
+    this.onReadStarted = onReadStarted;
+    this.readAhead = readAhead;
+    /** Bytes asked for by transfers still in flight. */
+    this.outstanding = 0;
+    /** Lengths of the transfers in flight, oldest first (they complete in order). */
+    this.lengths = [];
+    /** One transfer kept in flight ahead of the core, as a host controller keeps URBs queued, so the wire never idles between reads. */
+    this.ahead = undefined;
+    this.options = {};
+    this.optionsSignal = undefined;
+    this.maxBytes = 0;
+    this.accept = (data) => this.accepted(data);
+  }
+
+  readChunk(maxBytes, readSignal) {
+    this.maxBytes = maxBytes;
+    if (this.conforming && readSignal !== this.optionsSignal) {
+      this.optionsSignal = readSignal;
+      this.options = { signal: readSignal };
+    }
+    const read = this.ahead ?? this.submit();
+    this.ahead = undefined;
+    if (!read) return Promise.resolve(NO_BYTES);
+    // A read ahead that fails after a cancel has nobody waiting for it yet: it must not be an unhandled rejection.
+    if (this.readAhead) {
+      this.ahead = this.submit();
+      this.ahead?.catch(ignoreRejection);
+    }
+    return read.then(this.accept);
+  }
+
+  /** Starts the next transfer, or returns `undefined` when every byte is asked for. */
+  submit() {
+    const length = Math.min(this.maxBytes, this.remaining - this.outstanding);
+    if (length <= 0) return undefined;
+    this.outstanding += length;
+    this.lengths.push(length);
+    const promise = this.transport.transferIn(ITEM_STREAM.dataIn, length, this.options);
+    this.onReadStarted?.();
+    return promise;
+  }
+
+  accepted(data) {
+    this.outstanding -= this.lengths.shift();
+    // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).
+    if (data.length === 0) return this.remaining > 0 ? this.readChunk(this.maxBytes, this.optionsSignal) : NO_BYTES;
+    this.remaining -= data.length;
+    return data;
+  }
+
+  async read(buffer, readSignal) {
+    const data = await this.readChunk(buffer.length, readSignal);
+    buffer.set(data);
+    return data.length;
+  }
+
+  async close() {}
 }
