@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import type { WiaError } from '../hresult/index.js';
+import { WIA_ERROR_DESTINATION, type WiaError } from '../hresult/index.js';
 import { GuardedItemStream, type ItemStreamOwner } from './item-stream.js';
 import type { TransferItemResult } from './report.js';
 
@@ -117,5 +117,53 @@ describe('GuardedItemStream: how it learns what the app stream accepted', () => 
     }
     expect(app.writes.map((w) => w.withCallback)).to.deep.equal([true, true, true]);
     expect(item.bytes).to.equal(3000);
+  });
+});
+
+describe('GuardedItemStream: an app stream closed by the app before the item ends', () => {
+  /** An item stream over a fresh app sink, with an owner that records failures. */
+  function guarded(): { app: AppSink; item: TransferItemResult; owner: ReturnType<typeof openOwner>; stream: GuardedItemStream } {
+    const app = new AppSink();
+    const item = newItem();
+    const owner = openOwner();
+    return { app, item, owner, stream: new GuardedItemStream(app, item, owner) };
+  }
+
+  for (const how of ['destroyed', 'ended'] as const) {
+    it(`${how} while bytes are still coming: the transfer fails with WIA_ERROR_DESTINATION, and the count stays what the app received`, async () => {
+      const { app, item, owner, stream } = guarded();
+      stream.write(new Uint8Array(100));
+      await turn();
+      if (how === 'destroyed') app.destroy();
+      else app.end();
+      stream.write(new Uint8Array(50));
+      await turn();
+      expect(owner.failures.map((e) => [e.hresult, e.message])).to.deep.equal([
+        [WIA_ERROR_DESTINATION, `the destination stream of Root\\Page1 was ${how} by the app while the item's bytes were still coming (100 bytes delivered, 50 more could not be)`],
+      ]);
+      expect(item.bytes).to.equal(100);
+      expect(app.writes.map((w) => w.bytes), 'nothing handed over after the close').to.deep.equal([100]);
+    });
+  }
+
+  it('closed after its last byte, with nothing more written: no failure', async () => {
+    const { app, item, owner, stream } = guarded();
+    stream.write(new Uint8Array(100));
+    await turn();
+    app.destroy();
+    stream.end();
+    await turn();
+    expect(owner.failures).to.deep.equal([]);
+    expect(item.bytes).to.equal(100);
+  });
+
+  it('destroyed with an error: the error is the one reported, not the close', async () => {
+    const { app, owner, stream } = guarded();
+    app.destroy(new Error('disk on fire'));
+    stream.write(new Uint8Array(10));
+    await turn();
+    expect(owner.failures[0]?.hresult).to.equal(WIA_ERROR_DESTINATION);
+    expect(owner.failures[0]?.message).to.contain('failed');
+    expect(String(owner.failures[0]?.cause)).to.contain('disk on fire');
   });
 });

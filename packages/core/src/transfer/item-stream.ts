@@ -93,10 +93,22 @@ export class GuardedItemStream extends Writable {
     if (this.writableEnded || this.destroyed) return super.write(chunk, encodingOrCb as BufferEncoding, cb);
     if (this.owner.closed || this.appStream.destroyed || this.appStream.writableEnded) {
       if (this.owner.closed) this.owner.noteWriteAfterCancel(this.item);
+      // A stream destroyed with an error says why itself (its 'error' event is still on its way).
+      else if (this.appStream.errored) this.onAppError(this.appStream.errored);
+      else this.owner.failAppSide(this.closedEarly(byteLengthOf(chunk)));
       if (callback) process.nextTick(callback);
       return true;
     }
     return this.handOver(chunk, callback);
+  }
+
+  /**
+   * The app closed (destroyed or ended) its own stream while the item's bytes were still coming: those
+   * bytes cannot be delivered, so the transfer fails rather than report an item it did not deliver.
+   */
+  private closedEarly(bytes: number): WiaError {
+    const how = this.appStream.destroyed ? 'destroyed' : 'ended';
+    return new WiaError(WIA_ERROR_DESTINATION, `the destination stream of ${this.item.fullItemName} was ${how} by the app while the item's bytes were still coming (${this.item.bytes} bytes delivered, ${bytes} more could not be)`);
   }
 
   private handOver(chunk: unknown, callback: WriteCallback | undefined): boolean {
