@@ -33,7 +33,8 @@ export class TransferWatch {
   /**
    * Starts watching. Throws `UsbTransferAbortedError` at once when the signal
    * is already aborted: such a transfer must never be submitted (libgusb had
-   * exactly this race). The timer is unref'd and cleared by {@link dispose}.
+   * exactly this race). The timer is ref'd on purpose (a transfer in flight is
+   * work the process must wait for) and cleared by {@link dispose}.
    */
   static start(endpointAddress: number, options: UsbTransferOptions | undefined, cancel: (why: TransferInterruption) => void): TransferWatch {
     const watch = new TransferWatch(endpointAddress, options ?? {}, cancel);
