@@ -50,6 +50,8 @@ export interface ContractScheduleScenario {
   externalCancel: boolean;
   slowDisk: boolean;
   failSink: { index: number; afterBytes: number } | undefined;
+  /** The app destroys one item's stream itself, without an error, after some bytes. */
+  closeSink: { index: number; afterBytes: number } | undefined;
 }
 
 /** The generator of {@link ContractScheduleScenario}s for drivers with one of `behaviours`. */
@@ -65,6 +67,7 @@ export function contractScenario(behaviours: readonly ScriptedBehaviour[]): fc.A
     externalCancel: weighted(false, 2, [true]),
     slowDisk: fc.boolean(),
     failSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
+    closeSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
   });
 }
 
@@ -97,6 +100,7 @@ function harnessFor(scheduler: fc.Scheduler, s: ContractScheduleScenario, timers
       message: (_params, index) => s.messages[index % s.messages.length]!,
       ...(s.slowDisk ? { sinkGate: () => scheduler.schedule(Promise.resolve(), 'disk') } : {}),
       ...(s.failSink ? { failSink: s.failSink } : {}),
+      ...(s.closeSink ? { closeSink: s.closeSink } : {}),
     },
     timers,
     graceMs: CONTRACT_SCHEDULE_GRACE_MS,

@@ -32,6 +32,8 @@ export interface RecordingCallbackScript {
   sinkGate?: () => Promise<void>;
   /** The nth item's sink fails after this many bytes. */
   failSink?: { index: number; afterBytes: number };
+  /** The nth item's sink is destroyed by the app, without an error, once it accepted more than this many bytes. */
+  closeSink?: { index: number; afterBytes: number };
   /** Called as each chunk reaches one of the app's streams (e.g. to act at the first byte). */
   onChunk?: (fullItemName: string, bytes: Buffer) => void;
   /** The shared sequence counter (default: a private one). */
@@ -88,9 +90,11 @@ export class RecordingTransferCallback implements IWiaTransferCallback {
     switch (answer) {
       case 'stream': {
         const failAfterBytes = this.script.failSink?.index === index ? this.script.failSink.afterBytes : undefined;
+        const closeAfterBytes = this.script.closeSink?.index === index ? this.script.closeSink.afterBytes : undefined;
         const sink = new RecordingSink(this.nextSeq, {
           ...(this.script.sinkGate ? { gate: this.script.sinkGate } : {}),
           ...(failAfterBytes !== undefined ? { failAfterBytes } : {}),
+          ...(closeAfterBytes !== undefined ? { closeAfterBytes } : {}),
           ...(this.script.onChunk ? { onChunk: (bytes: Buffer) => this.script.onChunk?.(fullItemName, bytes) } : {}),
         });
         sink.on('error', () => {

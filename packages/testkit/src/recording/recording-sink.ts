@@ -21,7 +21,7 @@ export class RecordingSink extends Writable {
 
   constructor(
     private readonly nextSeq: () => number,
-    private readonly options: { gate?: () => Promise<void>; failAfterBytes?: number; highWaterMark?: number; onChunk?: (bytes: Buffer) => void } = {},
+    private readonly options: { gate?: () => Promise<void>; failAfterBytes?: number; closeAfterBytes?: number; highWaterMark?: number; onChunk?: (bytes: Buffer) => void } = {},
   ) {
     super({ highWaterMark: options.highWaterMark ?? 16 * 1024 });
   }
@@ -51,6 +51,8 @@ export class RecordingSink extends Writable {
     const finish = (): void => {
       if (!fail) this.acceptedBytes += chunk.length;
       done(fail ? new Error('simulated destination failure (disk full)') : null);
+      // The app closes its own destination without an error (a viewer window shut mid-download).
+      if (!fail && this.options.closeAfterBytes !== undefined && this.acceptedBytes > this.options.closeAfterBytes) this.destroy();
     };
     if (this.options.gate) this.options.gate().then(finish, finish);
     else finish();
