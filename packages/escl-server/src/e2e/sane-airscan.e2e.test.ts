@@ -65,19 +65,35 @@ const NAME = 'OpenWIA test feeder';
   });
 
   let step = '';
+  /** What the server and scanimage did during the SIGINT test, printed if it fails (it has timed out twice in full CI runs, never alone). */
+  let seen: string[] = [];
+  let t0 = 0;
+  const note = (what: string): void => void seen.push(`${Math.round(performance.now() - t0)} ms ${what}`);
   afterEach(function () {
-    if (this.currentTest?.state === 'failed' && step) console.error(`  last step of the SIGINT test: ${step}`);
+    if (this.currentTest?.state === 'failed' && step) console.error(`  last step of the SIGINT test: ${step}\n  what happened: ${seen.join('; ')}`);
   });
 
   it('SIGINT mid-page: the driver sees CANCEL_IO once, the job ends Canceled, and the next scan works', async () => {
     step = 'waiting for the read of page 2 to be held';
+    seen = [];
+    t0 = performance.now();
+    server.scanners[0]!.observer = {
+      jobCancelled: (_uuid, why) => note(`server: job cancelled (${why})`),
+      jobSettled: (_uuid, ending) => note(`server: job settled (${ending.state})`),
+    };
+    device.on('cancelIo', () => note('driver: CANCEL_IO'));
     hold.item = 'Page2';
     const scan = sane.start(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=cut%d.pnm']);
     let output = '';
-    scan.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    scan.stderr!.on('data', (d: Buffer) => {
+      output += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim()) note(`scanimage: ${line.trim()}`);
+    });
+    scan.once('exit', (code, signal) => note(`scanimage exited (${code ?? signal})`));
     const exited = once(scan, 'exit');
     await Promise.race([until(() => hold.blocked), exited.then(() => Promise.reject(new Error(`scanimage ended before page 2 was held: ${output}`)))]);
     step = 'SIGINT sent, waiting for scanimage to exit';
+    note('test: page 2 held, SIGINT');
     scan.kill('SIGINT');
     await exited;
     step = `scanimage exited (${output.trim().split('\n').slice(-2).join(' | ')}); waiting for the device to be idle`;
