@@ -21,7 +21,6 @@ const watchersBySignal = new WeakMap<AbortSignal, TransferWatch[]>();
  */
 export class TransferWatch {
   private timer: NodeJS.Timeout | undefined;
-  private watchingSignal = false;
   private fired: TransferInterruption | undefined;
 
   private constructor(
@@ -56,25 +55,20 @@ export class TransferWatch {
         'abort',
         () => {
           watchersBySignal.delete(signal);
-          for (const each of list.splice(0)) {
-            each.watchingSignal = false;
-            each.fire('aborted');
-          }
+          for (const each of list.splice(0)) each.fire('aborted');
         },
         { once: true },
       );
       watchers = list;
     }
     watchers.push(this);
-    this.watchingSignal = true;
   }
 
+  /** A no-op once the signal aborted (its list went with it) or when this watch already left. */
   private unwatchSignal(signal: AbortSignal): void {
-    this.watchingSignal = false;
     const watchers = watchersBySignal.get(signal);
     if (!watchers) return;
-    // Reads complete in order: the one leaving is almost always the oldest.
-    const at = watchers[0] === this ? 0 : watchers.lastIndexOf(this);
+    const at = watchers.indexOf(this);
     if (at >= 0) watchers.splice(at, 1);
   }
 
@@ -100,6 +94,6 @@ export class TransferWatch {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.watchingSignal && this.options.signal) this.unwatchSignal(this.options.signal);
+    if (this.options.signal) this.unwatchSignal(this.options.signal);
   }
 }
