@@ -215,8 +215,7 @@ export class GuardedItemStream extends Writable {
     if (!this.waitingForDrain) return;
     this.waitingForDrain = false;
     this.appStream.off('drain', this.onAppDrain);
-    this.stopWaitingOnClose?.();
-    this.stopWaitingOnClose = undefined;
+    this.stopListeningForLatch();
     this.emit('drain');
   }
 
@@ -224,6 +223,10 @@ export class GuardedItemStream extends Writable {
     this.appStream.off('error', this.onAppError);
     this.appStream.off('close', this.onAppDrain);
     this.appStream.off('drain', this.onAppDrain);
+    this.stopListeningForLatch();
+  }
+
+  private stopListeningForLatch(): void {
     this.stopWaitingOnClose?.();
     this.stopWaitingOnClose = undefined;
   }
