@@ -53,28 +53,34 @@ class AppSink extends Writable {
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** An item stream over a fresh app sink (with `options`), with an owner that records failures. */
+function guarded(options: ConstructorParameters<typeof AppSink>[0] = {}): { app: AppSink; item: TransferItemResult; owner: ReturnType<typeof openOwner>; stream: GuardedItemStream } {
+  const app = new AppSink(options);
+  const item = newItem();
+  const owner = openOwner();
+  return { app, item, owner, stream: new GuardedItemStream(app, item, owner) };
+}
+
+/** Writes `count` chunks of 1000 bytes, one event-loop turn apart, as a driver reading a device does. */
+async function writeChunks(stream: GuardedItemStream, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    stream.write(new Uint8Array(1000));
+    await turn();
+  }
+}
+
 describe('GuardedItemStream: how it learns what the app stream accepted', () => {
   it('a stream that processes each chunk within write() gets a completion callback on the first chunk only, and the count is exact', async () => {
-    const app = new AppSink();
-    const item = newItem();
-    const stream = new GuardedItemStream(app, item, openOwner());
-    for (let i = 0; i < 4; i++) {
-      stream.write(new Uint8Array(1000));
-      await turn();
-    }
+    const { app, item, stream } = guarded();
+    await writeChunks(stream, 4);
     expect(app.writes.map((w) => w.withCallback)).to.deep.equal([true, false, false, false]);
     expect(item.bytes).to.equal(4000);
     expect(stream.idle).to.equal(true);
   });
 
   it('when such a stream leaves a chunk pending, the outcome waits for it and counts it once processed (an empty write marks it)', async () => {
-    const app = new AppSink({ holdAt: 2 });
-    const item = newItem();
-    const stream = new GuardedItemStream(app, item, openOwner());
-    for (let i = 0; i < 3; i++) {
-      stream.write(new Uint8Array(1000));
-      await turn();
-    }
+    const { app, item, stream } = guarded({ holdAt: 2 });
+    await writeChunks(stream, 3);
     expect(item.bytes, 'the held chunk is not counted yet').to.equal(2000);
     expect(stream.idle).to.equal(false);
     let idle = false;
@@ -93,14 +99,8 @@ describe('GuardedItemStream: how it learns what the app stream accepted', () => 
   });
 
   it('a chunk the stream fails within write() is not counted, and the failure reaches the transfer', async () => {
-    const app = new AppSink({ failAt: 2 });
-    const item = newItem();
-    const owner = openOwner();
-    const stream = new GuardedItemStream(app, item, owner);
-    for (let i = 0; i < 3; i++) {
-      stream.write(new Uint8Array(1000));
-      await turn();
-    }
+    const { app, item, owner, stream } = guarded({ failAt: 2 });
+    await writeChunks(stream, 3);
     expect(item.bytes).to.equal(2000);
     expect(app.accepted).to.equal(2000);
     expect(owner.failures).to.have.length(1);
@@ -108,27 +108,14 @@ describe('GuardedItemStream: how it learns what the app stream accepted', () => 
   });
 
   it('an object-mode stream gets a completion callback on every chunk', async () => {
-    const app = new AppSink({ objectMode: true });
-    const item = newItem();
-    const stream = new GuardedItemStream(app, item, openOwner());
-    for (let i = 0; i < 3; i++) {
-      stream.write(new Uint8Array(1000));
-      await turn();
-    }
+    const { app, item, stream } = guarded({ objectMode: true });
+    await writeChunks(stream, 3);
     expect(app.writes.map((w) => w.withCallback)).to.deep.equal([true, true, true]);
     expect(item.bytes).to.equal(3000);
   });
 });
 
 describe('GuardedItemStream: an app stream closed by the app before the item ends', () => {
-  /** An item stream over a fresh app sink, with an owner that records failures. */
-  function guarded(): { app: AppSink; item: TransferItemResult; owner: ReturnType<typeof openOwner>; stream: GuardedItemStream } {
-    const app = new AppSink();
-    const item = newItem();
-    const owner = openOwner();
-    return { app, item, owner, stream: new GuardedItemStream(app, item, owner) };
-  }
-
   for (const how of ['destroyed', 'ended'] as const) {
     it(`${how} while bytes are still coming: the transfer fails with WIA_ERROR_DESTINATION, and the count stays what the app received`, async () => {
       const { app, item, owner, stream } = guarded();
