@@ -139,7 +139,7 @@ export class FuzzTally {
 
   problem(kind, detail) {
     this[kind]++;
-    if (this.firstProblems.length < 5) this.firstProblems.push(`${kind}: ${String(detail).slice(0, Number(process.env.FUZZ_DETAIL ?? 500))}`);
+    if (this.firstProblems.length < 5) this.firstProblems.push(`${kind}: ${String(detail).slice(0, 500)}`);
   }
 
   /**
