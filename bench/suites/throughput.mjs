@@ -58,7 +58,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
       if (n !== rig.totalBytes) throw new Error(`fair raw loop delivered ${n} of ${rig.totalBytes} bytes`);
     },
     stack: async () => {
-      const app = countingApp();
+      const app = countingApp({ keepSinks: false });
       await rig.transferAll(app);
       if (app.bytes !== rig.totalBytes) throw new Error(`the stack delivered ${app.bytes} of ${rig.totalBytes} bytes`);
     },
