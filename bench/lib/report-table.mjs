@@ -14,6 +14,12 @@ function throughputRows(t) {
     const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)} (${c.stackMBps} vs ${c.rawMBps} MB/s)`).join(', ');
     rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc trim off)`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
   }
+  for (const [where, m] of [['', t], [' (steady process)', t.steady]]) {
+    if (!m?.fixedCosts) continue;
+    const perChunk = m.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.perChunkUs, 2)} µs`).join(', ');
+    const share = m.byChunk.map((c) => `${c.chunkKiB} KiB ${Math.round(c.fixedShareOfGap * 100)} %`).join(', ');
+    rows.push([`Where the stack's extra time goes${where}`, `per transfer ${m.fixedCosts.perTransferUs} µs, per item ${m.fixedCosts.perItemUs} µs; the rest per chunk: ${perChunk}`, `fixed costs' share of the gap: ${share}`]);
+  }
   rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs fair raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
   rows.push(['Throughput ratio (worst chunk size)', `slowest stack ${t.headroom.slowestStackMBps} MB/s = ${t.headroom.timesUsb2}× USB 2.0`, `**${fmt(t.ratio)}**`]);
   return rows;

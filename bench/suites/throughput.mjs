@@ -64,6 +64,8 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
     },
   };
   const times = { bare: [], fair: [], stack: [] };
+  /** Per round, stack time − fair time (µs): what the stack costs on top, in absolute terms. */
+  const gaps = [];
   const ratios = [];
   const bareRatios = [];
   const cpuRatios = [];
@@ -81,6 +83,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
     }
     if (round < 0) continue;
     for (const name of Object.keys(times)) times[name].push(t[name]);
+    gaps.push((t.stack - t.fair) * 1000);
     ratios.push(t.fair / t.stack);
     bareRatios.push(t.bare / t.stack);
     cpuRatios.push(cpu.fair / cpu.stack);
@@ -90,6 +93,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
     fair: median(times.fair),
     bare: median(times.bare),
     stack: median(times.stack),
+    gapUs: median(gaps),
     ratio: round3(median(ratios)),
     ratioVsBare: round3(median(bareRatios)),
     ratioIqr: interquartile(ratios),
@@ -114,18 +118,44 @@ const STEADY_PROCESS = { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], env: NO_MALLO
 const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.meta.url));
 
 /**
- * Every chunk size, in this process.
+ * The stack's fixed costs on top of the fair raw loop (median per-round difference, µs): transfers of one
+ * 64 KiB item and of 16, interleaved as above. The 16-item transfer costs 15 items more than the one-item
+ * transfer; what one item costs is taken off the one-item transfer to leave the transfer's own cost.
+ */
+async function measureFixedCosts(quick) {
+  const rounds = quick ? 60 : 300;
+  const gapUs = async (items) => {
+    const itemSizes = Array(items).fill(64 * KiB);
+    const rig = await openRig({ itemSizes, readSize: 64 * KiB });
+    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds);
+    await rig.close();
+    return r.gapUs;
+  };
+  const oneItem = await gapUs(1);
+  const perItemUs = (await gapUs(16) - oneItem) / 15;
+  return { rounds, perTransferUs: Math.round(oneItem - perItemUs), perItemUs: Math.round(perItemUs) };
+}
+
+/**
+ * Every chunk size, in this process, and where the stack's extra time goes: each chunk size's gap (stack −
+ * fair raw per transfer) less the transfer's and its items' fixed costs ({@link measureFixedCosts}), per chunk.
  * @param {{ quick?: boolean }} options
  */
 export async function measureByChunk({ quick = false } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);
   const rounds = quick ? 5 : 25;
+  const fixedCosts = await measureFixedCosts(quick);
+  const fixedUs = fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
   const byChunk = [];
   for (const chunkSize of CHUNK_SIZES) {
     const rig = await openRig({ itemSizes, readSize: chunkSize });
     const r = await interleaved(rig, itemSizes, chunkSize, rounds);
     await rig.close();
+    const chunks = itemSizes.reduce((n, size) => n + Math.ceil(size / chunkSize), 0);
     byChunk.push({
+      gapUs: Math.round(r.gapUs),
+      fixedShareOfGap: round3(fixedUs / r.gapUs),
+      perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)),
       chunkKiB: chunkSize / KiB,
       rawMBps: r.mbps(r.fair),
       bareMBps: r.mbps(r.bare),
@@ -138,7 +168,7 @@ export async function measureByChunk({ quick = false } = {}) {
       cpuRatioVsBare: r.cpuRatioVsBare,
     });
   }
-  return { rounds, byChunk };
+  return { rounds, fixedCosts, byChunk };
 }
 
 /**
@@ -147,7 +177,8 @@ export async function measureByChunk({ quick = false } = {}) {
  * @param {{ quick?: boolean }} options
  */
 export async function measureThroughput({ quick = false } = {}) {
-  const { rounds, byChunk } = await measureByChunk({ quick });
+  const measured = await measureByChunk({ quick });
+  const { rounds, byChunk } = measured;
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
@@ -155,7 +186,8 @@ export async function measureThroughput({ quick = false } = {}) {
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
-    steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), byChunk: steady.byChunk },
+    fixedCosts: measured.fixedCosts,
+    steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
     atUsb2: await measureAtUsb2(quick),
     headroom: { slowestStackMBps: slowest, timesUsb2: Math.round(slowest / BUS_RATES_MBPS.usb2HighSpeed), timesUsb3Practical: Number((slowest / BUS_RATES_MBPS.usb3Gen1Practical).toFixed(1)) },
   };
