@@ -153,9 +153,6 @@ export async function measureByChunk({ quick = false } = {}) {
     await rig.close();
     const chunks = itemSizes.reduce((n, size) => n + Math.ceil(size / chunkSize), 0);
     byChunk.push({
-      gapUs: Math.round(r.gapUs),
-      fixedShareOfGap: round3(fixedUs / r.gapUs),
-      perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)),
       chunkKiB: chunkSize / KiB,
       rawMBps: r.mbps(r.fair),
       bareMBps: r.mbps(r.bare),
@@ -166,6 +163,9 @@ export async function measureByChunk({ quick = false } = {}) {
       cpuRatio: r.cpuRatio,
       cpuRatioInterquartile: r.cpuRatioIqr,
       cpuRatioVsBare: r.cpuRatioVsBare,
+      gapUs: Math.round(r.gapUs),
+      fixedShareOfGap: round3(fixedUs / r.gapUs),
+      perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)),
     });
   }
   return { rounds, fixedCosts, byChunk };
@@ -177,8 +177,7 @@ export async function measureByChunk({ quick = false } = {}) {
  * @param {{ quick?: boolean }} options
  */
 export async function measureThroughput({ quick = false } = {}) {
-  const measured = await measureByChunk({ quick });
-  const { rounds, byChunk } = measured;
+  const { rounds, fixedCosts, byChunk } = await measureByChunk({ quick });
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
@@ -186,7 +185,7 @@ export async function measureThroughput({ quick = false } = {}) {
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
-    fixedCosts: measured.fixedCosts,
+    fixedCosts,
     steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
     atUsb2: await measureAtUsb2(quick),
     headroom: { slowestStackMBps: slowest, timesUsb2: Math.round(slowest / BUS_RATES_MBPS.usb2HighSpeed), timesUsb3Practical: Number((slowest / BUS_RATES_MBPS.usb3Gen1Practical).toFixed(1)) },
