@@ -16,6 +16,10 @@ function throughputRows(t) {
   }
   for (const [where, m] of [['', t], [' (steady process)', t.steady]]) {
     if (!m?.fixedCosts) continue;
+    if (m.fixedCosts.rounds < 300) {
+      rows.push([`Where the stack's extra time goes${where}`, `not split in a --quick run (${m.fixedCosts.rounds} rounds: the differences are smaller than their noise)`, '—']);
+      continue;
+    }
     const perChunk = m.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.perChunkUs, 2)} µs`).join(', ');
     const share = m.byChunk.map((c) => `${c.chunkKiB} KiB ${Math.round(c.fixedShareOfGap * 100)} %`).join(', ');
     rows.push([`Where the stack's extra time goes${where}`, `per transfer ${m.fixedCosts.perTransferUs} µs, per item ${m.fixedCosts.perItemUs} µs; the rest per chunk: ${perChunk}`, `fixed costs' share of the gap: ${share}`]);
