@@ -64,6 +64,10 @@ function scaleRows(s) {
       ]);
     }
     rows.push(['Scale at USB 2.0 timing: where one event loop stops', `every device keeps ≥ 97 % of solo up to ${u.keepsSoloUpTo} devices (raw loop: ${u.rawKeepsSoloUpTo})`, `one core would carry ${u.oneCoreLimit.MBps} MB/s = ${u.oneCoreLimit.devicesAtSoloRate} devices at solo rate`]);
+    if (u.stackOwnCpu) {
+      const own = u.stackOwnCpu;
+      rows.push([`Scale at USB 2.0 timing: the stack's own CPU at ${own.devices} devices`, `${fmt(own.msPerMB)} ms CPU/MB beyond the raw loop on the same simulated devices`, `${Math.round(own.coreShareAtSoloRate * 100)} % of one core with every device at its solo rate`]);
+    }
     const c = u.cancelOneOf32;
     rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
   }
@@ -72,7 +76,7 @@ function scaleRows(s) {
     const counts = y.byDevices.map((d) => d.devices).join('/');
     rows.push([
       `Scale at USB 2.0 timing with \`node ${y.nodeFlags.join(' ')}\`, ${counts} devices`,
-      `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}`,
+      `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}${y.stackOwnCpu ? `, the stack's own ${fmt(y.stackOwnCpu.msPerMB)} (${Math.round(y.stackOwnCpu.coreShareAtSoloRate * 100)} % of a core at solo rates)` : ''}`,
       `every device keeps ≥ 97 % of solo up to ${y.keepsSoloUpTo} devices (raw loop: ${y.rawKeepsSoloUpTo}); cancel one of 32: ${y.cancelOneOf32.othersCompleted}/${y.cancelOneOf32.others} others complete`,
     ]);
   }

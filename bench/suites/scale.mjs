@@ -182,6 +182,11 @@ export async function measureAtUsb2(quick) {
   const soloMBps = median(soloRates);
   // What one event loop could carry if it had a core to itself: the CPU each MB cost with the most devices.
   const oneCoreMBps = 1000 / byDevices.at(-1).cpuMsPerMB;
+  // The stack's own work at the most devices: its CPU per MB beyond the raw loop's on the same simulated devices
+  // (the devices' simulation, which hardware does off the JS thread, is in both), as a share of one core if every
+  // device ran at its solo rate.
+  const most = byDevices.at(-1);
+  const stackOwnMsPerMB = most.cpuMsPerMB - most.rawCpuMsPerMB;
   // The largest device count before the first one that falls short of the goal.
   const keepsUpTo = (short) => (short ? (byDevices[byDevices.indexOf(short) - 1]?.devices ?? 1) : byDevices.at(-1).devices);
   return {
@@ -189,6 +194,7 @@ export async function measureAtUsb2(quick) {
     soloMBps,
     byDevices,
     oneCoreLimit: { MBps: Math.round(oneCoreMBps), devicesAtSoloRate: Math.floor(oneCoreMBps / soloMBps) },
+    stackOwnCpu: { devices: most.devices, msPerMB: round3(stackOwnMsPerMB), coreShareAtSoloRate: round3((stackOwnMsPerMB * most.devices * soloMBps) / 1000) },
     keepsSoloUpTo: keepsUpTo(firstShort),
     rawKeepsSoloUpTo: keepsUpTo(rawFirstShort),
     cancelOneOf32: await cancelOneProof(32, itemSizes, 'usb2', quick ? 1 : 4),
