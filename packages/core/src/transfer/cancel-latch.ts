@@ -1,3 +1,4 @@
+import { removeItem } from '../abort/remove-item.js';
 import { CancelledError, WiaError } from '../hresult/index.js';
 
 /** Why a transfer latched: the app cancelled, or the app side failed (threw, stream error). */
@@ -62,8 +63,7 @@ export class CancelLatch {
   }
 
   private unsubscribe(listener: () => void): void {
-    const at = this.listeners.lastIndexOf(listener);
-    if (at >= 0) this.listeners.splice(at, 1);
+    removeItem(this.listeners, listener);
   }
 
   /** Resolves with the promise's value, or with `LATCHED` as soon as the latch closes, whichever is first. */

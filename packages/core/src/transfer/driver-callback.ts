@@ -19,6 +19,7 @@ import {
   type WiaNextStream,
   type WiaTransferParams,
 } from '../minidriver/index.js';
+import { removeItem } from '../abort/remove-item.js';
 import { CancelLatch, LATCHED } from './cancel-latch.js';
 import { DiscardSink, GuardedItemStream, finishStream, type ItemStreamOwner } from './item-stream.js';
 import type { ContractViolation, TransferItemResult } from './report.js';
@@ -265,9 +266,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
 
   /** Forgets a finished item's stream once the app has consumed every byte of it: nothing more can reach the app through it. */
   private releaseIfIdle(stream: GuardedItemStream | DiscardSink): void {
-    if (!(stream instanceof GuardedItemStream) || !stream.idle) return;
-    const at = this.itemStreams.lastIndexOf(stream);
-    if (at >= 0) this.itemStreams.splice(at, 1);
+    if (stream instanceof GuardedItemStream && stream.idle) removeItem(this.itemStreams, stream);
   }
 
   /** Resolves when every app stream has consumed every byte it was handed (the engine bounds the wait). */

@@ -1,3 +1,4 @@
+import { removeItem } from '../abort/remove-item.js';
 import { UsbTimeoutError, UsbTransferAbortedError } from './errors.js';
 import type { UsbTransferOptions } from './transport.js';
 
@@ -67,9 +68,7 @@ export class TransferWatch {
   /** A no-op once the signal aborted (its list went with it) or when this watch already left. */
   private unwatchSignal(signal: AbortSignal): void {
     const watchers = watchersBySignal.get(signal);
-    if (!watchers) return;
-    const at = watchers.indexOf(this);
-    if (at >= 0) watchers.splice(at, 1);
+    if (watchers) removeItem(watchers, this);
   }
 
   private fire(why: TransferInterruption): void {
