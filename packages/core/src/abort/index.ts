@@ -1,1 +1,2 @@
 export * from './abort.js';
+export * from './remove-item.js';

@@ -1,5 +1,6 @@
 import {
   TransferWatch,
+  removeItem,
   UsbDisconnectedError,
   UsbIoError,
   UsbStallError,
@@ -7,7 +8,6 @@ import {
 } from '@openwia/core';
 import type { ChangeNotifier } from './notifier.js';
 import { BusPacer } from './speed.js';
-import { removeItem } from './remove-item.js';
 
 /** Why a simulated transfer in flight was cut short. */
 export type HostInterruption = 'aborted' | 'timeout' | 'gone' | 'reset' | 'stall';

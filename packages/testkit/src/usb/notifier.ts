@@ -1,4 +1,4 @@
-import { removeItem } from './remove-item.js';
+import { removeItem } from '@openwia/core';
 
 /**
  * A "something changed" signal: waiters subscribe and are called once on the
