@@ -11,6 +11,7 @@ import {
   WIA_DPC_PICTURES_TAKEN,
   WIA_EVENT_ITEM_CREATED,
   WIA_EVENT_ITEM_DELETED,
+  WIA_IPA_BUFFER_SIZE,
   WIA_IPA_FORMAT,
   WIA_IPC_THUMBNAIL,
   WIA_MINIDRV_TRANSFER_ACQUIRE_CHILDREN,
@@ -41,10 +42,22 @@ const debug = createDebug('openwia:ptp:driver');
 /** Answers to GetThumb that mean "no thumbnail here", not a failure. */
 const NO_THUMBNAIL: ReadonlySet<number> = new Set([PtpResponse.OperationNotSupported, PtpResponse.NoThumbnailPresent]);
 
+/**
+ * Bytes per USB read of a picture's data: its items' `WIA_IPA_BUFFER_SIZE`.
+ * Four times the base's 64 KiB, because a read is one transfer the host
+ * submits and waits for, and fewer of them move more: over the real USB
+ * stack (node-usb → libusb → usbfs, under umockdev) the whole stack moved
+ * 13.8 MB/s at 64 KiB, 19.7 MB/s at 256 KiB and 21.7 MB/s at 1 MiB. 256 KiB
+ * keeps a progress message per ~6 ms at USB 2.0 speed.
+ */
+export const DEFAULT_PTP_READ_SIZE = 256 * 1024;
+
 /** Options of the PTP plugin (all optional). */
 export interface PtpDriverOptions extends PtpCameraOptions {
   /** Bytes per GetPartialObject transaction (default 1 MiB). */
   partialChunkSize?: number;
+  /** Bytes per USB read of a picture's data (default {@link DEFAULT_PTP_READ_SIZE}). */
+  readSize?: number;
   /** Bound of the CloseSession sent when the session ends, ms (default 1000). */
   closeTimeoutMs?: number;
 }
@@ -135,7 +148,10 @@ export class PtpCameraDriver extends AbortableMiniDriver {
 
   protected override async initItemProperties(item: WiaDrvItem): Promise<void> {
     const context = ptpContextOf(item);
-    if (context?.kind === 'object') defineObjectProperties(item.properties, item, context);
+    if (context?.kind === 'object') {
+      defineObjectProperties(item.properties, item, context);
+      item.properties.setByDriver(WIA_IPA_BUFFER_SIZE, this.options.readSize ?? DEFAULT_PTP_READ_SIZE);
+    }
     else if (context?.kind === 'folder') defineFolderProperties(item.properties, context);
     else if (context?.kind === 'storage') defineStorageProperties(item.properties, context);
     else if (!item.parent) this.defineDeviceProperties(item);

@@ -20,6 +20,8 @@ import { PtpCameraDriver, type PtpDriverOptions } from '../ptp-camera-driver.js'
 export class MemorySink extends Writable {
   private readonly chunks: Buffer[] = [];
   private received = 0;
+  /** The length of each chunk the stream was given, in order. */
+  readonly chunkLengths: number[] = [];
 
   get bytes(): Buffer {
     return Buffer.concat(this.chunks);
@@ -31,6 +33,7 @@ export class MemorySink extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
     this.chunks.push(chunk);
+    this.chunkLengths.push(chunk.length);
     this.received += chunk.length;
     done();
   }

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import jpeg from 'jpeg-js';
-import { S_OK, WIA_TRANSFER_ACQUIRE_CHILDREN, WIA_TRANSFER_MSG_STATUS } from '@openwia/core';
+import { S_OK, WIA_IPA_BUFFER_SIZE, WIA_TRANSFER_ACQUIRE_CHILDREN, WIA_TRANSFER_MSG_STATUS } from '@openwia/core';
 import { PtpOperation } from '../ptp-codes.js';
-import { cameraBytes, download, openCameraRig, skipping, type CameraRig } from './camera-rig.js';
+import { TEST_DRIVER_OPTIONS, cameraBytes, download, openCameraRig, skipping, type CameraRig } from './camera-rig.js';
 
 const MiB = 1024 * 1024;
 
@@ -42,6 +42,24 @@ describe('PTP camera: downloads (end to end on the virtual camera)', () => {
     const progress = app.messages.filter((m) => m.lMessage === WIA_TRANSFER_MSG_STATUS).map((m) => m.lPercentComplete);
     expect(progress.at(-1)).to.equal(100);
     expect([...progress].sort((a, b) => a - b)).to.deep.equal(progress);
+  });
+
+  it('reads a picture in 256 KiB USB reads (its WIA_IPA_BUFFER_SIZE), or in the size the options give', async () => {
+    const size = 2 * MiB;
+    const item = 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV';
+    rig = await openCameraRig({ photos: 1, largeObjects: [{ name: 'MVI_0001.MOV', size }] });
+    expect(rig.device.item(item).properties.value(WIA_IPA_BUFFER_SIZE)).to.equal(256 * 1024);
+    const { app } = await download(rig, item, 0);
+    const sink = app.files.get('MVI_0001.MOV')!;
+    expect(sink.bytes.equals(cameraBytes(rig, 'MVI_0001.MOV'))).to.equal(true);
+    // Each 1 MiB GetPartialObject data phase: its first packet (500 bytes after the 12-byte header), then reads of the buffer size.
+    const phase = (read: number): number[] => [500, ...Array(Math.floor((MiB - 500) / read)).fill(read), (MiB - 500) % read].filter((n) => n > 0);
+    expect(sink.chunkLengths).to.deep.equal([...phase(256 * 1024), ...phase(256 * 1024)]);
+    await rig.close();
+
+    rig = await openCameraRig({ photos: 1, largeObjects: [{ name: 'MVI_0001.MOV', size }] }, { ...TEST_DRIVER_OPTIONS, readSize: 64 * 1024 });
+    const small = await download(rig, item, 0);
+    expect(small.app.files.get('MVI_0001.MOV')!.chunkLengths).to.deep.equal([...phase(64 * 1024), ...phase(64 * 1024)]);
   });
 
   it('falls back to one GetObject data phase on a camera without GetPartialObject', async () => {
