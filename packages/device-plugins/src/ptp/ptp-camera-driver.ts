@@ -51,6 +51,8 @@ const NO_THUMBNAIL: ReadonlySet<number> = new Set([PtpResponse.OperationNotSuppo
  * keeps a progress message per ~6 ms at USB 2.0 speed.
  */
 export const DEFAULT_PTP_READ_SIZE = 256 * 1024;
+/** The largest read allowed: Linux's usbfs gives all of a process's transfers in flight 16 MiB by default (`usbfs_memory_mb`). */
+const MAX_PTP_READ_SIZE = 16 * 1024 * 1024;
 
 /** Options of the PTP plugin (all optional). */
 export interface PtpDriverOptions extends PtpCameraOptions {
@@ -94,6 +96,10 @@ export class PtpCameraDriver extends AbortableMiniDriver {
     @inject(PTP_DRIVER_OPTIONS, { isOptional: true }) private readonly options: PtpDriverOptions = {},
   ) {
     super();
+    const { readSize } = options;
+    if (readSize !== undefined && !(Number.isInteger(readSize) && readSize >= 512 && readSize <= MAX_PTP_READ_SIZE)) {
+      throw new WiaError(E_INVALIDARG, `PtpDriverOptions.readSize must be a whole number of bytes from 512 to ${MAX_PTP_READ_SIZE}, got ${String(readSize)}`);
+    }
   }
 
   /** The live PTP camera (for diagnostics and tests); throws before `drvInitializeWia`. */

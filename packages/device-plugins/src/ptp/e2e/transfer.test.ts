@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import jpeg from 'jpeg-js';
-import { S_OK, WIA_IPA_BUFFER_SIZE, WIA_TRANSFER_ACQUIRE_CHILDREN, WIA_TRANSFER_MSG_STATUS } from '@openwia/core';
+import { E_INVALIDARG, S_OK, WIA_IPA_BUFFER_SIZE, WIA_TRANSFER_ACQUIRE_CHILDREN, WIA_TRANSFER_MSG_STATUS, WiaError } from '@openwia/core';
+import { createVirtualCamera } from '@openwia/testkit';
+import { PtpCameraDriver } from '../ptp-camera-driver.js';
 import { PtpOperation } from '../ptp-codes.js';
 import { TEST_DRIVER_OPTIONS, cameraBytes, download, openCameraRig, skipping, type CameraRig } from './camera-rig.js';
 
@@ -60,6 +62,14 @@ describe('PTP camera: downloads (end to end on the virtual camera)', () => {
     rig = await openCameraRig({ photos: 1, largeObjects: [{ name: 'MVI_0001.MOV', size }] }, { ...TEST_DRIVER_OPTIONS, readSize: 64 * 1024 });
     const small = await download(rig, item, 0);
     expect(small.app.files.get('MVI_0001.MOV')!.chunkLengths).to.deep.equal([...phase(64 * 1024), ...phase(64 * 1024)]);
+  });
+
+  it('refuses a read size that is no whole number of bytes from 512 to 16 MiB, with E_INVALIDARG', () => {
+    const transport = createVirtualCamera({ photos: 1 }).device.createTransport();
+    for (const readSize of [0, 511, 1.5, Number.NaN, 16 * MiB + 1]) {
+      expect(() => new PtpCameraDriver(transport, { readSize }), String(readSize)).to.throw(WiaError).with.property('hresult', E_INVALIDARG);
+    }
+    expect(() => new PtpCameraDriver(transport, { readSize: 16 * MiB })).to.not.throw();
   });
 
   it('falls back to one GetObject data phase on a camera without GetPartialObject', async () => {
