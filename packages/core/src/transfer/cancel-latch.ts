@@ -59,11 +59,7 @@ export class CancelLatch {
       return () => undefined;
     }
     this.listeners.push(listener);
-    return () => this.unsubscribe(listener);
-  }
-
-  private unsubscribe(listener: () => void): void {
-    removeItem(this.listeners, listener);
+    return () => removeItem(this.listeners, listener);
   }
 
   /** Resolves with the promise's value, or with `LATCHED` as soon as the latch closes, whichever is first. */

@@ -157,8 +157,7 @@ export class PtpCameraDriver extends AbortableMiniDriver {
     if (context?.kind === 'object') {
       defineObjectProperties(item.properties, item, context);
       item.properties.setByDriver(WIA_IPA_BUFFER_SIZE, this.options.readSize ?? DEFAULT_PTP_READ_SIZE);
-    }
-    else if (context?.kind === 'folder') defineFolderProperties(item.properties, context);
+    } else if (context?.kind === 'folder') defineFolderProperties(item.properties, context);
     else if (context?.kind === 'storage') defineStorageProperties(item.properties, context);
     else if (!item.parent) this.defineDeviceProperties(item);
   }
