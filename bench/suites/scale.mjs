@@ -180,15 +180,15 @@ export async function measureAtUsb2(quick) {
   const firstShort = byDevices.find((row) => row.vsSolo.median < KEEPS_SOLO);
   const rawFirstShort = byDevices.find((row) => row.rawVsSolo.median < KEEPS_SOLO);
   const soloMBps = median(soloRates);
+  const most = byDevices.at(-1);
   // What one event loop could carry if it had a core to itself: the CPU each MB cost with the most devices.
-  const oneCoreMBps = 1000 / byDevices.at(-1).cpuMsPerMB;
+  const oneCoreMBps = 1000 / most.cpuMsPerMB;
   // The stack's own work at the most devices: its CPU per MB beyond the raw loop's on the same simulated devices
   // (the devices' simulation, which hardware does off the JS thread, is in both), as a share of one core if every
   // device ran at its solo rate.
-  const most = byDevices.at(-1);
   const stackOwnMsPerMB = most.cpuMsPerMB - most.rawCpuMsPerMB;
   // The largest device count before the first one that falls short of the goal.
-  const keepsUpTo = (short) => (short ? (byDevices[byDevices.indexOf(short) - 1]?.devices ?? 1) : byDevices.at(-1).devices);
+  const keepsUpTo = (short) => (short ? (byDevices[byDevices.indexOf(short) - 1]?.devices ?? 1) : most.devices);
   return {
     method: `${itemSizes.length} items × ${itemSizes[0] / MiB} MiB per device, 64 KiB reads, one read queued ahead; per device count ${USB2_WARMUP_RUNS} unmeasured warm-up runs at that count for each reader (and one solo), then ${rounds} rounds, each with the stack and the fair raw loop (alternating which goes first), each with a solo run of its own (alternating before/after); vsSolo / rawVsSolo = median of per-round ratios (median device ÷ solo), worstDevice = median of per-round slowest device ÷ solo; stackVsRaw = median of per-round ratios of the stack's median device rate to the raw loop's at the same device count`,
     soloMBps,

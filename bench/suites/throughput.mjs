@@ -122,8 +122,8 @@ const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.m
  * 64 KiB item and of 16, interleaved as above. The 16-item transfer costs 15 items more than the one-item
  * transfer; what one item costs is taken off the one-item transfer to leave the transfer's own cost.
  */
-async function measureFixedCosts(quick) {
-  const rounds = quick ? 60 : 300;
+async function measureFixedCosts() {
+  const rounds = 300;
   const gapUs = async (items) => {
     const itemSizes = Array(items).fill(64 * KiB);
     const rig = await openRig({ itemSizes, readSize: 64 * KiB });
@@ -144,8 +144,9 @@ async function measureFixedCosts(quick) {
 export async function measureByChunk({ quick = false } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);
   const rounds = quick ? 5 : 25;
-  const fixedCosts = await measureFixedCosts(quick);
-  const fixedUs = fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
+  // Not in a --quick run: 60 rounds gave differences smaller than their noise (negative per-chunk figures).
+  const fixedCosts = quick ? undefined : await measureFixedCosts();
+  const fixedUs = fixedCosts && fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
   const byChunk = [];
   for (const chunkSize of CHUNK_SIZES) {
     const rig = await openRig({ itemSizes, readSize: chunkSize });
@@ -164,8 +165,7 @@ export async function measureByChunk({ quick = false } = {}) {
       cpuRatioInterquartile: r.cpuRatioIqr,
       cpuRatioVsBare: r.cpuRatioVsBare,
       gapUs: Math.round(r.gapUs),
-      fixedShareOfGap: round3(fixedUs / r.gapUs),
-      perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)),
+      ...(fixedUs !== undefined ? { fixedShareOfGap: round3(fixedUs / r.gapUs), perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)) } : {}),
     });
   }
   return { rounds, fixedCosts, byChunk };
