@@ -14,6 +14,14 @@ function throughputRows(t) {
     const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)} (${c.stackMBps} vs ${c.rawMBps} MB/s)`).join(', ');
     rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc trim off)`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
   }
+  if (t.jitWarmUp) {
+    const { first, last } = t.jitWarmUp.oneItemUs;
+    rows.push([
+      `One-item 64 KiB transfer, cold → optimised (first → last of ${t.jitWarmUp.transfers} per task, before measuring)`,
+      `stack ${first.stack} → ${last.stack} µs, fair raw ${first.fair} → ${last.fair} µs`,
+      'cold: what a short-lived process pays per transfer',
+    ]);
+  }
   for (const [where, m] of [['', t], [' (steady process)', t.steady]]) {
     if (!m) continue;
     if (!m.fixedCosts) {

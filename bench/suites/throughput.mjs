@@ -42,13 +42,9 @@ const ORDERS = [
   ['bare', 'fair', 'stack'],
 ];
 
-/**
- * `rounds` rounds of one transfer per task in a rotating order, after two
- * warm-up rounds. Returns the per-task median times (ms), the median of the
- * per-round ratios, and their spread.
- */
-async function interleaved(rig, itemSizes, chunkSize, rounds) {
-  const tasks = {
+/** The three tasks on one rig: one transfer of every item each. */
+function tasksOf(rig, itemSizes, chunkSize) {
+  return {
     bare: async () => {
       const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair: false });
       if (n !== rig.totalBytes) throw new Error(`bare raw loop read ${n} of ${rig.totalBytes} bytes`);
@@ -63,6 +59,47 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
       if (app.bytes !== rig.totalBytes) throw new Error(`the stack delivered ${app.bytes} of ${rig.totalBytes} bytes`);
     },
   };
+}
+
+/**
+ * Transfers of one 64 KiB item each task runs before anything is measured (see {@link warmUp}).
+ */
+const JIT_WARM_UP_TRANSFERS = 2000;
+
+/** Transfers at each end of the warm-up whose median one-item times the report gives. */
+const WARM_UP_SAMPLE = 300;
+
+/**
+ * Runs every task's code until V8 has optimised it, and says what that changed. The stack's per-transfer and
+ * per-item code runs once per transfer or item — a few times per 32 MB — so V8 optimises it only after about a
+ * thousand transfers; unwarmed, the first chunk sizes' ratios and the fixed costs would measure the interpreter.
+ * Returns the median one-item transfer time (µs) of each task over the first and the last {@link WARM_UP_SAMPLE}
+ * transfers: the first is what a short-lived process (one `openwia acquire`) pays per transfer.
+ */
+async function warmUp() {
+  const itemSizes = [64 * KiB];
+  const rig = await openRig({ itemSizes, readSize: 64 * KiB });
+  const tasks = tasksOf(rig, itemSizes, 64 * KiB);
+  const times = { bare: [], fair: [], stack: [] };
+  for (let i = 0; i < JIT_WARM_UP_TRANSFERS; i++) {
+    for (const name of ORDERS[i % ORDERS.length]) {
+      const t0 = performance.now();
+      await tasks[name]();
+      times[name].push((performance.now() - t0) * 1000);
+    }
+  }
+  await rig.close();
+  const medianOf = (from, to) => Object.fromEntries(Object.entries(times).map(([name, t]) => [name, Math.round(median(t.slice(from, to)))]));
+  return { transfers: JIT_WARM_UP_TRANSFERS, oneItemUs: { first: medianOf(0, WARM_UP_SAMPLE), last: medianOf(-WARM_UP_SAMPLE) } };
+}
+
+/**
+ * `rounds` rounds of one transfer per task in a rotating order, after two
+ * warm-up rounds. Returns the per-task median times (ms), the median of the
+ * per-round ratios, and their spread.
+ */
+async function interleaved(rig, itemSizes, chunkSize, rounds) {
+  const tasks = tasksOf(rig, itemSizes, chunkSize);
   const times = { bare: [], fair: [], stack: [] };
   /** Per round, stack time − fair time (µs): what the stack costs on top, in absolute terms. */
   const gaps = [];
@@ -145,6 +182,7 @@ export async function measureByChunk({ quick = false } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);
   const rounds = quick ? 5 : 25;
   // Not in a --quick run: 60 rounds gave differences smaller than their noise (negative per-chunk figures).
+  const jitWarmUp = await warmUp();
   const fixedCosts = quick ? undefined : await measureFixedCosts();
   const fixedUs = fixedCosts && fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
   const byChunk = [];
@@ -168,7 +206,7 @@ export async function measureByChunk({ quick = false } = {}) {
       ...(fixedUs !== undefined ? { fixedShareOfGap: round3(fixedUs / r.gapUs), perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)) } : {}),
     });
   }
-  return { rounds, fixedCosts, byChunk };
+  return { rounds, jitWarmUp, fixedCosts, byChunk };
 }
 
 /**
@@ -177,16 +215,17 @@ export async function measureByChunk({ quick = false } = {}) {
  * @param {{ quick?: boolean }} options
  */
 export async function measureThroughput({ quick = false } = {}) {
-  const { rounds, fixedCosts, byChunk } = await measureByChunk({ quick });
+  const { rounds, jitWarmUp, fixedCosts, byChunk } = await measureByChunk({ quick });
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's trimming off (${Object.keys(STEADY_PROCESS.env).join(', ')})`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's trimming off (${Object.keys(STEADY_PROCESS.env).join(', ')})`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
+    jitWarmUp,
     fixedCosts,
-    steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
+    steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), jitWarmUp: steady.jitWarmUp, fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
     atUsb2: await measureAtUsb2(quick),
     headroom: { slowestStackMBps: slowest, timesUsb2: Math.round(slowest / BUS_RATES_MBPS.usb2HighSpeed), timesUsb3Practical: Number((slowest / BUS_RATES_MBPS.usb3Gen1Practical).toFixed(1)) },
   };
