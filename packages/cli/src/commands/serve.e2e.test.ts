@@ -20,8 +20,9 @@ const missing = airscanMissing();
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'openwia-serve-'));
     const config = join(dir, 'sim.json');
-    // A slow USB 1 bus so that a page is still arriving when Ctrl-C lands; duplex for the duplex batch.
-    await writeFile(config, JSON.stringify({ scanner: { pages: 50, duplex: true, speed: 'usb1', format: 'image/png' } }));
+    // A slow USB 1 bus and JPEG pages (over 100 KB each, against 5–10 KB of PNG), so that a page takes a while to
+    // arrive and Ctrl-C can land while it does; duplex for the duplex batch.
+    await writeFile(config, JSON.stringify({ scanner: { pages: 50, duplex: true, speed: 'usb1', format: 'image/jpeg' } }));
     const started = await ServeProcess.start(['--sim-config', config]);
     serve = started.serve;
     origin = started.origin;

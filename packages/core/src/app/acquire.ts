@@ -210,6 +210,8 @@ export async function acquire(transfer: WiaTransfer, item: WiaDrvItem, options: 
   }
 }
 
+const ignoreError = (): void => undefined;
+
 /** One page (item) of {@link acquirePages}: read `stream` before asking for the next. */
 export interface AcquiredPage extends AcquireItemInfo {
   stream: Readable;
@@ -232,6 +234,9 @@ export async function* acquirePages(transfer: WiaTransfer, item: WiaDrvItem, opt
     ...(options.signal ? { signal: options.signal } : {}),
     destination: (info) => {
       const stream = new PassThrough();
+      // The page is read after this returns, maybe after the transfer failed: a listener now lets the failure be
+      // kept in the stream (abandon destroys with the reason only a listened-to stream) for its reader to get.
+      stream.on('error', ignoreError);
       ready.push({ ...info, stream });
       notify();
       return stream;

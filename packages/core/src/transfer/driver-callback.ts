@@ -90,6 +90,13 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    */
   private readonly itemStreams: GuardedItemStream[] = [];
 
+  /**
+   * The app's answer to the END_OF_STREAM of an item completed when its driver ended its stream (see
+   * {@link openItem}), until the driver asks for the next item or returns: they wait for it, so the app hears
+   * its messages in order even when it answers them asynchronously.
+   */
+  private completing: Promise<boolean> | undefined;
+
   /** What every item's stream asks of the transfer: one object for all of them. */
   private readonly streamOwner: ItemStreamOwner;
 
@@ -147,6 +154,9 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     const open = this.current;
     if (!open || open.phase !== 'receiving' || !open.stream) {
       if (open?.phase !== 'closing') this.current = undefined;
+      const completing = this.completing;
+      this.completing = undefined;
+      if (completing) await completing;
       return !this.host.latch.latched;
     }
     open.phase = 'closing';
@@ -259,8 +269,15 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       return { hr: S_FALSE };
     }
     const stream = new GuardedItemStream(answer.stream, result, this.streamOwner);
-    this.current = { result, stream, phase: 'receiving' };
+    const open: OpenItem = { result, stream, phase: 'receiving' };
+    this.current = open;
     this.itemStreams.push(stream);
+    // The driver ended the item's stream and the app's stream processed every byte of it: the item is whole now,
+    // not when the driver next asks for a stream — a feeder may scan the next page for seconds, and a cancel
+    // meanwhile must not take back the page the app already has.
+    stream.once('finish', () => {
+      if (this.current === open && open.phase === 'receiving' && !this.host.latch.latched) this.completing = this.completeCurrentItem();
+    });
     return { hr: S_OK, stream };
   }
 

@@ -138,4 +138,27 @@ describe('device.pages(): pages as an async iterator of streams', () => {
     expect((thrown as { hresult: number }).hresult).to.equal(WIA_ERROR_EXCEPTION_IN_DRIVER);
     expect(pageError).to.equal(thrown);
   });
+
+  it('a cut page read only after the transfer failed still errors with the failure', async () => {
+    const { device } = await openDevice({ throwOnRead: 6 });
+    let pageError: unknown;
+    let thrown: unknown;
+    try {
+      for await (const page of device.pages('Root\\Feeder')) {
+        if (page.itemName === 'Page3') {
+          // Read the page only once the transfer is over (Page3's first read fails).
+          while (device.busy) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        try {
+          for await (const _ of page.stream) void _;
+        } catch (err) {
+          pageError = err;
+        }
+      }
+    } catch (err) {
+      thrown = err;
+    }
+    expect((thrown as { hresult: number }).hresult).to.equal(WIA_ERROR_EXCEPTION_IN_DRIVER);
+    expect(pageError).to.equal(thrown);
+  });
 });
