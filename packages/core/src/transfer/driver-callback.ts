@@ -121,7 +121,8 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   async GetNextStream(lFlags: number, itemName: string, fullItemName: string): Promise<WiaNextStream> {
     if (this.closed) return { hr: S_FALSE };
     if (this.host.uploadSource) return this.nextUploadSource(itemName, fullItemName);
-    if (!(await this.completeCurrentItem())) return { hr: S_FALSE };
+    // Checked again after the wait: a cancel may have latched while the previous item closed.
+    if (!(await this.completeCurrentItem()) || this.host.latch.latched) return { hr: S_FALSE };
 
     const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
     this.host.items.push(result);

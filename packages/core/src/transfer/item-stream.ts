@@ -53,6 +53,12 @@ export class GuardedItemStream extends Writable {
     this.owner.failAppSide(WiaError.from(err, WIA_ERROR_DESTINATION, `the destination stream of ${this.item.fullItemName} failed`));
   };
   private readonly onAppDrain = (): void => this.releaseDrain();
+  private readonly onAppClose = (): void => {
+    this.appClosed = true;
+    this.releaseDrain();
+  };
+  /** The app's stream emitted `'close'`: every write callback it will ever call has been called. */
+  private appClosed = false;
   /** Unsubscribes the latch listener that releases a driver waiting for `'drain'`. */
   private stopWaitingOnClose: (() => void) | undefined;
   private unprocessedWrites = 0;
@@ -71,14 +77,16 @@ export class GuardedItemStream extends Writable {
   ) {
     super({ highWaterMark: appStream.writableHighWaterMark ?? 16 * 1024 });
     appStream.on('error', this.onAppError);
-    appStream.on('close', this.onAppDrain);
+    appStream.on('close', this.onAppClose);
     // A driver that writes after end() would otherwise crash the process with an unhandled 'error'.
     this.on('error', ignore);
   }
 
   /** `true` when every byte handed to the app's stream has been consumed (or the app's stream is gone). */
   get idle(): boolean {
-    return this.unprocessedWrites === 0 || this.appStream.destroyed || this.appStream.errored !== null;
+    // Gone means closed, not destroyed: a stream that destroys itself right after accepting a chunk calls that
+    // chunk's callback a tick later, before its 'close' — the chunk counts, and the report must not be taken first.
+    return this.unprocessedWrites === 0 || this.appClosed || this.appStream.errored !== null;
   }
 
   /** Resolves when {@link idle}. */
@@ -221,7 +229,7 @@ export class GuardedItemStream extends Writable {
 
   private detach(): void {
     this.appStream.off('error', this.onAppError);
-    this.appStream.off('close', this.onAppDrain);
+    this.appStream.off('close', this.onAppClose);
     this.appStream.off('drain', this.onAppDrain);
     this.stopListeningForLatch();
   }

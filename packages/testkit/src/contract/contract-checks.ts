@@ -25,7 +25,7 @@ export interface ContractObservation {
  * contract (design.md). Returns the broken rules, empty when all hold.
  */
 export function checkContract(o: ContractObservation): string[] {
-  return [...checkFinalCallback(o), ...checkBytesAfterOutcome(o), ...checkNothingAfterLatch(o), ...checkDriverAnswers(o), ...checkOutcome(o), ...checkItems(o)];
+  return [...checkFinalCallback(o), ...checkBytesAfterOutcome(o), ...checkNothingAfterLatch(o), ...checkDriverAnswers(o), ...checkOutcome(o), ...checkItems(o), ...checkEndedItemsKept(o)];
 }
 
 function checkFinalCallback({ app, report }: ContractObservation): string[] {
@@ -112,6 +112,20 @@ function checkItems({ report, app, contentOf }: ContractObservation): string[] {
     if (item.status !== 'transferred' && !content.subarray(0, received.length).equals(received)) problems.push(`data: the partial ${item.fullItemName} is not a prefix of the item`);
   }
   problems.push(...checkSkippedItemsSilent(app));
+  return problems;
+}
+
+/**
+ * Rule 8: an item is whole once the driver ended its stream and the app's stream processed every byte — a
+ * cancel or failure after that does not take it back.
+ */
+function checkEndedItemsKept({ report, driverLog, latchSeq }: ContractObservation): string[] {
+  const problems: string[] = [];
+  for (const { item, finishedSeq } of driverLog?.ended ?? []) {
+    if (latchSeq !== undefined && finishedSeq > latchSeq) continue;
+    const status = report.items.find((i) => i.fullItemName === item)?.status;
+    if (status !== 'transferred') problems.push(`rule 8: the driver ended ${item}'s stream and the app processed it before ${latchSeq === undefined ? 'the outcome' : 'the latch'}, but it is reported ${status}`);
+  }
   return problems;
 }
 

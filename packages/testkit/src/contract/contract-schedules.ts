@@ -52,6 +52,13 @@ export interface ContractScheduleScenario {
   failSink: { index: number; afterBytes: number } | undefined;
   /** The app destroys one item's stream itself, without an error, after some bytes. */
   closeSink: { index: number; afterBytes: number } | undefined;
+  /** The driver ends each item's stream and waits for it to finish, as the plugin base does. */
+  endStreams: boolean;
+  /**
+   * Where the external `Cancel()` enters: once the transfer has made this many of its scheduled points (reads,
+   * page scans, disk writes), it joins them and the scheduler lands it among them; 0 before the first.
+   */
+  cancelAfterGates: number;
 }
 
 /** The generator of {@link ContractScheduleScenario}s for drivers with one of `behaviours`. */
@@ -68,6 +75,8 @@ export function contractScenario(behaviours: readonly ScriptedBehaviour[]): fc.A
     slowDisk: fc.boolean(),
     failSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
     closeSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
+    endStreams: fc.boolean(),
+    cancelAfterGates: fc.nat(10),
   });
 }
 
@@ -83,8 +92,45 @@ export interface ContractScheduleRun {
   timers: ManualTimers;
 }
 
-/** Builds the harness of one scenario, its reads and disk gated by the scheduler. */
-function harnessFor(scheduler: fc.Scheduler, s: ContractScheduleScenario, timers: ManualTimers): ContractHarness {
+/**
+ * The external `Cancel()` of a schedule. Scheduled up front, it would always be the scheduler's only task at
+ * the first wait — every external cancel would land before the transfer did anything — so it joins the
+ * scheduler's tasks only once the transfer has made `afterGates` scheduled points, or when nothing else is
+ * left to happen (a schedule that hangs until cancelled).
+ */
+class ExternalCancel {
+  private gates = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly scheduler: fc.Scheduler,
+    private readonly afterGates: number | undefined,
+    private readonly cancel: () => void,
+  ) {
+    if (afterGates === 0) this.schedule();
+  }
+
+  /** `true` while a planned cancel has not joined the scheduler yet. */
+  get waiting(): boolean {
+    return this.afterGates !== undefined && !this.scheduled;
+  }
+
+  /** A scheduled point of the transfer: counts it, and brings the cancel in at the planned one. */
+  gate(label: string): Promise<void> {
+    const gate = this.scheduler.schedule(Promise.resolve(), label);
+    if (++this.gates === this.afterGates) this.schedule();
+    return gate;
+  }
+
+  schedule(): void {
+    if (!this.waiting) return;
+    this.scheduled = true;
+    void this.scheduler.schedule(Promise.resolve(), 'Cancel()').then(this.cancel);
+  }
+}
+
+/** Builds the harness of one scenario, its reads, page scans and disk gated by the scheduler. */
+function harnessFor(s: ContractScheduleScenario, timers: ManualTimers, gate: (label: string) => Promise<void>): ContractHarness {
   return new ContractHarness({
     driver: {
       items: s.items.map((chunks, i) => ({ name: `item${i}`, chunks })),
@@ -93,12 +139,14 @@ function harnessFor(scheduler: fc.Scheduler, s: ContractScheduleScenario, timers
       ...(s.fault ? { fault: s.fault } : {}),
       result: s.result,
       singleScan: s.singleScan,
-      readGate: (item, chunk) => scheduler.schedule(Promise.resolve(), `read ${item}:${chunk}`),
+      endStreams: s.endStreams,
+      readGate: (item, chunk) => gate(`read ${item}:${chunk}`),
+      itemGate: (item) => gate(`scan ${item}`),
     },
     app: {
       stream: (_name, index) => s.streams[index % s.streams.length]!,
       message: (_params, index) => s.messages[index % s.messages.length]!,
-      ...(s.slowDisk ? { sinkGate: () => scheduler.schedule(Promise.resolve(), 'disk') } : {}),
+      ...(s.slowDisk ? { sinkGate: () => gate('disk') } : {}),
       ...(s.failSink ? { failSink: s.failSink } : {}),
       ...(s.closeSink ? { closeSink: s.closeSink } : {}),
     },
@@ -114,16 +162,20 @@ function harnessFor(scheduler: fc.Scheduler, s: ContractScheduleScenario, timers
  */
 export async function runContractSchedule(scheduler: fc.Scheduler, s: ContractScheduleScenario): Promise<ContractScheduleRun> {
   const timers = new ManualTimers();
-  const harness = harnessFor(scheduler, s, timers);
+  let harness: ContractHarness | undefined;
+  const planned = s.externalCancel || needsCancelToEnd(s) ? s.cancelAfterGates : undefined;
+  const cancel = new ExternalCancel(scheduler, planned, () => harness!.cancel());
+  harness = harnessFor(s, timers, (label) => cancel.gate(label));
   const run = await harness.prepare();
   const pending = run.run();
   let settled = false;
   void pending.then(() => (settled = true));
-  if (s.externalCancel || needsCancelToEnd(s)) void scheduler.schedule(Promise.resolve(), 'Cancel()').then(() => harness.cancel());
   for (let round = 0; round < 100 && !settled; round++) {
     await scheduler.waitAll();
     await flushAsync(2);
-    if (!settled && scheduler.count() === 0) timers.advance(CONTRACT_SCHEDULE_GRACE_MS);
+    if (settled || scheduler.count() > 0) continue;
+    if (cancel.waiting) cancel.schedule();
+    else timers.advance(CONTRACT_SCHEDULE_GRACE_MS);
   }
   if (!settled) throw new Error('the transfer never settled (hang)');
   return { harness, report: await pending, timers };

@@ -47,6 +47,8 @@ export interface ScriptedDriverOptions {
   behaviour?: ScriptedBehaviour;
   /** Awaited before each read completes: lets a test (or fast-check's scheduler) order events. */
   readGate?: (item: number, chunk: number) => Promise<void>;
+  /** Awaited before each item's `GetNextStream`, as a feeder scans its next page: a moment between two items. */
+  itemGate?: (item: number) => Promise<void>;
   fault?: ScriptedFault;
   /** What `drvAcquireItemData` returns after the last item (default `S_OK`). */
   result?: HResult;
@@ -54,6 +56,11 @@ export interface ScriptedDriverOptions {
   singleScan?: boolean;
   /** Shared sequence counter for the log. */
   nextSeq?: () => number;
+  /**
+   * Ends each item's stream after its last chunk and waits until it finished (the app processed every byte), as
+   * the plugin base does; without it the driver leaves the stream open and moves on, as a plain driver may.
+   */
+  endStreams?: boolean;
 }
 
 /** One call the driver made on its transfer callback and what it got back. */
@@ -72,6 +79,8 @@ export interface ScriptedDriverLog {
   unlocks: number;
   acquireCalls: number;
   acquireReturns: number;
+  /** Items whose stream this driver ended, and when it saw the stream finish (`endStreams`). */
+  ended: { item: string; finishedSeq: number }[];
 }
 
 /** The bytes of chunk `chunk` of item `item`: a pattern unique to both. */
@@ -89,7 +98,7 @@ export function scriptedChunk(item: number, chunk: number, size: number): Buffer
  * the app's record by the contract tests.
  */
 export class ScriptedMiniDriver implements IWiaMiniDrv {
-  readonly log: ScriptedDriverLog = { cancelIo: [], callbacks: [], locks: 0, unlocks: 0, acquireCalls: 0, acquireReturns: 0 };
+  readonly log: ScriptedDriverLog = { cancelIo: [], callbacks: [], locks: 0, unlocks: 0, acquireCalls: 0, acquireReturns: 0, ended: [] };
   private readonly chunkSize: number;
   private readonly behaviour: ScriptedBehaviour;
   private readonly nextSeq: () => number;
@@ -143,6 +152,7 @@ export class ScriptedMiniDriver implements IWiaMiniDrv {
 
   private async transferItem(item: WiaDrvItem, context: MiniDrvTransferContext): Promise<HResult> {
     const index = item.context as number;
+    if (this.options.itemGate) await raceAbort(this.options.itemGate(index), this.behaviour === 'conforming' ? context.signal : undefined);
     const next = await this.record('GetNextStream', () => context.callback.GetNextStream(0, item.name, item.fullName).then((r) => ({ hr: r.hr, value: r })));
     if (next.hr === S_FALSE && this.behaviour !== 'ignore-signal') return S_FALSE;
     const stream = next.hr === S_FALSE ? undefined : next.stream;
@@ -163,7 +173,20 @@ export class ScriptedMiniDriver implements IWiaMiniDrv {
       );
       if (sent === S_FALSE && this.behaviour !== 'ignore-signal') return S_FALSE;
     }
+    if (this.options.endStreams && stream) await this.end(stream, next.hr === S_OK ? item.fullName : undefined, context.signal);
     return S_OK;
+  }
+
+  /** Ends an item's stream and waits for its `'finish'`; logs when it came for an item the app took (not a skipped one). */
+  private async end(stream: Writable, itemName: string | undefined, signal: AbortSignal): Promise<void> {
+    const finished = new Promise<void>((resolve) => {
+      stream.once('finish', () => {
+        if (itemName) this.log.ended.push({ item: itemName, finishedSeq: this.nextSeq() });
+        resolve();
+      });
+    });
+    stream.end();
+    await raceAbort(finished, this.behaviour === 'ignore-signal' ? undefined : signal);
   }
 
   /** Bytes received by uploads, by item name. */
