@@ -45,6 +45,21 @@ describe('SimulatedFaults', () => {
     expect(await usb.transferIn(bulkIn, 512)).to.deep.equal(bytes(10));
   });
 
+  it('NAK after N bytes: the device goes silent mid-read; the read keeps what arrived and waits until aborted', async () => {
+    device.faults.nakAfterBytes(bulkIn, 1000);
+    void device.writeIn(bulkIn, bytes(4096)).catch(() => undefined);
+    expect((await usb.transferIn(bulkIn, 512)).length).to.equal(512);
+    const controller = new AbortController();
+    const read = usb.transferIn(bulkIn, 4096, { signal: controller.signal });
+    await new Promise((r) => setImmediate(r));
+    controller.abort();
+    const err = await rejectionOf(read);
+    expect(err).to.be.instanceOf(UsbTransferAbortedError);
+    expect((err as UsbTransferAbortedError).partialData.length).to.equal(1000 - 512);
+    device.faults.stopNak(bulkIn);
+    expect((await usb.transferIn(bulkIn, 4096)).length).to.equal(4096 - 1000);
+  });
+
   it('NAK forever on an OUT endpoint: the write is never taken until stopNak', async () => {
     const received: number[] = [];
     device.onOut(bulkOut, (data) => void received.push(data.length));

@@ -48,6 +48,7 @@ const BYTE_COUNT_OUTCOMES: readonly ByteCountOutcome[] = [
  * device.faults.failTransfer(3, 'io');        // the 3rd transfer from now fails with UsbIoError
  * device.faults.shortPacket(0x81, 100);       // the device ends its transfer early after 100 more bytes
  * device.faults.unplugAfterBytes(4096, 0x81); // the device vanishes once 4096 more bytes went in on 0x81
+ * device.faults.nakAfterBytes(0x81, 4096);    // ... or goes silent then: 0x81 NAKs forever, mid-read
  * device.faults.unplugAtPhase('data');        // ... or when the device side calls markPhase('data')
  * ```
  */
@@ -55,6 +56,7 @@ export class SimulatedFaults {
   private readonly naking = new Set<number>();
   private transferFaults: TransferFault[] = [];
   private readonly shortPacketAt = new Map<number, number>();
+  private readonly nakAt = new Map<number, number>();
   private unplugBytes: UnplugAtBytes | undefined;
   private readonly unplugPhases = new Set<string>();
   /** Notified when a fault that holds transfers back is lifted. */
@@ -88,6 +90,17 @@ export class SimulatedFaults {
     this.shortPacketAt.set(endpointAddress, afterBytes);
   }
 
+  /**
+   * The device goes silent mid-transfer: once `afterBytes` more bytes crossed on the endpoint it NAKs forever, as
+   * {@link nakForever} — a read in flight keeps what arrived and waits for the rest until aborted, timed out,
+   * unplugged or {@link stopNak}.
+   */
+  nakAfterBytes(endpointAddress: number, afterBytes: number): void {
+    if (!Number.isInteger(afterBytes) || afterBytes < 0) throw new RangeError(`"afterBytes" must be an integer >= 0, got ${afterBytes}`);
+    if (afterBytes === 0) this.nakForever(endpointAddress);
+    else this.nakAt.set(endpointAddress, afterBytes);
+  }
+
   /** The device is unplugged once `bytes` more bytes crossed the wire (on `endpointAddress`, or on any endpoint). */
   unplugAfterBytes(bytes: number, endpointAddress?: number): void {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`"bytes" must be an integer >= 0, got ${bytes}`);
@@ -104,6 +117,7 @@ export class SimulatedFaults {
     this.naking.clear();
     this.transferFaults = [];
     this.shortPacketAt.clear();
+    this.nakAt.clear();
     this.unplugBytes = undefined;
     this.unplugPhases.clear();
     this.changed.notify();
@@ -133,10 +147,10 @@ export class SimulatedFaults {
   /** @internal How many bytes may cross on the endpoint before a fault must act (Infinity: no limit). */
   byteBudget(endpointAddress: number): number {
     const shortAt = this.shortPacketAt.get(endpointAddress) ?? Infinity;
-    return Math.min(shortAt, this.unplugBudget(endpointAddress));
+    return Math.min(shortAt, this.nakAt.get(endpointAddress) ?? Infinity, this.unplugBudget(endpointAddress));
   }
 
-  /** @internal Records bytes that crossed; says whether a short packet ends the read and whether the device must vanish now. */
+  /** @internal Records bytes that crossed; says whether a short packet ends the read and whether the device must vanish now (and starts an armed NAK). */
   countBytes(endpointAddress: number, bytes: number): ByteCountOutcome {
     let shortPacket = false;
     const shortAt = this.shortPacketAt.get(endpointAddress);
@@ -145,6 +159,13 @@ export class SimulatedFaults {
         this.shortPacketAt.delete(endpointAddress);
         shortPacket = true;
       } else this.shortPacketAt.set(endpointAddress, shortAt - bytes);
+    }
+    const nakAt = this.nakAt.get(endpointAddress);
+    if (nakAt !== undefined) {
+      if (nakAt - bytes <= 0) {
+        this.nakAt.delete(endpointAddress);
+        this.naking.add(endpointAddress);
+      } else this.nakAt.set(endpointAddress, nakAt - bytes);
     }
     let unplug = false;
     if (this.unplugBytes && this.unplugBudget(endpointAddress) !== Infinity) {
