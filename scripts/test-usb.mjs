@@ -25,6 +25,7 @@ export const REAL_USB_SPECS = [
   'packages/device-plugins/dist/escl/escl-faults.test.js',
   'packages/device-plugins/dist/escl/escl-storm.test.js',
   'packages/device-plugins/dist/escl/ipp-usb/usb-pipe-connection.test.js',
+  'packages/cli/dist/cli-real-usb.usb-test.js',
 ];
 
 /** What `npm test` runs of them (`--core`): the real-stack tests and the transport conformance suite, quick and steady on a loaded machine. */

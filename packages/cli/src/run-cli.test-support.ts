@@ -14,16 +14,20 @@ export interface CliRun {
   stderr: string;
 }
 
-/** A signal sent to the running command: when its output first matches `when`, or `afterMs` after the previous signal. */
-export type SignalStep = { signal?: NodeJS.Signals } & ({ when: RegExp } | { afterMs: number });
+/**
+ * A signal sent to the running command: when its output first matches `when`, `afterMs` after the previous
+ * signal, or once `whenTrue` (polled every 10 ms) says so — a condition of the devices this process serves.
+ */
+export type SignalStep = { signal?: NodeJS.Signals } & ({ when: RegExp } | { afterMs: number } | { whenTrue: () => boolean });
 
 /**
- * Runs `openwia --no-usb …args` and sends each of `signals` in turn (SIGINT unless named).
- * Signals are not queued: a step that waits on output sees the previous one arrive first.
+ * Runs `openwia --no-usb …args` (with `usb: true`, `openwia …args`: it looks at USB devices too) and sends each
+ * of `signals` in turn (SIGINT unless named). Signals are not queued: a step that waits on output sees the
+ * previous one arrive first.
  */
-export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[] } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[]; usb?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OPENWIA_BIN, '--no-usb', ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [OPENWIA_BIN, ...(options.usb ? [] : ['--no-usb']), ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const pending = [...(options.signals ?? [])];
@@ -31,12 +35,20 @@ export function runCli(args: string[], options: { cwd?: string; signals?: Signal
     const next = (): void => {
       const step = pending[0];
       if (!step) return;
-      if ('afterMs' in step) {
+      if ('afterMs' in step || 'whenTrue' in step) {
         pending.shift();
-        timer = setTimeout(() => {
+        const fire = (): void => {
           child.kill(step.signal ?? 'SIGINT');
           next();
-        }, step.afterMs);
+        };
+        if ('afterMs' in step) timer = setTimeout(fire, step.afterMs);
+        else {
+          const poll = (): void => {
+            timer = step.whenTrue() ? undefined : setTimeout(poll, 10);
+            if (!timer) fire();
+          };
+          poll();
+        }
       } else if (step.when.test(stdout + stderr)) {
         pending.shift();
         child.kill(step.signal ?? 'SIGINT');
@@ -52,6 +64,8 @@ export function runCli(args: string[], options: { cwd?: string; signals?: Signal
       next();
     });
     child.on('error', reject);
+    // A first step that waits on time or on the devices starts now; one that waits on output, with the output.
+    next();
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });

@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVirtualCamera, createVirtualScanner, withEmulatedUsb, type VirtualCamera } from '@openwia/testkit';
+import { runCli, type CliRun } from './run-cli.test-support.js';
+
+/**
+ * The `openwia` command over the real USB stack: its own node-usb → libusb → usbfs path, as on hardware, with
+ * the virtual camera and scanner served to it through umockdev (the command, started from here, inherits the
+ * emulation's environment). Runs under umockdev-wrapper: `npm run test:usb`.
+ */
+describe('openwia over the real USB stack (umockdev)', function () {
+  this.timeout(60_000);
+  let out: string;
+
+  beforeEach(async () => {
+    out = await mkdtemp(join(tmpdir(), 'openwia-real-usb-'));
+  });
+
+  afterEach(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  const MiB = 1024 * 1024;
+  const CAMERA_BULK_IN = 0x81;
+  const MOVIE = 'Root\\Internal Memory\\DCIM\\100CANON\\MVI_0001.MOV';
+  /** A camera with one 32 MiB movie at USB 2.0 speed: about a second to download, long enough to interrupt. */
+  const movieCamera = (): VirtualCamera => createVirtualCamera({ photos: 1, largeObjects: [{ name: 'MVI_0001.MOV', size: 32 * MiB }], usb: { speed: 'usb2' } });
+  const cameraId = (location: string): string => `usb:1d6b:0106@${location}`;
+  const said = (run: CliRun): string => `exit ${run.code ?? run.signal}\n${run.stdout}\n${run.stderr}`;
+
+  it('lists both devices as ready, shows their items and acquires every photo and page byte for byte', async () => {
+    const camera = createVirtualCamera({ photos: 3 });
+    const scanner = createVirtualScanner({ feederSheets: 2 });
+    await withEmulatedUsb([camera.device, scanner.device], async (_backend, { addresses }) => {
+      const list = await runCli(['--json', 'list'], { usb: true });
+      expect(list.code, said(list)).to.equal(0);
+      const devices = JSON.parse(list.stdout) as Array<{ id: string; status: string; plugin: string }>;
+      const ids = [cameraId(addresses[0]!.location), `usb:1d6b:0e5c@${addresses[1]!.location}`];
+      expect(devices.map((d) => [d.id, d.status, d.plugin]).sort()).to.deep.equal([
+        [ids[0], 'ready', 'ptp'],
+        [ids[1], 'ready', 'escl'],
+      ].sort());
+
+      const items = await runCli(['items', ids[0]!], { usb: true });
+      expect(items.stdout, said(items)).to.match(/IMG_0001\.JPG +image/).and.match(/SD Card +storage/);
+
+      const photos = await runCli(['acquire', ids[0]!, '--out', out], { usb: true });
+      expect(photos.code, said(photos)).to.equal(0);
+      for (const photo of camera.control.photos()) {
+        expect(Buffer.from(await readFile(join(out, photo.filename))).equals(photo.content.read(0, photo.content.length)), photo.filename).to.equal(true);
+      }
+
+      const pages = await runCli(['acquire', ids[1]!, '--out', join(out, 'scans')], { usb: true });
+      expect(pages.code, said(pages)).to.equal(0);
+      const files = (await readdir(join(out, 'scans'))).sort();
+      expect(files).to.deep.equal(['Page1.jpg', 'Page2.jpg']);
+      for (const file of files) expect((await readFile(join(out, 'scans', file))).subarray(0, 2).toString('hex'), file).to.equal('ffd8');
+    });
+  });
+
+  it('the camera unplugged mid-download: WIA_ERROR_OFFLINE, exit 1, no partial file', async () => {
+    const camera = movieCamera();
+    await withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
+      camera.device.faults.unplugAfterBytes(8 * MiB, CAMERA_BULK_IN);
+      const run = await runCli(['acquire', cameraId(addresses[0]!.location), MOVIE, '--out', out], { usb: true });
+      expect(run.code, said(run)).to.equal(1);
+      expect(run.stdout).to.match(/MVI_0001\.MOV +failed/).and.match(/failed: WIA_ERROR_OFFLINE/);
+      expect(await readdir(out)).to.deep.equal([]);
+    });
+  });
+
+  it('Ctrl-C while a read waits on a camera gone silent: cancelled, the camera told (PTP Cancel Request), no partial file', async () => {
+    const camera = movieCamera();
+    await withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
+      camera.device.faults.nakAfterBytes(CAMERA_BULK_IN, 8 * MiB);
+      const run = await runCli(['acquire', cameraId(addresses[0]!.location), MOVIE, '--out', out], {
+        usb: true,
+        signals: [{ whenTrue: () => camera.device.faults.isNaking(CAMERA_BULK_IN) }],
+      });
+      expect(run.signal, said(run)).to.equal('SIGINT');
+      expect(run.stdout).to.match(/MVI_0001\.MOV +cancelled/).and.match(/the partial item was removed/);
+      expect(await readdir(out)).to.deep.equal([]);
+      expect(camera.control.stats.cancelRequests).to.have.length(1);
+    });
+  });
+
+  it('a camera that goes silent mid-download: the read times out, typed, and the command exits 1 with no partial file', async () => {
+    const camera = movieCamera();
+    await withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
+      camera.device.faults.nakAfterBytes(CAMERA_BULK_IN, 8 * MiB);
+      const started = performance.now();
+      const run = await runCli(['acquire', cameraId(addresses[0]!.location), MOVIE, '--out', out], { usb: true });
+      expect(run.code, said(run)).to.equal(1);
+      expect(run.stdout).to.match(/failed: WIA_ERROR_DEVICE_COMMUNICATION: USB transfer on endpoint 0x81 timed out after 15000 ms/);
+      expect(await readdir(out)).to.deep.equal([]);
+      // The plugin's 15 s bound, kept by the transport's own timer (libusb's own would fire up to a minute late).
+      expect(performance.now() - started).to.be.below(40_000);
+    });
+  });
+
+  it('Ctrl-C while the feeder scans the next page keeps the pages already acquired', async () => {
+    const scanner = createVirtualScanner({ feederSheets: 5, scanDelayMs: 2000, usb: { speed: 'usb2' } });
+    await withEmulatedUsb([scanner.device], async (_backend, { addresses }) => {
+      const run = await runCli(['acquire', `usb:1d6b:0e5c@${addresses[0]!.location}`, '--out', out], { usb: true, signals: [{ when: /Page1 +transferred/ }] });
+      expect(run.signal, said(run)).to.equal('SIGINT');
+      expect(run.stdout).to.match(/cancelled: kept 1 item/);
+      expect(await readdir(out)).to.deep.equal(['Page1.jpg']);
+    });
+  });
+});
