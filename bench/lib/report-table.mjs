@@ -54,6 +54,9 @@ function memoryRows(m) {
   return [[`Memory, ${m.totalMiB} MiB / 100 items to disk`, `peak RSS ${m.peakRssMiB} MiB (+${m.rssGrowthMiB}), heap growth ${m.heapGrowthMiB} MiB`, `${m.transferSeconds} s, ${m.throughputMBps} MB/s (CPU user ${m.cpuSeconds.user} s / sys ${m.cpuSeconds.system} s)`]];
 }
 
+/** The stack's own CPU at the largest device count, the same words for every process it was measured in. */
+const stackOwnCpuText = (own) => `${fmt(own.msPerMB)} ms CPU/MB beyond the raw loop = ${Math.round(own.coreShareAtSoloRate * 100)} % of one core with every device at its solo rate`;
+
 function scaleRows(s) {
   const rows = s.byDevices.map((d) => [
     `Scale, ${d.devices} device(s) at once`,
@@ -72,10 +75,7 @@ function scaleRows(s) {
       ]);
     }
     rows.push(['Scale at USB 2.0 timing: where one event loop stops', `every device keeps ≥ 97 % of solo up to ${u.keepsSoloUpTo} devices (raw loop: ${u.rawKeepsSoloUpTo})`, `one core would carry ${u.oneCoreLimit.MBps} MB/s = ${u.oneCoreLimit.devicesAtSoloRate} devices at solo rate`]);
-    if (u.stackOwnCpu) {
-      const own = u.stackOwnCpu;
-      rows.push([`Scale at USB 2.0 timing: the stack's own CPU at ${own.devices} devices`, `${fmt(own.msPerMB)} ms CPU/MB beyond the raw loop on the same simulated devices`, `${Math.round(own.coreShareAtSoloRate * 100)} % of one core with every device at its solo rate`]);
-    }
+    if (u.stackOwnCpu) rows.push([`Scale at USB 2.0 timing: the stack's own CPU at ${u.stackOwnCpu.devices} devices`, stackOwnCpuText(u.stackOwnCpu), '(its CPU/MB less the raw loop\'s on the same simulated devices)']);
     const c = u.cancelOneOf32;
     rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
   }
@@ -84,7 +84,7 @@ function scaleRows(s) {
     const counts = y.byDevices.map((d) => d.devices).join('/');
     rows.push([
       `Scale at USB 2.0 timing with \`node ${y.nodeFlags.join(' ')}\`, ${counts} devices`,
-      `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}${y.stackOwnCpu ? `, the stack's own ${fmt(y.stackOwnCpu.msPerMB)} (${Math.round(y.stackOwnCpu.coreShareAtSoloRate * 100)} % of a core at solo rates)` : ''}`,
+      `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}${y.stackOwnCpu ? `; the stack's own: ${stackOwnCpuText(y.stackOwnCpu)}` : ''}`,
       `every device keeps ≥ 97 % of solo up to ${y.keepsSoloUpTo} devices (raw loop: ${y.rawKeepsSoloUpTo}); cancel one of 32: ${y.cancelOneOf32.othersCompleted}/${y.cancelOneOf32.others} others complete`,
     ]);
   }

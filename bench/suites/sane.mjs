@@ -12,7 +12,8 @@ const READ_DELAY_US = 5000;
 /** The longer pause of the SIGINT runs, so that the scan is long enough to interrupt mid-page. */
 const SIGINT_READ_DELAY_US = 20_000;
 
-const mbps = (r) => Number((r.bytes / 1e3 / r.ms).toFixed(1));
+/** MB/s to three significant digits: openwia's PNG pages are a few KB, so a fixed decimal would print 0. */
+const mbps = (r) => Number((r.bytes / 1e3 / r.ms).toPrecision(3));
 /** Megapixels per second: the fair rate when both sides scan the same pixels but encode them differently (PNM, PNG). */
 const mpxps = (r, pixelsPerPage) => Number(((r.pages * pixelsPerPage) / 1e3 / r.ms).toFixed(2));
 
