@@ -101,9 +101,16 @@ describe('openwia over the real USB stack (umockdev)', function () {
   });
 
   it('Ctrl-C while the feeder scans the next page keeps the pages already acquired', async () => {
+    // Each page takes 2 s to scan before its data flows; Ctrl-C lands 300 ms after page 1 was sent (the host has
+    // read its last bytes by then), while page 2 is being scanned.
     const scanner = createVirtualScanner({ feederSheets: 5, scanDelayMs: 2000, usb: { speed: 'usb2' } });
+    let page1SentAt: number | undefined;
+    scanner.control.on('pageSent', (_job, page) => {
+      if (page === 1) page1SentAt = performance.now();
+    });
+    const page2Scanning = (): boolean => page1SentAt !== undefined && performance.now() - page1SentAt > 300;
     await withEmulatedUsb([scanner.device], async (_backend, { addresses }) => {
-      const run = await runCli(['acquire', `usb:1d6b:0e5c@${addresses[0]!.location}`, '--out', out], { usb: true, signals: [{ when: /Page1 +transferred/ }] });
+      const run = await runCli(['acquire', `usb:1d6b:0e5c@${addresses[0]!.location}`, '--out', out], { usb: true, signals: [{ whenTrue: page2Scanning }] });
       expect(run.signal, said(run)).to.equal('SIGINT');
       expect(run.stdout).to.match(/cancelled: kept 1 item/);
       expect(await readdir(out)).to.deep.equal(['Page1.jpg']);
