@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AcquireAbortedError, WIA_ERROR_EXCEPTION_IN_DRIVER, WiaDevice, type AcquireProgress } from '@openwia/core';
+import { AcquireAbortedError, WIA_ERROR_EXCEPTION_IN_DRIVER, WiaDevice, type AcquiredPage, type AcquireProgress } from '@openwia/core';
 import { Deferred } from '../timing/index.js';
 import { MemoryMiniDriver } from './memory-device.js';
 
@@ -117,7 +117,8 @@ describe('device.pages(): pages as an async iterator of streams', () => {
     expect(device.busy).to.equal(false);
   });
 
-  it('a failure is thrown after the pages that arrived, and the cut page errors', async () => {
+  /** Reads every page of a feeder whose third page fails; `beforeReading` runs before each page is read. */
+  async function readCutPages(beforeReading: (page: AcquiredPage, device: WiaDevice) => Promise<void> = async () => undefined) {
     const { device } = await openDevice({ throwOnRead: 6 });
     const seen: string[] = [];
     let thrown: unknown;
@@ -125,6 +126,7 @@ describe('device.pages(): pages as an async iterator of streams', () => {
     try {
       for await (const page of device.pages('Root\\Feeder')) {
         seen.push(page.itemName);
+        await beforeReading(page, device);
         try {
           for await (const _ of page.stream) void _;
         } catch (err) {
@@ -134,30 +136,21 @@ describe('device.pages(): pages as an async iterator of streams', () => {
     } catch (err) {
       thrown = err;
     }
+    return { seen, thrown, pageError };
+  }
+
+  it('a failure is thrown after the pages that arrived, and the cut page errors', async () => {
+    const { seen, thrown, pageError } = await readCutPages();
     expect(seen).to.deep.equal(['Page1', 'Page2', 'Page3']);
     expect((thrown as { hresult: number }).hresult).to.equal(WIA_ERROR_EXCEPTION_IN_DRIVER);
     expect(pageError).to.equal(thrown);
   });
 
   it('a cut page read only after the transfer failed still errors with the failure', async () => {
-    const { device } = await openDevice({ throwOnRead: 6 });
-    let pageError: unknown;
-    let thrown: unknown;
-    try {
-      for await (const page of device.pages('Root\\Feeder')) {
-        if (page.itemName === 'Page3') {
-          // Read the page only once the transfer is over (Page3's first read fails).
-          while (device.busy) await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        try {
-          for await (const _ of page.stream) void _;
-        } catch (err) {
-          pageError = err;
-        }
-      }
-    } catch (err) {
-      thrown = err;
-    }
+    // Page3's first read fails: read it only once the transfer is over.
+    const { thrown, pageError } = await readCutPages(async (page, device) => {
+      if (page.itemName === 'Page3') while (device.busy) await new Promise<void>((resolve) => setImmediate(resolve));
+    });
     expect((thrown as { hresult: number }).hresult).to.equal(WIA_ERROR_EXCEPTION_IN_DRIVER);
     expect(pageError).to.equal(thrown);
   });
