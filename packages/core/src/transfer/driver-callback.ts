@@ -147,9 +147,11 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   }
 
   /**
-   * Closes the open item when the driver has finished it (asked for the next
-   * stream, or returned success): flushes its stream and tells the app
-   * `END_OF_STREAM`. Returns `false` when the transfer latched meanwhile.
+   * Closes the open item when the driver has finished it (ended its stream,
+   * asked for the next stream, or returned success): flushes its stream and
+   * tells the app `END_OF_STREAM`; with nothing open, waits for the app's
+   * answer to an item closed when its stream ended. Returns `false` when the
+   * transfer latched meanwhile.
    */
   async completeCurrentItem(): Promise<boolean> {
     const open = this.current;
