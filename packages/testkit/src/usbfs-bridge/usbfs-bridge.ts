@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { E_FAIL, NodeUsbBackend, WiaError, type NodeUsbBackendOptions } from '@openwia/core';
+import { E_FAIL, E_INVALIDARG, NodeUsbBackend, WiaError, type NodeUsbBackendOptions } from '@openwia/core';
 import type { SimulatedUsbDevice } from '../usb/simulated-device.js';
 import { UMOCKDEV_APT_PACKAGES } from './availability.js';
 import { sysfsDescriptorBytes } from './descriptor-bytes.js';
@@ -26,6 +26,11 @@ export interface EmulatedDeviceOptions {
    * has claimed (a claim fails with LIBUSB_ERROR_BUSY).
    */
   kernelDrivers?: Readonly<Record<number, string>>;
+  /**
+   * The port on bus 1 to plug into, e.g. a device's old port to plug it back in where it was (same location,
+   * as on hardware, with a new device number); default: the next free one. The port must be free.
+   */
+  port?: number;
 }
 
 /** `true` when this process runs with umockdev's preload library (under `umockdev-wrapper`). */
@@ -47,6 +52,7 @@ export class UsbfsBridge {
   private readonly waiters = new Map<string, () => void>();
   private readonly kernelDrivers = new Map<string, Map<number, string>>();
   private nextSlot = 0;
+  private nextDeviceNumber = 2;
   private nextSync = 0;
 
   private constructor(private readonly relay: RelayProcess) {
@@ -72,10 +78,12 @@ export class UsbfsBridge {
 
   /** Plugs a simulated device into the testbed: sysfs entries, a usbfs node, a udev `add` event. */
   async plug(device: SimulatedUsbDevice, options: EmulatedDeviceOptions = {}): Promise<EmulatedDeviceAddress> {
-    const slot = this.nextSlot++;
+    const slot = options.port === undefined ? this.nextSlot++ : options.port - 1;
     const busNumber = 1 + Math.floor(slot / 100);
     const port = 1 + (slot % 100);
-    const deviceNumber = port + 1;
+    if (this.servers.has(`${busNumber}-${port}`)) throw new WiaError(E_INVALIDARG, `port ${busNumber}-${port} already has a device plugged in`);
+    // Device numbers are never reused while the testbed lives, as the kernel's: a device plugged back in gets a new one.
+    const deviceNumber = this.nextDeviceNumber++;
     const address: EmulatedDeviceAddress = { location: `${busNumber}-${port}`, busNumber, deviceNumber, devnode: `/dev/bus/usb/${pad3(busNumber)}/${pad3(deviceNumber)}` };
     const server = new UsbfsDeviceServer(device);
     this.servers.set(address.location, server);
