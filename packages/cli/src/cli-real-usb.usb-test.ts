@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVirtualCamera, createVirtualScanner, withEmulatedUsb, type VirtualCamera } from '@openwia/testkit';
+import { UsbfsBridge, createVirtualCamera, createVirtualScanner, withEmulatedUsb, type VirtualCamera } from '@openwia/testkit';
+import { AirscanConfig } from '../../escl-server/dist/e2e/sane-airscan-test-support.js';
+import { ServeProcess } from './commands/serve-process.test-support.js';
 import { runCli, type CliRun } from './run-cli.test-support.js';
 
 /**
@@ -114,6 +116,40 @@ describe('openwia over the real USB stack (umockdev)', function () {
       expect(run.signal, said(run)).to.equal('SIGINT');
       expect(run.stdout).to.match(/cancelled: kept 1 item/);
       expect(await readdir(out)).to.deep.equal(['Page1.jpg']);
+    });
+  });
+
+  it('openwia serve follows its scanner: unplugged mid-job it is Stopped and refuses jobs; plugged back into its port, sane-airscan scans through the same URL', async () => {
+    const scanner = createVirtualScanner({ feederSheets: 20, scanDelayMs: 300, usb: { speed: 'usb2' } });
+    let pageSent = false;
+    scanner.control.on('pageSent', () => (pageSent = true));
+    await withEmulatedUsb([scanner.device], async (_backend, { addresses, unplug }) => {
+      const location = addresses[0]!.location;
+      const { serve, origin } = await ServeProcess.start([], { usb: true });
+      const sane = new AirscanConfig([{ name: 'Served', url: `${origin}/usb-1d6b-0e5c-${location}/eSCL` }]);
+      try {
+        const url = `${origin}/usb-1d6b-0e5c-${location}/eSCL`;
+        const batch = sane.start(['-d', sane.deviceName(0, 'Served'), '--source', 'ADF', '--format=pnm', '--batch=page%d.pnm']);
+        const batchEnded = new Promise<number | null>((resolve) => batch.once('exit', resolve));
+        while (!pageSent) await new Promise((resolve) => setTimeout(resolve, 10));
+        await unplug(0);
+        expect(await batchEnded, serve.output).to.not.equal(0);
+        await serve.waitFor(/unplugged; served again when plugged back in/);
+        expect(serve.output).to.match(/Aborted, \d+ page\(s\) scanned \(WIA_ERROR_OFFLINE/);
+        expect(await (await fetch(`${url}/ScannerStatus`)).text()).to.contain('<pwg:State>Stopped</pwg:State>');
+        expect((await fetch(`${url}/ScanJobs`, { method: 'POST', body: '<x/>' })).status).to.equal(503);
+
+        // The scanner, power-cycled, plugged back into the same port.
+        const again = createVirtualScanner({ usb: { speed: 'usb2' } });
+        await (await UsbfsBridge.get()).plug(again.device, { port: Number(location.split('-')[1]) });
+        expect((await serve.waitFor(/plugged back in, served again at (\S+)/))[1]).to.equal(url);
+        const flatbed = await sane.run(['-d', sane.deviceName(0, 'Served'), '--source', 'Flatbed', '-x', '20', '-y', '20', '--format=pnm', '-o', 'after.pnm']);
+        expect(flatbed.code, flatbed.stderr).to.equal(0);
+        expect(sane.file('after.pnm').subarray(0, 2).toString()).to.match(/^P[56]/);
+      } finally {
+        sane.remove();
+        expect(await serve.stop()).to.equal(0);
+      }
     });
   });
 });

@@ -55,41 +55,61 @@ export function isServable(device: WiaDevice): boolean {
  * reaches the file system.
  */
 export class EsclServer {
-  private constructor(
-    private readonly server: Server,
-    /** The scanners, in the order given. */
-    readonly scanners: readonly ServedScanner[],
-    /** `true` when serving HTTPS. */
-    readonly tls: boolean,
-  ) {}
+  private readonly served: ServedScanner[] = [];
+  private readonly server: Server;
 
-  /** Serves the devices and resolves once listening. */
-  static async start(devices: readonly ServedDeviceSpec[], options: EsclServerOptions = {}): Promise<EsclServer> {
-    const used = new Set<string>();
-    const scanners = devices.map(({ device, id = device.deviceId, name }) => {
-      let segment = pathSegmentOf(id);
-      while (used.has(segment)) segment = `${segment}-2`;
-      used.add(segment);
-      const identity = { makeAndModel: name ?? `OpenWIA ${id}`, serialNumber: segment, uuid: randomUUID() };
-      return new ServedScanner(device, { id, basePath: `/${segment}/eSCL`, identity, ...(options.abandonedJobMs ? { abandonedJobMs: options.abandonedJobMs } : {}) });
-    });
+  private constructor(private readonly options: EsclServerOptions) {
     const serverOptions = { maxHeaderSize: 8 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 };
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
-      void EsclServer.route(scanners, req, res).catch((err: unknown) => {
+      void this.route(req, res).catch((err: unknown) => {
         debug('request failed: %O', err);
         sendStatus(res, 500);
       });
     };
-    const server = options.tls ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(serverOptions, handler);
-    server.setTimeout(options.idleSocketMs ?? 120_000, (socket) => socket.destroy());
+    this.server = options.tls ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(serverOptions, handler);
+    this.server.setTimeout(options.idleSocketMs ?? 120_000, (socket) => socket.destroy());
+  }
+
+  /** Serves the devices and resolves once listening. */
+  static async start(devices: readonly ServedDeviceSpec[], options: EsclServerOptions = {}): Promise<EsclServer> {
+    const self = new EsclServer(options);
+    for (const spec of devices) self.serve(spec);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
+      self.server.once('error', reject);
+      self.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        self.server.off('error', reject);
         resolve();
       });
     });
-    return new EsclServer(server, scanners, options.tls !== undefined);
+    return self;
+  }
+
+  /** The scanners, in the order they were first served. */
+  get scanners(): readonly ServedScanner[] {
+    return this.served;
+  }
+
+  /** `true` when serving HTTPS. */
+  get tls(): boolean {
+    return this.options.tls !== undefined;
+  }
+
+  /**
+   * Serves one more device, or — when a scanner of the same id is unplugged ({@link ServedScanner.detach}) —
+   * the device back in it, under the same URL and identity (a scanner plugged back into its port).
+   */
+  serve({ device, id = device.deviceId, name }: ServedDeviceSpec): ServedScanner {
+    const known = this.served.find((s) => s.options.id === id);
+    if (known && !known.attached) {
+      known.attach(device);
+      return known;
+    }
+    let segment = pathSegmentOf(id);
+    while (this.served.some((s) => s.options.basePath === `/${segment}/eSCL`)) segment = `${segment}-2`;
+    const identity = { makeAndModel: name ?? `OpenWIA ${id}`, serialNumber: segment, uuid: randomUUID() };
+    const scanner = new ServedScanner(device, { id, basePath: `/${segment}/eSCL`, identity, ...(this.options.abandonedJobMs ? { abandonedJobMs: this.options.abandonedJobMs } : {}) });
+    this.served.push(scanner);
+    return scanner;
   }
 
   /** The address and port the server listens on. */
@@ -106,14 +126,15 @@ export class EsclServer {
 
   /** Cancels running jobs, then stops listening and closes every connection. */
   async close(): Promise<void> {
-    await Promise.all(this.scanners.map((s) => s.stop()));
+    await Promise.all(this.served.map((s) => s.stop()));
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
   }
 
-  private static async route(scanners: readonly ServedScanner[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const scanners = this.served;
     let path: string;
     try {
       path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');

@@ -34,6 +34,41 @@ describe('EsclServer (eSCL over HTTP, in front of the app API)', () => {
     expect(both.map((a) => a.status)).to.deep.equal([200, 200]);
   });
 
+  it('a scanner unplugged stays at its URL, Stopped, describes itself and refuses jobs; served again, plugged back in, it scans', async () => {
+    await serve();
+    const scanner = server.scanners[0]!;
+    const capabilities = (await call(`${base}/ScannerCapabilities`)).body.toString();
+    scanner.detach();
+    await device.close();
+    expect((await call(`${base}/ScannerStatus`)).body.toString()).to.contain('<pwg:State>Stopped</pwg:State>');
+    expect((await call(`${base}/ScannerCapabilities`)).body.toString()).to.equal(capabilities);
+    const refused = await call(`${base}/ScanJobs`, 'POST', scanSettingsXml());
+    expect([refused.status, refused.headers['retry-after']]).to.deep.equal([503, '5']);
+
+    ({ device } = await openImageFeeder());
+    expect(server.serve({ device, id: 'test:feeder' })).to.equal(scanner);
+    expect(server.urlOf(scanner)).to.equal(base);
+    expect((await call(`${base}/ScannerStatus`)).body.toString()).to.contain('<pwg:State>Idle</pwg:State>');
+    const created = await call(`${base}/ScanJobs`, 'POST', scanSettingsXml());
+    expect(created.status).to.equal(201);
+    expect((await call(`http://127.0.0.1:${server.address.port}${String(created.headers.location)}/NextDocument`)).status).to.equal(200);
+  });
+
+  it('serves a device that comes while it runs under a path of its own, and a second one of an id already served (and attached) under that path plus -2', async () => {
+    await serve();
+    const { device: other } = await openImageFeeder();
+    try {
+      const added = server.serve({ device: other, id: 'test:other' });
+      expect(server.scanners).to.have.length(2);
+      expect(server.urlOf(added)).to.match(/\/test-other\/eSCL$/);
+      expect((await call(`${server.urlOf(added)}/ScannerStatus`)).status).to.equal(200);
+      expect(server.serve({ device: other, id: 'test:feeder' })).to.not.equal(server.scanners[0]);
+      expect(server.urlOf(server.scanners[2]!)).to.match(/\/test-feeder-2\/eSCL$/);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('generates ScannerCapabilities from the WIA properties of the feeder item', async () => {
     await serve();
     const xml = (await call(`${base}/ScannerCapabilities`)).body.toString();

@@ -29,21 +29,28 @@ export function uscanTxtRecord(scanner: ServedScanner): Record<string, string> {
  * socket (no network, no multicast route) are reported, never thrown.
  */
 export class MdnsAdvertiser {
-  private constructor(private readonly bonjour: InstanceType<typeof BonjourModule.Bonjour>) {}
+  private constructor(
+    private readonly bonjour: InstanceType<typeof BonjourModule.Bonjour>,
+    private readonly server: EsclServer,
+    private readonly onError: (error: Error) => void,
+  ) {}
 
   static advertise(server: EsclServer, onError: (error: Error) => void): MdnsAdvertiser {
-    const bonjour = new BonjourModule.Bonjour({}, (err: Error) => onError(err));
-    for (const scanner of server.scanners) {
-      const service = bonjour.publish({
-        name: scanner.options.identity.makeAndModel.slice(0, 63),
-        type: server.tls ? 'uscans' : 'uscan',
-        protocol: 'tcp',
-        port: server.address.port,
-        txt: uscanTxtRecord(scanner),
-      });
-      service.on('error', (err: Error) => onError(err));
-    }
-    return new MdnsAdvertiser(bonjour);
+    const advertiser = new MdnsAdvertiser(new BonjourModule.Bonjour({}, (err: Error) => onError(err)), server, onError);
+    for (const scanner of server.scanners) advertiser.add(scanner);
+    return advertiser;
+  }
+
+  /** Advertises one more scanner of the server (a device plugged in while it serves). */
+  add(scanner: ServedScanner): void {
+    const service = this.bonjour.publish({
+      name: scanner.options.identity.makeAndModel.slice(0, 63),
+      type: this.server.tls ? 'uscans' : 'uscan',
+      protocol: 'tcp',
+      port: this.server.address.port,
+      txt: uscanTxtRecord(scanner),
+    });
+    service.on('error', (err: Error) => this.onError(err));
   }
 
   /** Sends the goodbye packets and closes the multicast socket. */

@@ -47,15 +47,57 @@ export class ServedScanner {
   /** NextDocument requests in progress per job. */
   private readonly readers = new WeakMap<ServedJob, number>();
   observer: ServedScannerObserver = {};
+  private servedDevice: WiaDevice;
+  /** `false` from {@link detach} until {@link attach}: the device is unplugged. */
+  private online = true;
+  /** The sources the device had when last asked, still described to clients while it is unplugged. */
+  private knownSources: SourceCapabilities[] | undefined;
 
   constructor(
-    readonly device: WiaDevice,
+    device: WiaDevice,
     readonly options: ServedScannerOptions,
-  ) {}
+  ) {
+    this.servedDevice = device;
+  }
 
-  /** The device's eSCL sources right now. */
+  /** The device served (while unplugged, the one served last). */
+  get device(): WiaDevice {
+    return this.servedDevice;
+  }
+
+  /** `true` unless the device is unplugged ({@link detach}) and not plugged back in yet. */
+  get attached(): boolean {
+    return this.online;
+  }
+
+  /**
+   * The device was unplugged: until {@link attach}, `ScannerStatus` says `Stopped` and new jobs get `503`; the
+   * running job ends by itself (its transfer fails with `WIA_ERROR_OFFLINE`). The URL and identity stay, so a
+   * client configured with them scans again once the device is back.
+   */
+  detach(): void {
+    this.online = false;
+  }
+
+  /** The device is back (a fresh session of it, e.g. plugged into the same port): served under the same URL. */
+  attach(device: WiaDevice): void {
+    this.servedDevice = device;
+    this.online = true;
+    this.adfState = undefined;
+  }
+
+  /**
+   * The device's eSCL sources right now; while it is unplugged, as it last had them (its session is closed by
+   * then, and a client that asks still gets the scanner it knows).
+   */
   sources(): SourceCapabilities[] {
-    return sourcesOf(this.device);
+    try {
+      if (this.online || !this.knownSources) this.knownSources = sourcesOf(this.device);
+    } catch (err) {
+      // Unplugged a moment ago: the session is closed before the server hears of it.
+      if (!this.knownSources) throw err;
+    }
+    return this.knownSources;
   }
 
   /** The job that runs now, if any. */
@@ -104,7 +146,7 @@ export class ServedScanner {
       reason: j.reason,
     }));
     const adf = hasFeeder ? (this.adfState ?? 'ScannerAdfLoaded') : undefined;
-    return statusXml(this.activeJob ? 'Processing' : 'Idle', adf, jobs);
+    return statusXml(!this.online ? 'Stopped' : this.activeJob ? 'Processing' : 'Idle', adf, jobs);
   }
 
   private jobUri(job: ServedJob): string {
@@ -114,6 +156,7 @@ export class ServedScanner {
   private async createJob(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
     const body = await readBoundedBody(req);
     if (body === undefined) return sendStatus(res, 413);
+    if (!this.online) return sendStatus(res, 503, { 'Retry-After': '5' }, `${this.options.id} is unplugged`);
     if (this.activeJob || this.device.busy) return sendStatus(res, 503, { 'Retry-After': '2' });
     let scan: RequestedScan;
     try {

@@ -10,8 +10,9 @@ export class ServeProcess {
     child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static async start(args: string[]): Promise<{ serve: ServeProcess; origin: string }> {
-    const serve = new ServeProcess(spawn(process.execPath, [OPENWIA_BIN, '--no-usb', 'serve', '--port', '0', '--no-mdns', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  /** Starts `openwia --no-usb serve …` (with `usb: true`, real USB devices are served too). */
+  static async start(args: string[], { usb = false }: { usb?: boolean } = {}): Promise<{ serve: ServeProcess; origin: string }> {
+    const serve = new ServeProcess(spawn(process.execPath, [OPENWIA_BIN, ...(usb ? [] : ['--no-usb']), 'serve', '--port', '0', '--no-mdns', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const origin = await serve.waitFor(/listening on (http:\/\/[\d.]+:\d+)/);
     await serve.waitFor(/try it:/);
     return { serve, origin: origin[1]! };

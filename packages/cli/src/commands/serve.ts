@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { E_INVALIDARG, WiaError, hresultName, type WiaDevice } from '@openwia/core';
 import { EsclServer, MdnsAdvertiser, isServable, type EsclTlsOptions, type ServedScanner } from '@openwia/escl-server';
+import type { ManagedDevice } from '@openwia/core/discovery';
+import type { DeviceCatalog } from '../session/device-catalog.js';
 import { listenForCancelSignal } from '../session/interrupt.js';
 import { withCatalog, type GlobalOptions } from './context.js';
 
@@ -34,7 +36,47 @@ function logJobs(scanner: ServedScanner): void {
     jobSettled: (uuid, ending) =>
       console.log(`${id}: job ${uuid} ${ending.state}, ${ending.pagesScanned} page(s) scanned${ending.error ? ` (${hresultName(ending.error.hresult)}: ${ending.error.message})` : ''}`),
   };
-  scanner.device.on('cancelIo', (item) => console.log(`${id}: driver received WIA_EVENT_CANCEL_IO on ${item}`));
+  logCancelIo(scanner);
+}
+
+function logCancelIo(scanner: ServedScanner): void {
+  scanner.device.on('cancelIo', (item) => console.log(`${scanner.options.id}: driver received WIA_EVENT_CANCEL_IO on ${item}`));
+}
+
+/**
+ * Follows devices plugging in and out while serving: an unplugged scanner stays at its URL, `Stopped`, and is
+ * served again when plugged back in (same id: the same port); a servable device plugged in anew is served too
+ * (when no devices were named). Returns the unsubscribe function.
+ */
+function followHotplug(catalog: DeviceCatalog, server: EsclServer, wanted: string[], aliasOf: (deviceId: string) => string, mdns: MdnsAdvertiser | undefined): () => void {
+  const disconnected = (managed: ManagedDevice): void => {
+    const scanner = server.scanners.find((s) => s.options.id === aliasOf(managed.deviceId) && s.attached);
+    if (!scanner) return;
+    scanner.detach();
+    console.log(`${scanner.options.id}: unplugged; served again when plugged back in`);
+  };
+  const connected = (managed: ManagedDevice): void => {
+    const id = aliasOf(managed.deviceId);
+    const device = managed.device;
+    if (!device || !isServable(device) || (wanted.length > 0 && !wanted.includes(id) && !wanted.includes(managed.deviceId))) return;
+    const known = server.scanners.find((s) => s.options.id === id);
+    if (known?.attached) return;
+    const scanner = server.serve({ device, id });
+    if (known) {
+      logCancelIo(scanner);
+      console.log(`${id}: plugged back in, served again at ${server.urlOf(scanner)}`);
+      return;
+    }
+    logJobs(scanner);
+    mdns?.add(scanner);
+    console.log(`${id}: plugged in, served at ${server.urlOf(scanner)}`);
+  };
+  catalog.on('deviceDisconnected', disconnected);
+  catalog.on('deviceConnected', connected);
+  return () => {
+    catalog.off('deviceDisconnected', disconnected);
+    catalog.off('deviceConnected', connected);
+  };
 }
 
 async function pickDevices(available: WiaDevice[], wanted: string[], aliasOf: (device: WiaDevice) => string): Promise<WiaDevice[]> {
@@ -84,7 +126,9 @@ export async function serveCommand(deviceIds: string[], options: ServeCommandOpt
           logJobs(scanner);
         });
         console.log(`try it: add  "OpenWIA" = ${server.urlOf(server.scanners[0]!)}  under [devices] in /etc/sane.d/airscan.conf, then run  scanimage -L`);
+        const stopFollowing = followHotplug(catalog, server, deviceIds, (deviceId) => aliases.get(deviceId) ?? deviceId, mdns);
         const signal = await interrupt.received;
+        stopFollowing();
         console.log(`${signal}: stopping (running jobs are cancelled)`);
         await mdns?.stop();
         await server.close();
