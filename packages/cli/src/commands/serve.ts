@@ -71,11 +71,21 @@ function followHotplug(catalog: DeviceCatalog, server: EsclServer, wanted: strin
     mdns?.add(scanner);
     console.log(`${id}: plugged in, served at ${server.urlOf(scanner)}`);
   };
-  catalog.on('deviceDisconnected', disconnected);
-  catalog.on('deviceConnected', connected);
+  // The device manager emits these: a failure here is reported, never thrown into its plug and unplug handling.
+  const guarded = (handle: (managed: ManagedDevice) => void) => (managed: ManagedDevice): void => {
+    try {
+      handle(managed);
+    } catch (err) {
+      process.stderr.write(`openwia: ${aliasOf(managed.deviceId)}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  };
+  const onDisconnected = guarded(disconnected);
+  const onConnected = guarded(connected);
+  catalog.on('deviceDisconnected', onDisconnected);
+  catalog.on('deviceConnected', onConnected);
   return () => {
-    catalog.off('deviceDisconnected', disconnected);
-    catalog.off('deviceConnected', connected);
+    catalog.off('deviceDisconnected', onDisconnected);
+    catalog.off('deviceConnected', onConnected);
   };
 }
 
