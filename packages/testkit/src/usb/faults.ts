@@ -37,6 +37,18 @@ const BYTE_COUNT_OUTCOMES: readonly ByteCountOutcome[] = [
   { shortPacket: true, unplug: true },
 ].map((outcome) => Object.freeze(outcome));
 
+/** Takes `bytes` off an endpoint's armed byte budget; `true` (and disarmed) when it ran out. */
+function countDown(budgets: Map<number, number>, endpointAddress: number, bytes: number): boolean {
+  const left = budgets.get(endpointAddress);
+  if (left === undefined) return false;
+  if (left - bytes > 0) {
+    budgets.set(endpointAddress, left - bytes);
+    return false;
+  }
+  budgets.delete(endpointAddress);
+  return true;
+}
+
 /**
  * Fault injection for one {@link SimulatedUsbDevice}. Faults are armed from
  * the test (or the virtual device) and fire from the host's transfers, so a
@@ -152,21 +164,8 @@ export class SimulatedFaults {
 
   /** @internal Records bytes that crossed; says whether a short packet ends the read and whether the device must vanish now (and starts an armed NAK). */
   countBytes(endpointAddress: number, bytes: number): ByteCountOutcome {
-    let shortPacket = false;
-    const shortAt = this.shortPacketAt.get(endpointAddress);
-    if (shortAt !== undefined) {
-      if (shortAt - bytes <= 0) {
-        this.shortPacketAt.delete(endpointAddress);
-        shortPacket = true;
-      } else this.shortPacketAt.set(endpointAddress, shortAt - bytes);
-    }
-    const nakAt = this.nakAt.get(endpointAddress);
-    if (nakAt !== undefined) {
-      if (nakAt - bytes <= 0) {
-        this.nakAt.delete(endpointAddress);
-        this.naking.add(endpointAddress);
-      } else this.nakAt.set(endpointAddress, nakAt - bytes);
-    }
+    const shortPacket = countDown(this.shortPacketAt, endpointAddress, bytes);
+    if (countDown(this.nakAt, endpointAddress, bytes)) this.naking.add(endpointAddress);
     let unplug = false;
     if (this.unplugBytes && this.unplugBudget(endpointAddress) !== Infinity) {
       this.unplugBytes.remaining -= bytes;
