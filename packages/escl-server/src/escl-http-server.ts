@@ -89,6 +89,11 @@ export class EsclServer {
     return this.served;
   }
 
+  /** The scanner served as `id` (the first, when a second device of that id got a path of its own). */
+  scannerOf(id: string): ServedScanner | undefined {
+    return this.served.find((s) => s.options.id === id);
+  }
+
   /** `true` when serving HTTPS. */
   get tls(): boolean {
     return this.options.tls !== undefined;
@@ -99,7 +104,7 @@ export class EsclServer {
    * the device back in it, under the same URL and identity (a scanner plugged back into its port).
    */
   serve({ device, id = device.deviceId, name }: ServedDeviceSpec): ServedScanner {
-    const known = this.served.find((s) => s.options.id === id);
+    const known = this.scannerOf(id);
     if (known && !known.attached) {
       known.attach(device);
       return known;

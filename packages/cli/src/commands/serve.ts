@@ -39,6 +39,11 @@ function logJobs(scanner: ServedScanner): void {
   logCancelIo(scanner);
 }
 
+/** `true` when a device id given on the command line names the device: by its device id or its alias. */
+function names(given: string, deviceId: string, alias: string): boolean {
+  return given === deviceId || given === alias;
+}
+
 function logCancelIo(scanner: ServedScanner): void {
   scanner.device.on('cancelIo', (item) => console.log(`${scanner.options.id}: driver received WIA_EVENT_CANCEL_IO on ${item}`));
 }
@@ -50,16 +55,16 @@ function logCancelIo(scanner: ServedScanner): void {
  */
 function followHotplug(catalog: DeviceCatalog, server: EsclServer, wanted: string[], aliasOf: (deviceId: string) => string, mdns: MdnsAdvertiser | undefined): () => void {
   const disconnected = (managed: ManagedDevice): void => {
-    const scanner = server.scanners.find((s) => s.options.id === aliasOf(managed.deviceId) && s.attached);
-    if (!scanner) return;
+    const scanner = server.scannerOf(aliasOf(managed.deviceId));
+    if (!scanner?.attached) return;
     scanner.detach();
     console.log(`${scanner.options.id}: unplugged; served again when plugged back in`);
   };
   const connected = (managed: ManagedDevice): void => {
     const id = aliasOf(managed.deviceId);
     const device = managed.device;
-    if (!device || !isServable(device) || (wanted.length > 0 && !wanted.includes(id) && !wanted.includes(managed.deviceId))) return;
-    const known = server.scanners.find((s) => s.options.id === id);
+    if (!device || !isServable(device) || (wanted.length > 0 && !wanted.some((name) => names(name, managed.deviceId, id)))) return;
+    const known = server.scannerOf(id);
     if (known?.attached) return;
     const scanner = server.serve({ device, id });
     if (known) {
@@ -92,7 +97,7 @@ function followHotplug(catalog: DeviceCatalog, server: EsclServer, wanted: strin
 async function pickDevices(available: WiaDevice[], wanted: string[], aliasOf: (device: WiaDevice) => string): Promise<WiaDevice[]> {
   if (wanted.length === 0) return available.filter(isServable);
   return wanted.map((id) => {
-    const device = available.find((d) => d.deviceId === id || aliasOf(d) === id);
+    const device = available.find((d) => names(id, d.deviceId, aliasOf(d)));
     if (!device) throw new WiaError(E_INVALIDARG, `no device ${id} to serve; devices: ${available.map(aliasOf).join(', ') || 'none (try --simulate)'}`);
     if (!isServable(device)) throw new WiaError(E_INVALIDARG, `${id} has no flatbed or feeder with imaging properties; it cannot be served as a scanner`);
     return device;
