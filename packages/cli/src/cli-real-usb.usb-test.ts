@@ -126,9 +126,9 @@ describe('openwia over the real USB stack (umockdev)', function () {
     await withEmulatedUsb([scanner.device], async (_backend, { addresses, unplug }) => {
       const location = addresses[0]!.location;
       const { serve, origin } = await ServeProcess.start([], { usb: true });
-      const sane = new AirscanConfig([{ name: 'Served', url: `${origin}/usb-1d6b-0e5c-${location}/eSCL` }]);
+      const url = `${origin}/usb-1d6b-0e5c-${location}/eSCL`;
+      const sane = new AirscanConfig([{ name: 'Served', url }]);
       try {
-        const url = `${origin}/usb-1d6b-0e5c-${location}/eSCL`;
         const batch = sane.start(['-d', sane.deviceName(0, 'Served'), '--source', 'ADF', '--format=pnm', '--batch=page%d.pnm']);
         const batchEnded = new Promise<number | null>((resolve) => batch.once('exit', resolve));
         while (!pageSent) await new Promise((resolve) => setTimeout(resolve, 10));

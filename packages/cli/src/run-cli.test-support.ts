@@ -44,8 +44,8 @@ export function runCli(args: string[], options: { cwd?: string; signals?: Signal
         if ('afterMs' in step) timer = setTimeout(fire, step.afterMs);
         else {
           const poll = (): void => {
-            timer = step.whenTrue() ? undefined : setTimeout(poll, 10);
-            if (!timer) fire();
+            if (step.whenTrue()) fire();
+            else timer = setTimeout(poll, 10);
           };
           poll();
         }
