@@ -22,12 +22,15 @@ export type SignalStep = { signal?: NodeJS.Signals } & ({ when: RegExp } | { aft
 
 /**
  * Runs `openwia --no-usb …args` (with `usb: true`, `openwia …args`: it looks at USB devices too) and sends each
- * of `signals` in turn (SIGINT unless named). Signals are not queued: a step that waits on output sees the
+ * of `signals` in turn (SIGINT unless named). `fileSizeLimit` runs it under that many bytes of RLIMIT_FSIZE. Signals are not queued: a step that waits on output sees the
  * previous one arrive first.
  */
-export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[]; usb?: boolean } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[]; usb?: boolean; fileSizeLimit?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OPENWIA_BIN, ...(options.usb ? [] : ['--no-usb']), ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [process.execPath, OPENWIA_BIN, ...(options.usb ? [] : ['--no-usb']), ...args];
+    // prlimit (util-linux) sets RLIMIT_FSIZE: the kernel then cuts a write short at the limit and fails the next one.
+    if (options.fileSizeLimit !== undefined) command.unshift('prlimit', `--fsize=${options.fileSizeLimit}`, '--');
+    const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const pending = [...(options.signals ?? [])];

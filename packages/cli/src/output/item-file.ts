@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { open, link, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { WIA_ERROR_DESTINATION, WiaError } from '@openwia/core';
-import { partialName } from './output-folder.js';
+import { describeFileError, partialName } from './output-folder.js';
 import { numberedName, resolveInside, safeFileName } from './safe-file-name.js';
 
 /** Options of {@link ItemFile.create}. */
@@ -89,19 +89,30 @@ export class ItemFile extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.handle.write(chunk).then(
-      () => {
-        this.bytesWritten += chunk.length;
-        done();
-      },
-      (err: unknown) => done(WiaError.from(err, WIA_ERROR_DESTINATION, `writing ${this.wanted} failed`)),
+    this.writeAll(chunk).then(
+      () => done(),
+      (err: unknown) => done(new WiaError(WIA_ERROR_DESTINATION, `writing ${this.wanted} failed: ${describeFileError(err)}`, { cause: err })),
     );
+  }
+
+  /**
+   * Writes every byte of `chunk`. A write may take fewer bytes than it was given and still succeed — the last
+   * blocks of a nearly full disk, a file size limit — so the rest is written again: that write then fails with
+   * the reason (ENOSPC, EFBIG) instead of the item completing short.
+   */
+  private async writeAll(chunk: Buffer): Promise<void> {
+    for (let offset = 0; offset < chunk.length; ) {
+      const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset);
+      if (bytesWritten <= 0) throw new Error(`the file system took none of the last ${chunk.length - offset} bytes`);
+      offset += bytesWritten;
+      this.bytesWritten += bytesWritten;
+    }
   }
 
   override _final(done: (error?: Error | null) => void): void {
     this.complete().then(
       () => done(),
-      (err: unknown) => done(WiaError.from(err, WIA_ERROR_DESTINATION, `finishing ${this.wanted} failed`)),
+      (err: unknown) => done(new WiaError(WIA_ERROR_DESTINATION, `finishing ${this.wanted} failed: ${describeFileError(err)}`, { cause: err })),
     );
   }
 

@@ -2,25 +2,40 @@ import { mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { WIA_ERROR_DESTINATION, WiaError } from '@openwia/core';
 
+/** What the errno codes of a failed write mean, in words. */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: "the file would exceed this process's file size limit",
+  EIO: 'the storage reported an I/O error',
+};
+
+const codeOf = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** Why a folder cannot be used, in words, for the errno codes a user meets. */
 function reasonFor(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = codeOf(err);
   switch (code) {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'no space left on the device';
     case 'ENOTDIR':
       return 'a part of the path is a file, not a folder';
     case 'ENOENT':
       // The parent exists (we only create one level at a time), so the file system refuses it (/proc, /sys).
       return 'this file system does not allow creating files or folders there';
     default:
-      return err instanceof Error ? err.message : String(err);
+      return (code && WRITE_FAILURES[code]) ?? messageOf(err);
   }
+}
+
+/** Why writing an item's file failed, in words, with the errno code to search for (`no space left on the device (ENOSPC)`). */
+export function describeFileError(err: unknown): string {
+  const code = codeOf(err);
+  const words = code && WRITE_FAILURES[code];
+  return words ? `${words} (${code})` : messageOf(err);
 }
 
 function destinationError(out: string, what: string, cause?: unknown): WiaError {
