@@ -64,7 +64,10 @@ function scaleRows(s) {
     d.cancelOne ? `cancel one: ${d.cancelOne.othersCompleted}/${d.cancelOne.others} others complete, ${d.cancelOne.othersCorruptItems} corrupt items, speed ×${fmt(d.cancelOne.othersThroughputVsBaseline.median)}` : '—',
   ]);
   const limit = s.inMemoryStopsScalingAt;
-  if (limit) rows.push(['Scale in memory: one event loop', `aggregate peaks at ${limit.aggregateMBps} MB/s with ${limit.devices} device(s)`, limit.stillScaling ? 'still scaling at the largest count' : `no gain past ${limit.devices} device(s)`]);
+  if (limit) {
+    const peak = limit.peak ?? limit;
+    rows.push(['Scale in memory: one event loop', `aggregate peaks at ${peak.aggregateMBps} MB/s with ${peak.devices} device(s)`, limit.stillScaling ? 'still scaling at the largest count' : `no gain of 5 % past ${limit.devices} device(s) (${limit.aggregateMBps} MB/s)`]);
+  }
   const u = s.atUsb2;
   if (u) {
     for (const d of u.byDevices) {
