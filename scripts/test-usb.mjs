@@ -24,6 +24,7 @@ export const REAL_USB_SPECS = [
   'packages/device-plugins/dist/escl/escl-feeder.test.js',
   'packages/device-plugins/dist/escl/escl-faults.test.js',
   'packages/device-plugins/dist/escl/escl-storm.test.js',
+  'packages/device-plugins/dist/escl/escl-stale-input.test.js',
   'packages/device-plugins/dist/escl/ipp-usb/usb-pipe-connection.test.js',
   'packages/cli/dist/cli-real-usb.usb-test.js',
 ];

@@ -73,7 +73,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
   }
 
   /** Opens the HTTP path to the scanner: IPP-USB interfaces here; the network plugin opens TCP. */
-  protected async openHttp(): Promise<EsclHttpClient> {
+  protected async openHttp(signal?: AbortSignal): Promise<EsclHttpClient> {
     if (!this.usb) throw new WiaError(E_INVALIDARG, 'the eSCL plugin needs a USB transport or a network subclass');
     const layout = findIppUsbInterfaces(this.usb.descriptor);
     if (!this.usb.opened) await this.usb.open();
@@ -82,7 +82,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
       await this.usb.claimInterface(pipes.interfaceNumber);
       this.claimed.push(pipes.interfaceNumber);
     }
-    return new IppUsbClient(this.usb, layout.pipes, this.ioOptions);
+    return IppUsbClient.open(this.usb, layout.pipes, this.ioOptions, signal);
   }
 
   /** Lets go of the USB device at the end of the session. */
@@ -93,7 +93,7 @@ export class EsclScannerDriver extends AbortableMiniDriver {
   }
 
   protected async buildItemTree(root: WiaDrvItem, signal: AbortSignal): Promise<void> {
-    this.http = await this.openHttp();
+    this.http = await this.openHttp(signal);
     this.escl = new EsclClient(this.http, this.retryPolicy);
     const caps = await this.escl.capabilities(signal);
     this.capabilities = caps;

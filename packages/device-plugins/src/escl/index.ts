@@ -6,4 +6,5 @@
 export { esclPlugin } from './escl-plugin.js';
 export { EsclScannerDriver } from './escl-scanner-driver.js';
 export { EsclXmlError } from './xml/safe-xml.js';
+export { StaleInputError } from './ipp-usb/stale-input.js';
 export * from './network/index.js';

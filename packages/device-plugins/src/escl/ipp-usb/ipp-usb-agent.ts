@@ -21,12 +21,15 @@ export class IppUsbAgent extends Agent {
     private readonly transport: UsbTransport,
     pipes: readonly BulkPipePair[],
     private readonly connectionOptions: UsbPipeConnectionOptions = {},
+    /** Interfaces out of service from the start (they held data of an earlier session that would not end). */
+    outOfService: readonly BulkPipePair[] = [],
   ) {
-    super({ keepAlive: true, maxSockets: pipes.length, maxFreeSockets: pipes.length, scheduling: 'fifo' });
+    super({ keepAlive: true, maxSockets: Math.max(1, pipes.length), maxFreeSockets: Math.max(1, pipes.length), scheduling: 'fifo' });
     this.free = [...pipes];
+    this.retired.push(...outOfService);
   }
 
-  /** Interfaces out of service because a connection broke mid-response. */
+  /** Interfaces out of service: a connection broke mid-response, or the interface held an earlier session's data that would not end. */
   get retiredInterfaces(): readonly number[] {
     return this.retired.map((p) => p.interfaceNumber);
   }

@@ -1,7 +1,8 @@
 import { request as httpRequest, type Agent, type OutgoingHttpHeaders } from 'node:http';
 import type { UsbTransport } from '@openwia/core';
 import { IppUsbAgent } from './ipp-usb-agent.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, HttpExchange } from './http-exchange.js';
+import { DEFAULT_DRAIN_BUDGET_BYTES, DEFAULT_IDLE_TIMEOUT_MS, HttpExchange } from './http-exchange.js';
+import { StaleInputError, discardStaleInput } from './stale-input.js';
 import type { BulkPipePair, UsbPipeConnectionOptions } from './usb-pipe-connection.js';
 
 /** One HTTP request to the device. */
@@ -37,7 +38,10 @@ export interface EsclHttpOptions {
 }
 
 /** Options of {@link IppUsbClient}. */
-export interface IppUsbClientOptions extends UsbPipeConnectionOptions, EsclHttpOptions {}
+export interface IppUsbClientOptions extends UsbPipeConnectionOptions, EsclHttpOptions {
+  /** How long {@link IppUsbClient.open} waits for a stale byte on each interface before it counts as clean (ms; default 20). */
+  staleProbeMs?: number;
+}
 
 /** Where {@link HttpAgentClient} sends its requests: the `Host` it names, and the port when on TCP. */
 export interface EsclHttpTarget {
@@ -121,7 +125,37 @@ export class HttpAgentClient {
 export class IppUsbClient extends HttpAgentClient {
   declare readonly agent: IppUsbAgent;
 
-  constructor(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}) {
-    super(new IppUsbAgent(transport, pipes, options), { host: 'localhost' }, options);
+  /** `outOfService`: interfaces not to use (see {@link IppUsbClient.open}). */
+  constructor(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}, outOfService: readonly BulkPipePair[] = []) {
+    super(new IppUsbAgent(transport, pipes, options, outOfService), { host: 'localhost' }, options);
+  }
+
+  /**
+   * Opens a client on interfaces that hold nothing from an earlier session:
+   * each is read until it stays silent first ({@link discardStaleInput}), in
+   * parallel. An interface that keeps sending past the drain deadline or
+   * budget is taken out of service (`retiredInterfaces`); when that is every
+   * interface, its `WIA_ERROR_DEVICE_COMMUNICATION` is thrown. Any other
+   * failure (the device gone, `signal` aborted) is thrown as it is.
+   */
+  static async open(transport: UsbTransport, pipes: readonly BulkPipePair[], options: IppUsbClientOptions = {}, signal?: AbortSignal): Promise<IppUsbClient> {
+    const limits = {
+      deadlineMs: options.drainDeadlineMs ?? DEFAULT_DRAIN_DEADLINE_MS,
+      budgetBytes: options.drainBudgetBytes ?? DEFAULT_DRAIN_BUDGET_BYTES,
+      ...(options.staleProbeMs !== undefined ? { probeMs: options.staleProbeMs } : {}),
+      ...(signal ? { signal } : {}),
+    };
+    const outcomes = await Promise.allSettled(pipes.map((p) => discardStaleInput(transport, p, limits)));
+    const clean: BulkPipePair[] = [];
+    const stale: BulkPipePair[] = [];
+    const failures: unknown[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') clean.push(pipes[i]!);
+      else if (outcome.reason instanceof StaleInputError) stale.push(pipes[i]!);
+      else failures.push(outcome.reason);
+    });
+    if (failures.length > 0) throw failures[0];
+    if (clean.length === 0) throw (outcomes[0] as PromiseRejectedResult).reason;
+    return new IppUsbClient(transport, clean, options, stale);
   }
 }
