@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { photoByteLength } from '@openwia/testkit';
@@ -14,6 +14,16 @@ describe('the openwia command: what it says (end to end)', function () {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('into a log (not a terminal) it says that it waits for a scanner that sends nothing, instead of staying silent until the page comes', async () => {
+    const config = join(dir, 'slow.json');
+    await writeFile(config, JSON.stringify({ scanner: { pages: 1, scanDelayMs: 14_000, speed: 'unlimited' } }));
+    const run = await runCli(['acquire', 'sim:scanner', '--sim-config', config, '--out', join(dir, 'scans')]);
+    expect(run.code, run.stderr).to.equal(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).to.equal('waiting for the device: nothing from it for 10 s');
+    expect(lines[1]).to.match(/^Page1 +transferred +\d+ bytes {2}→ /);
   });
 
   it('--json makes errors one JSON document on stdout with a non-zero exit, usage errors too', async () => {

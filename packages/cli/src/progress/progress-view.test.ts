@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { TerminalProgressView } from './progress-view.js';
+import { LINE_PROGRESS_INTERVAL_MS, LineProgressView, TerminalProgressView } from './progress-view.js';
 
 /** A terminal that keeps what was drawn on it, without the cursor movements. */
 class RecordingTerminal extends Writable {
@@ -68,5 +68,57 @@ describe('the terminal progress view', () => {
     }
     view.stop();
     expect(terminal.lastFrame('total')).to.match(/ 10 items, 1\.0 MB, /);
+  });
+});
+
+describe('the plain-line progress view (output that is not a terminal)', () => {
+  it('says every 10 s that the device has sent nothing, how a long item is going, and when its data stopped', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const view = new LineProgressView((line) => lines.push(line), () => clock, LINE_PROGRESS_INTERVAL_MS, 0);
+    const at = (ms: number): string[] => {
+      clock = ms;
+      const before = lines.length;
+      view.tick();
+      return lines.slice(before);
+    };
+    expect(at(9_999)).to.deep.equal([]);
+    expect(at(10_000)).to.deep.equal(['waiting for the device: nothing from it for 10 s']);
+    expect(at(15_000)).to.deep.equal([]);
+    expect(at(20_000)).to.deep.equal(['waiting for the device: nothing from it for 20 s']);
+
+    clock = 21_000;
+    view.itemStarted('Page1', undefined);
+    clock = 25_000;
+    view.itemProgress('Page1', 1_000_000, 40);
+    expect(at(30_999)).to.deep.equal([]);
+    expect(at(31_000)).to.deep.equal(['Page1            1.0 MB so far, 100.0 kB/s']);
+    // The same byte count again is no data.
+    clock = 33_000;
+    view.itemProgress('Page1', 1_000_000, 40);
+    expect(at(41_000)).to.deep.equal(['Page1            waiting for the device: no data for 16 s (1.0 MB so far)']);
+
+    clock = 42_000;
+    view.itemFinished('Page1            transferred     1500000 bytes', 1_500_000);
+    expect(at(50_000)).to.deep.equal([]);
+    expect(at(52_000)).to.deep.equal(['waiting for the device: nothing from it for 10 s']);
+    view.stop();
+  });
+
+  it('items that take less than the interval get their one line each, nothing more', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const view = new LineProgressView((line) => lines.push(line), () => clock, LINE_PROGRESS_INTERVAL_MS, 0);
+    for (let i = 1; i <= 30; i++) {
+      view.itemStarted(`IMG_${i}.JPG`, 3_000_000);
+      clock += 2_000;
+      view.itemProgress(`IMG_${i}.JPG`, 1_500_000, 50);
+      view.tick();
+      clock += 2_000;
+      view.itemFinished(`IMG_${i}.JPG transferred`, 3_000_000);
+      view.tick();
+    }
+    view.stop();
+    expect(lines).to.deep.equal(Array.from({ length: 30 }, (_, i) => `IMG_${i + 1}.JPG transferred`));
   });
 });

@@ -127,19 +127,95 @@ export class TerminalProgressView implements ProgressView {
   }
 }
 
-/** Plain lines when the output is not a terminal (CI, pipes, files). */
-class LineProgressView implements ProgressView {
-  constructor(private readonly write: (line: string) => void) {}
-  itemStarted(): void {}
-  itemProgress(): void {}
-  itemFinished(line: string): void {
-    this.write(line);
-  }
-  note(line: string): void {
-    this.write(line);
-  }
-  stop(): void {}
+/** How often plain-line output says how a long item is going, or that the device has sent nothing (ms). */
+export const LINE_PROGRESS_INTERVAL_MS = 10_000;
+
+/** The item a {@link LineProgressView} is reporting on. */
+interface LineItem {
+  name: string;
+  expectedBytes: number | undefined;
+  bytes: number;
+  meter: TransferMeter;
+  /** When its last byte arrived (its start until one has). */
+  lastDataAt: number;
 }
+
+/**
+ * Plain lines when the output is not a terminal (CI, pipes, files): a line
+ * per item as it ends and, every {@link LINE_PROGRESS_INTERVAL_MS} while one
+ * takes long, a line with its bytes so far and rate — or that the device has
+ * sent nothing for so long — so that a log never stays silent while the
+ * command waits (a scanner warming up, a device that went quiet).
+ */
+export class LineProgressView implements ProgressView {
+  private current: LineItem | undefined;
+  /** When the device last did something: an item started, bytes arrived, an item ended. */
+  private activeAt: number;
+  private lineAt: number;
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  /** `tickMs` 0: no timer; the caller calls {@link tick} (tests). */
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly now: () => number,
+    private readonly intervalMs = LINE_PROGRESS_INTERVAL_MS,
+    tickMs = 1000,
+  ) {
+    this.activeAt = this.lineAt = now();
+    if (tickMs > 0) this.timer = setInterval(() => this.tick(), tickMs).unref();
+  }
+
+  itemStarted(name: string, expectedBytes: number | undefined): void {
+    const now = this.now();
+    this.current = { name, expectedBytes, bytes: 0, meter: new TransferMeter(now), lastDataAt: now };
+    this.activeAt = this.lineAt = now;
+  }
+
+  itemProgress(name: string, bytes: number, _percent: number): void {
+    const item = this.current;
+    if (item?.name !== name || bytes === item.bytes) return;
+    item.bytes = bytes;
+    item.meter.update(bytes);
+    item.lastDataAt = this.activeAt = this.now();
+  }
+
+  itemFinished(line: string, _bytes: number): void {
+    this.current = undefined;
+    this.activeAt = this.now();
+    this.writeLine(line);
+  }
+
+  note(line: string): void {
+    this.writeLine(line);
+  }
+
+  /** Writes the line about the current item, or about the wait for the next one, once an interval passed since the last line. */
+  tick(): void {
+    const now = this.now();
+    if (now - this.lineAt < this.intervalMs) return;
+    const item = this.current;
+    const silentMs = now - (item?.lastDataAt ?? this.activeAt);
+    if (!item) {
+      if (silentMs >= this.intervalMs) this.writeLine(`waiting for the device: nothing from it for ${seconds(silentMs)}`);
+      return;
+    }
+    const soFar = `${formatBytes(item.bytes)}${item.expectedBytes ? ` of ${formatBytes(item.expectedBytes)}` : ''} so far`;
+    if (silentMs >= this.intervalMs) this.writeLine(`${item.name.padEnd(16)} waiting for the device: no data for ${seconds(silentMs)} (${soFar})`);
+    else this.writeLine(`${item.name.padEnd(16)} ${soFar}, ${formatRate(item.meter.rate(now))}`);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private writeLine(line: string): void {
+    this.write(line);
+    this.lineAt = this.now();
+  }
+}
+
+/** Milliseconds as whole seconds, `10 s`. */
+const seconds = (ms: number): string => `${Math.floor(ms / 1000)} s`;
 
 /** Nothing (for `--json`: only the final document is printed). */
 class SilentProgressView implements ProgressView {
@@ -159,5 +235,5 @@ export function createProgressView(options: ProgressViewOptions): ProgressView {
   const stderr = options.stderr ?? process.stderr;
   if (options.json) return new SilentProgressView((line) => stderr.write(`${line}\n`));
   if (stdout.isTTY) return new TerminalProgressView(stdout, options, options.now ?? (() => performance.now()));
-  return new LineProgressView((line) => stdout.write(`${line}\n`));
+  return new LineProgressView((line) => stdout.write(`${line}\n`), options.now ?? (() => performance.now()));
 }
