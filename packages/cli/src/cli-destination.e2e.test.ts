@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli.test-support.js';
@@ -57,5 +58,37 @@ describe('the openwia command checks --out and --set before it acquires (end to 
     expect(run.stdout + run.stderr).to.include("WIA_ERROR_DESTINATION: writing IMG_0001.JPG failed: the file would exceed this process's file size limit (EFBIG)");
     expect(run.stdout + run.stderr).to.not.match(/transferred/);
     expect(await readdir(out), 'no truncated photo, no partial file').to.deep.equal([]);
+  });
+
+  it('an item is reported transferred only once its bytes and its name are on the disk (flushed, named, its folder flushed)', async function () {
+    // strace shows the system calls in order: per photo fdatasync(partial) → link(partial, final) → fsync(folder),
+    // and only then the line that says it was transferred. Without a flush, a power cut after "transferred"
+    // (and the card wiped) could leave an empty file under the photo's name.
+    if (spawnSync('strace', ['-V']).error) {
+      if (process.env['OPENWIA_REQUIRE_REAL_USB']) throw new Error('strace is required by CI (OPENWIA_REQUIRE_REAL_USB) but missing: apt-get install -y strace');
+      this.skip();
+    }
+    const out = join(dir, 'photos');
+    const trace = join(dir, 'trace.txt');
+    const run = await runCli(['acquire', 'sim:camera', '--simulate', '--out', out], {
+      wrapper: ['strace', '-f', '-y', '-qq', '-e', 'trace=fdatasync,fsync,link,linkat,rename,renameat,renameat2,write', '-o', trace, '--'],
+    });
+    expect(run.code, run.stderr).to.equal(0);
+    const calls = (await readFile(trace, 'utf8')).split('\n').map((line) => line.replace(/^\d+ +/, ''));
+    const first = (what: (call: string) => boolean, name: string): number => {
+      const index = calls.findIndex(what);
+      expect(index, `${name} in the trace`).to.be.greaterThan(-1);
+      return index;
+    };
+    for (let i = 1; i <= 5; i++) {
+      const photo = `IMG_000${i}.JPG`;
+      const flushed = first((c) => c.startsWith('fdatasync(') && c.includes(`/${photo}.`) && c.includes('.partial>') && c.endsWith('= 0'), `fdatasync of ${photo}'s partial file`);
+      const named = first((c) => /^(link|linkat|rename\w*)\(/.test(c) && c.includes(`${out}/${photo}"`), `${photo} taking its name`);
+      const folderFlushed = calls.findIndex((c, at) => at > named && c.startsWith('fsync(') && c.includes(`<${out}>`) && c.endsWith('= 0'));
+      const reported = first((c) => c.startsWith('write(1<') && c.includes(`${photo}     transferred`), `the line saying ${photo} was transferred`);
+      expect(flushed, `${photo}: flushed before it takes its name`).to.be.lessThan(named);
+      expect(folderFlushed, `${photo}: its folder flushed after it took its name`).to.be.greaterThan(named);
+      expect(reported, `${photo}: reported only after its folder was flushed`).to.be.greaterThan(folderFlushed);
+    }
   });
 });

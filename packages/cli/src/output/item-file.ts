@@ -126,8 +126,15 @@ export class ItemFile extends Writable {
       .then(() => done(error));
   }
 
-  /** Closes the file and gives it its final name, without replacing an existing file unless asked. */
+  /**
+   * Flushes the file to the disk, closes it and gives it its final name (without replacing an existing
+   * file unless asked), then flushes the folder that holds the name. An item is reported transferred
+   * only once both are on the disk: after a power cut it is there whole or not at all, never an empty
+   * or short file under its final name (a user may wipe the camera's card once it says transferred),
+   * and a disk that fails late (delayed allocation, a network file system) fails the item here.
+   */
   private async complete(): Promise<void> {
+    await syncUnlessUnsupported(this.handle, 'datasync');
     await this.handle.close();
     for (let n = 1; ; n++) {
       const candidate = resolveInside(this.dir, n === 1 ? this.wanted : numberedName(this.wanted, n));
@@ -138,10 +145,28 @@ export class ItemFile extends Writable {
           await unlink(this.partialPath);
         }
         this.finalPath = candidate;
-        return;
+        break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw err;
       }
     }
+    const folder = await open(this.dir, 'r');
+    try {
+      await syncUnlessUnsupported(folder, 'sync');
+    } finally {
+      await folder.close();
+    }
+  }
+}
+
+/** Error codes of a file system that cannot flush a file or folder at all (some FUSE and network ones): nothing to wait for. */
+const SYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EBADF', 'EISDIR']);
+
+/** `handle.datasync()` or `handle.sync()`; a file system that does not support it is not an error, a failing disk is. */
+async function syncUnlessUnsupported(handle: FileHandle, how: 'datasync' | 'sync'): Promise<void> {
+  try {
+    await (how === 'datasync' ? handle.datasync() : handle.sync());
+  } catch (err) {
+    if (!SYNC_UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
   }
 }
