@@ -198,7 +198,7 @@ export class PtpSession {
    */
   private async openSessionLocked(signal: AbortSignal): Promise<void> {
     if (this.interrupted) await this.recoverLocked(signal);
-    if ((await this.sendOpenSession(signal)) === 'already-open') {
+    if ((await this.sendOpenSessionOnCleanPipe(signal)) === 'already-open') {
       debug('the device had a session open already: Device Reset, then a new session');
       const reset = await this.recovery.deviceReset(signal).then(
         () => true,
@@ -209,6 +209,25 @@ export class PtpSession {
     this.active = undefined;
     this.sessionOpen = true;
     this.nextTransactionId = 1;
+  }
+
+  /**
+   * OpenSession on a pipe that may still hold what an earlier host left: a host that died in the middle of a
+   * download (killed, crashed) leaves the rest of the object queued on bulk IN, and the camera in that
+   * transaction. The reply is then not a container of ours: resynchronise (Get Device Status, Device Reset if
+   * the camera stays busy, drain) and send OpenSession once more. Costs nothing when the pipe is clean.
+   */
+  private async sendOpenSessionOnCleanPipe(signal: AbortSignal): Promise<'opened' | 'already-open'> {
+    try {
+      return await this.sendOpenSession(signal);
+    } catch (err) {
+      if (!(err instanceof PtpProtocolError)) throw err;
+      debug('OpenSession was answered by stale data (%s): resynchronising', err.message);
+      // The transaction the stale data belongs to is an earlier host's, its id unknown: no Cancel Request.
+      this.interrupted = { transactionId: undefined };
+      await this.recoverLocked(signal);
+      return this.sendOpenSession(signal);
+    }
   }
 
   private async sendOpenSession(signal: AbortSignal): Promise<'opened' | 'already-open'> {

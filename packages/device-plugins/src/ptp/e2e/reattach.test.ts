@@ -79,6 +79,40 @@ describe('PTP camera: a device that kept a session, or lost ours', () => {
     }
   });
 
+  it('a host that died in the middle of a download (the rest of the object still queued): the next session resynchronises and downloads it whole (it failed at once: "unknown container type")', async () => {
+    const camera = createVirtualCamera({ photos: 0, largeObjects: [{ name: 'MVI_0001.MOV', size: 3_000_000 }] });
+    const usb = camera.device.createTransport();
+    const dying = await WiaDevice.open(new PtpCameraDriver(usb, TEST_DRIVER_OPTIONS), { deviceId: 'sim:dying' });
+    // The process dies with a tenth of the movie read: the kernel lets go of its handle, nothing more is sent.
+    let died = false;
+    const outcome = await dying
+      .acquire(MOVIE, {
+        onProgress: (p) => {
+          if (p.totalBytes >= 300_000 && !died) {
+            died = true;
+            void usb.close();
+          }
+        },
+      })
+      .then(
+        (r) => r.outcome,
+        (err: Error) => err.name,
+      );
+    expect(died).to.equal(true);
+    expect(outcome).to.not.equal('completed');
+    await dying.close();
+
+    const rig = await openOn(camera);
+    try {
+      const { app, report } = await download(rig, MOVIE, 0);
+      expect(report.outcome, String(report.error)).to.equal('completed');
+      const expected = Buffer.from(camera.control.objectBytes(camera.control.object('MVI_0001.MOV').handle));
+      expect(app.files.get('MVI_0001.MOV')!.bytes.equals(expected)).to.equal(true);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('InvalidTransactionID or SessionNotOpen mid-session: a new session, the command tried once more', async () => {
     const camera = createVirtualCamera({ photos: 0, largeObjects: [{ name: 'MVI_0001.MOV', size: 5000 }] });
     const rig = await openOn(camera);
