@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,27 @@ describe('openwia over the real USB stack (umockdev)', function () {
       expect(run.stdout).to.match(/MVI_0001\.MOV +cancelled/).and.match(/the partial item was removed/);
       expect(await readdir(out)).to.deep.equal([]);
       expect(camera.control.stats.cancelRequests).to.have.length(1);
+    });
+  });
+
+  it('killed (SIGKILL) in the middle of a download and run again: the camera resynchronises and the movie arrives whole, the killed run\'s partial file removed', async () => {
+    const camera = movieCamera();
+    await withEmulatedUsb([camera.device], async (_backend, { addresses }) => {
+      const id = cameraId(addresses[0]!.location);
+      // Killed once 4 MiB of the 32 MiB movie are on disk: the rest stays queued on the camera's bulk IN pipe.
+      const partialBytes = (): number => {
+        const partial = readdirSync(out).find((f) => f.endsWith('.partial'));
+        return partial ? statSync(join(out, partial)).size : 0;
+      };
+      const killed = await runCli(['acquire', id, MOVIE, '--out', out], { usb: true, signals: [{ whenTrue: () => partialBytes() > 4 * MiB, signal: 'SIGKILL' }] });
+      expect(killed.signal, said(killed)).to.equal('SIGKILL');
+
+      const again = await runCli(['acquire', id, MOVIE, '--out', out], { usb: true });
+      expect(again.code, said(again)).to.equal(0);
+      expect(again.stderr).to.match(/removed 1 partial file\(s\) left by an earlier run that was killed/);
+      const movie = camera.control.object('MVI_0001.MOV');
+      expect(Buffer.from(await readFile(join(out, 'MVI_0001.MOV'))).equals(Buffer.from(camera.control.objectBytes(movie.handle)))).to.equal(true);
+      expect(await readdir(out)).to.deep.equal(['MVI_0001.MOV']);
     });
   });
 
