@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { S_OK, UsbTransferAbortedError, WIA_ERROR_BUSY, WIA_ERROR_DEVICE_COMMUNICATION, WiaDevice, WiaError } from '@openwia/core';
-import { SimulatedUsbDevice, createVirtualScanner, deviceTimeScale, type VirtualScanner } from '@openwia/testkit';
+import { createVirtualScanner, deviceTimeScale, type SimulatedUsbDevice, type VirtualScanner } from '@openwia/testkit';
 import { EsclScannerDriver } from './escl-scanner-driver.js';
 import { recordingApp } from './escl-test-support.js';
 import { EsclClient } from './escl-client.js';
@@ -90,36 +90,11 @@ describe('eSCL over IPP-USB: what an earlier session left on the interface', () 
   });
 
   it('an interface that keeps sending past the budget is a StaleInputError (WIA_ERROR_DEVICE_COMMUNICATION) that says what to do', async () => {
-    const device = new SimulatedUsbDevice({
-      vendorId: 0x1234,
-      productId: 0x5678,
-      deviceClass: 0,
-      deviceSubclass: 0,
-      deviceProtocol: 0,
-      location: 'stale-1',
-      configurations: [
-        {
-          configurationValue: 1,
-          interfaces: [
-            {
-              interfaceNumber: 0,
-              alternateSetting: 0,
-              interfaceClass: 7,
-              interfaceSubclass: 1,
-              interfaceProtocol: 4,
-              endpoints: [
-                { address: 0x81, direction: 'in', type: 'bulk', maxPacketSize: 512 },
-                { address: 0x01, direction: 'out', type: 'bulk', maxPacketSize: 512 },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    const { device } = createVirtualScanner({ interfaces: 1 });
     // A page of the dead session still being scanned: the device never runs dry.
     let sending = true;
     void (async () => {
-      while (sending) await device.writeIn(0x81, new Uint8Array(8192), { endOfTransfer: false }).catch(() => (sending = false));
+      while (sending) await device.writeIn(FIRST_IN, new Uint8Array(8192), { endOfTransfer: false }).catch(() => (sending = false));
     })();
     const transport = device.createTransport();
     await transport.open();
@@ -144,7 +119,7 @@ describe('eSCL over IPP-USB: what an earlier session left on the interface', () 
       expect(aborted).to.be.instanceOf(UsbTransferAbortedError);
     } finally {
       sending = false;
-      device.clearIn(0x81);
+      device.clearIn(FIRST_IN);
       await transport.close();
     }
   });
