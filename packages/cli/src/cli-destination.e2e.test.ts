@@ -49,10 +49,10 @@ describe('the openwia command checks --out and --set before it acquires (end to 
   });
 
   it('a write the file system cuts short fails the item instead of keeping a truncated file (it was reported transferred)', async () => {
-    // The kernel writes 30 000 of a photo's 48 961 bytes under this limit and fails the next write (EFBIG),
-    // as a nearly full disk writes its last blocks and then says ENOSPC.
+    // prlimit (util-linux) sets RLIMIT_FSIZE: the kernel writes 30 000 of a photo's 48 961 bytes and fails the
+    // next write (EFBIG), as a nearly full disk writes its last blocks and then says ENOSPC.
     const out = join(dir, 'photos');
-    const run = await runCli(['acquire', 'sim:camera', '--simulate', '--out', out], { fileSizeLimit: 30_000 });
+    const run = await runCli(['acquire', 'sim:camera', '--simulate', '--out', out], { wrapper: ['prlimit', '--fsize=30000', '--'] });
     expect(run.code).to.equal(1);
     expect(run.stdout + run.stderr).to.match(/IMG_0001\.JPG +failed/);
     expect(run.stdout + run.stderr).to.include("WIA_ERROR_DESTINATION: writing IMG_0001.JPG failed: the file would exceed this process's file size limit (EFBIG)");

@@ -22,16 +22,13 @@ export type SignalStep = { signal?: NodeJS.Signals } & ({ when: RegExp } | { aft
 
 /**
  * Runs `openwia --no-usb …args` (with `usb: true`, `openwia …args`: it looks at USB devices too) and sends each
- * of `signals` in turn (SIGINT unless named). `fileSizeLimit` runs it under that many bytes of RLIMIT_FSIZE;
- * `wrapper` under another command (`['strace', …, '--']`). Signals are not queued: a step that waits on output
- * sees the previous one arrive first.
+ * of `signals` in turn (SIGINT unless named); `wrapper` runs it under another command (`['strace', …, '--']`,
+ * `['prlimit', '--fsize=N', '--']`). Signals are not queued: a step that waits on output sees the previous one
+ * arrive first.
  */
-export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[]; usb?: boolean; fileSizeLimit?: number; wrapper?: string[] } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd?: string; signals?: SignalStep[]; usb?: boolean; wrapper?: string[] } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, OPENWIA_BIN, ...(options.usb ? [] : ['--no-usb']), ...args];
-    // prlimit (util-linux) sets RLIMIT_FSIZE: the kernel then cuts a write short at the limit and fails the next one.
-    if (options.fileSizeLimit !== undefined) command.unshift('prlimit', `--fsize=${options.fileSizeLimit}`, '--');
-    if (options.wrapper) command.unshift(...options.wrapper);
+    const command = [...(options.wrapper ?? []), process.execPath, OPENWIA_BIN, ...(options.usb ? [] : ['--no-usb']), ...args];
     const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

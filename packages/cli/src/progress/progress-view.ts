@@ -136,8 +136,6 @@ interface LineItem {
   expectedBytes: number | undefined;
   bytes: number;
   meter: TransferMeter;
-  /** When its last byte arrived (its start until one has). */
-  lastDataAt: number;
 }
 
 /**
@@ -149,7 +147,7 @@ interface LineItem {
  */
 export class LineProgressView implements ProgressView {
   private current: LineItem | undefined;
-  /** When the device last did something: an item started, bytes arrived, an item ended. */
+  /** When the device last did something: an item started, bytes of it arrived, an item ended. */
   private activeAt: number;
   private lineAt: number;
   private readonly timer: NodeJS.Timeout | undefined;
@@ -167,7 +165,7 @@ export class LineProgressView implements ProgressView {
 
   itemStarted(name: string, expectedBytes: number | undefined): void {
     const now = this.now();
-    this.current = { name, expectedBytes, bytes: 0, meter: new TransferMeter(now), lastDataAt: now };
+    this.current = { name, expectedBytes, bytes: 0, meter: new TransferMeter(now) };
     this.activeAt = this.lineAt = now;
   }
 
@@ -176,7 +174,7 @@ export class LineProgressView implements ProgressView {
     if (item?.name !== name || bytes === item.bytes) return;
     item.bytes = bytes;
     item.meter.update(bytes);
-    item.lastDataAt = this.activeAt = this.now();
+    this.activeAt = this.now();
   }
 
   itemFinished(line: string, _bytes: number): void {
@@ -194,7 +192,7 @@ export class LineProgressView implements ProgressView {
     const now = this.now();
     if (now - this.lineAt < this.intervalMs) return;
     const item = this.current;
-    const silentMs = now - (item?.lastDataAt ?? this.activeAt);
+    const silentMs = now - this.activeAt;
     if (!item) {
       if (silentMs >= this.intervalMs) this.writeLine(`waiting for the device: nothing from it for ${seconds(silentMs)}`);
       return;
