@@ -24,7 +24,7 @@ export class IppUsbAgent extends Agent {
     /** Interfaces out of service from the start (they held data of an earlier session that would not end). */
     outOfService: readonly BulkPipePair[] = [],
   ) {
-    super({ keepAlive: true, maxSockets: Math.max(1, pipes.length), maxFreeSockets: Math.max(1, pipes.length), scheduling: 'fifo' });
+    super({ keepAlive: true, maxSockets: pipes.length, maxFreeSockets: pipes.length, scheduling: 'fifo' });
     this.free = [...pipes];
     this.retired.push(...outOfService);
   }

@@ -146,16 +146,10 @@ export class IppUsbClient extends HttpAgentClient {
       ...(signal ? { signal } : {}),
     };
     const outcomes = await Promise.allSettled(pipes.map((p) => discardStaleInput(transport, p, limits)));
-    const clean: BulkPipePair[] = [];
-    const stale: BulkPipePair[] = [];
-    const failures: unknown[] = [];
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') clean.push(pipes[i]!);
-      else if (outcome.reason instanceof StaleInputError) stale.push(pipes[i]!);
-      else failures.push(outcome.reason);
-    });
-    if (failures.length > 0) throw failures[0];
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof StaleInputError));
+    if (failed) throw failed.reason;
+    const clean = pipes.filter((_, i) => outcomes[i]!.status === 'fulfilled');
     if (clean.length === 0) throw (outcomes[0] as PromiseRejectedResult).reason;
-    return new IppUsbClient(transport, clean, options, stale);
+    return new IppUsbClient(transport, clean, options, pipes.filter((p) => !clean.includes(p)));
   }
 }
