@@ -5,11 +5,19 @@
 export const SMALL_YOUNG_GENERATION_FLAG = '--max-semi-space-size=1';
 
 /**
- * glibc keeps freed memory instead of handing it back to the OS and faulting
- * it in again. Setting any of these turns off glibc's sliding mmap threshold,
- * which would leave it at 128 KiB: every 256 KiB or 1 MiB chunk then got a
- * fresh mmap (and 256 page faults per MiB) and the sweeper thread's munmap —
- * 15 s instead of 0.45 s for 7 680 1 MiB chunks with 64 alive at a time. The
- * mmap threshold is therefore pinned at glibc's largest (32 MiB) too.
+ * glibc settings README.md suggests for the same process: chunks of 128 KiB
+ * and more come from the heap instead of a fresh `mmap` each, and the heap's
+ * free top is kept instead of handed back to the OS and faulted in again.
+ *
+ * Chunk buffers die in batches, at each garbage collection, so glibc's own
+ * sliding thresholds trim tens of MiB at a time and every page comes back
+ * through a page fault: one process reading 8 × 4 MiB transfers took 11–14 s
+ * for 240 of them at 256 KiB and 1 MiB reads with the defaults and 0.6–1.3 s
+ * with these (stack and raw `transferIn` loop alike). Both variables are
+ * needed: setting either turns glibc's sliding thresholds off, and the
+ * other then stays at its 128 KiB default.
  */
-export const NO_MALLOC_TRIM_ENV = { MALLOC_TRIM_THRESHOLD_: '2000000000', MALLOC_TOP_PAD_: '67108864', MALLOC_MMAP_THRESHOLD_: '33554432' };
+export const TUNED_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '134217728' };
+
+/** A shell prefix that runs a command with {@link TUNED_MALLOC_ENV}, for docs and tables. */
+export const TUNED_MALLOC_PREFIX = Object.entries(TUNED_MALLOC_ENV).map(([name, value]) => `${name}=${value}`).join(' ');

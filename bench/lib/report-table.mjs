@@ -12,7 +12,7 @@ function throughputRows(t) {
   ]);
   if (t.steady) {
     const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)} (${c.stackMBps} vs ${c.rawMBps} MB/s)`).join(', ');
-    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc trim off)`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
+    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc tuned)`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
   }
   if (t.jitWarmUp) {
     const { first, last } = t.jitWarmUp.oneItemUs;
@@ -82,11 +82,12 @@ function scaleRows(s) {
     const c = u.cancelOneOf32;
     rows.push(['Scale, cancel one of 32 at USB 2.0 timing', `${c.othersCompleted}/${c.others} others complete, ${c.othersCorruptItems} corrupt items`, `others' speed ×${fmt(c.othersThroughputVsBaseline.median)} of baseline`]);
   }
-  const y = s.atUsb2SmallYoungGeneration;
-  if (y) {
+  for (const y of [s.atUsb2SmallYoungGeneration, s.atUsb2Tuned]) {
+    if (!y) continue;
     const counts = y.byDevices.map((d) => d.devices).join('/');
+    const env = Object.entries(y.env ?? {}).map(([name, value]) => `${name}=${value} `).join('');
     rows.push([
-      `Scale at USB 2.0 timing with \`node ${y.nodeFlags.join(' ')}\`, ${counts} devices`,
+      `Scale at USB 2.0 timing with \`${env}node ${y.nodeFlags.join(' ')}\`, ${counts} devices`,
       `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}${y.stackOwnCpu ? `; the stack's own: ${stackOwnCpuText(y.stackOwnCpu)}` : ''}`,
       `every device keeps ≥ 97 % of solo up to ${y.keepsSoloUpTo} devices (raw loop: ${y.rawKeepsSoloUpTo}); cancel one of 32: ${y.cancelOneOf32.othersCompleted}/${y.cancelOneOf32.others} others complete`,
     ]);

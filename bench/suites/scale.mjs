@@ -16,7 +16,7 @@ import { expectedItemHash } from '../lib/item-stream-device.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { startLoopLoad } from '../lib/event-loop-load.mjs';
 import { runJsonChild } from '../lib/json-child.mjs';
-import { SMALL_YOUNG_GENERATION_FLAG } from '../lib/node-settings.mjs';
+import { SMALL_YOUNG_GENERATION_FLAG, TUNED_MALLOC_ENV } from '../lib/node-settings.mjs';
 import { interquartile, jainFairness, mbPerSecond, median, round3 } from '../lib/stats.mjs';
 
 const MiB = 1024 * 1024;
@@ -203,9 +203,9 @@ export async function measureAtUsb2(quick) {
 
 const usb2Child = fileURLToPath(new URL('./scale-usb2-child.mjs', import.meta.url));
 
-/** {@link measureAtUsb2} in a fresh process, with `nodeFlags`. */
-function measureAtUsb2InChild(quick, nodeFlags) {
-  return runJsonChild(usb2Child, quick ? ['--quick'] : [], nodeFlags);
+/** {@link measureAtUsb2} in a fresh process, with `nodeFlags` and `env`. */
+function measureAtUsb2InChild(quick, nodeFlags, env = {}) {
+  return runJsonChild(usb2Child, quick ? ['--quick'] : [], nodeFlags, env);
 }
 
 /**
@@ -271,8 +271,10 @@ export async function measureScale({ quick = false } = {}) {
     method: `every run moves ${quick ? 64 : 256} MiB or more: 4 items per device, each ${quick ? 64 : 256} MiB ÷ (4 × devices) and at least ${quick ? 1 : 4} MiB, 64 KiB reads, all devices on one SimulatedUsbBus; cancelOne: device 0 cancelled after 1/4 of its bytes, the others' items checked by SHA-1 and their median throughput compared with a run without the cancel`,
     byDevices,
     inMemoryStopsScalingAt: eventLoopLimit(byDevices),
-    // Each in a process of its own: with Node's defaults (as users run), and with the README's flag for many devices.
+    // Each in a process of its own: with Node's defaults (as users run), with the README's flag for many devices,
+    // and with that flag and the README's glibc settings.
     atUsb2: await measureAtUsb2InChild(quick, []),
     atUsb2SmallYoungGeneration: { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], ...(await measureAtUsb2InChild(quick, [SMALL_YOUNG_GENERATION_FLAG])) },
+    atUsb2Tuned: { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], env: TUNED_MALLOC_ENV, ...(await measureAtUsb2InChild(quick, [SMALL_YOUNG_GENERATION_FLAG], TUNED_MALLOC_ENV)) },
   };
 }
