@@ -2,13 +2,14 @@ import { UsbTimeoutError, UsbTransferAbortedError } from '@openwia/core';
 
 /**
  * Runs one USB transfer under a deadline that the plugin owns: a ref'd timer
- * that aborts the transfer after `timeoutMs`. The transport's own `timeoutMs`
- * may live on an unref'd timer (it does in the simulated and node-usb
- * backends), so when a silent camera is the only thing the process waits for,
- * the event loop would run dry before that timer fires and the command would
- * never settle. This timer keeps the process alive until the wait is over, and
- * its expiry is reported as `UsbTimeoutError` (`WIA_ERROR_DEVICE_COMMUNICATION`)
- * carrying the bytes that arrived — never as a cancel.
+ * that aborts the transfer after `timeoutMs`. The core's transports keep
+ * their own `timeoutMs` on a ref'd timer too (`TransferWatch`), but the
+ * plugin takes any `UsbTransport`: one whose timer is unref'd — or, like
+ * libusb's without timerfd, fires up to a minute late — would let a command
+ * to a silent camera never settle, or the event loop run dry first. This
+ * timer keeps the process alive until the wait is over, and its expiry is
+ * reported as `UsbTimeoutError` (`WIA_ERROR_DEVICE_COMMUNICATION`) carrying
+ * the bytes that arrived — never as a cancel.
  *
  * @param signal - the caller's signal; aborting it still cancels (and is reported as cancelled).
  * @param run - starts the transfer with the combined signal and the same `timeoutMs` for the transport.
