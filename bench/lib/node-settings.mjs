@@ -19,5 +19,7 @@ export const SMALL_YOUNG_GENERATION_FLAG = '--max-semi-space-size=1';
  */
 export const TUNED_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '134217728' };
 
-/** A shell prefix that runs a command with {@link TUNED_MALLOC_ENV}, for docs and tables. */
-export const TUNED_MALLOC_PREFIX = Object.entries(TUNED_MALLOC_ENV).map(([name, value]) => `${name}=${value}`).join(' ');
+/** `env` as a shell prefix (`NAME=value NAME=value`), for methods and tables; empty for none. */
+export function shellEnv(env = {}) {
+  return Object.entries(env).map(([name, value]) => `${name}=${value}`).join(' ');
+}

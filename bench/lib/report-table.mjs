@@ -1,4 +1,5 @@
 import { serveRows } from '../suites/serve.mjs';
+import { shellEnv } from './node-settings.mjs';
 // The Markdown table `npm run bench` prints: one line per figure.
 
 const fmt = (x, digits = 3) => (typeof x === 'number' ? String(Number(x.toFixed(digits))) : String(x));
@@ -85,9 +86,9 @@ function scaleRows(s) {
   for (const y of [s.atUsb2SmallYoungGeneration, s.atUsb2Tuned]) {
     if (!y) continue;
     const counts = y.byDevices.map((d) => d.devices).join('/');
-    const env = Object.entries(y.env ?? {}).map(([name, value]) => `${name}=${value} `).join('');
+    const command = [shellEnv(y.env), 'node', ...y.nodeFlags].filter(Boolean).join(' ');
     rows.push([
-      `Scale at USB 2.0 timing with \`${env}node ${y.nodeFlags.join(' ')}\`, ${counts} devices`,
+      `Scale at USB 2.0 timing with \`${command}\`, ${counts} devices`,
       `stack ×solo ${y.byDevices.map((d) => fmt(d.vsSolo.median)).join(' / ')}; raw loop ×solo ${y.byDevices.map((d) => fmt(d.rawVsSolo.median)).join(' / ')}; ${fmt(y.byDevices.at(-1).cpuMsPerMB)} ms CPU/MB at ${y.byDevices.at(-1).devices}${y.stackOwnCpu ? `; the stack's own: ${stackOwnCpuText(y.stackOwnCpu)}` : ''}`,
       `every device keeps ≥ 97 % of solo up to ${y.keepsSoloUpTo} devices (raw loop: ${y.rawKeepsSoloUpTo}); cancel one of 32: ${y.cancelOneOf32.othersCompleted}/${y.cancelOneOf32.others} others complete`,
     ]);

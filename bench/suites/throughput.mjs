@@ -14,7 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { countingApp } from '../lib/counting-app.mjs';
 import { runJsonChild } from '../lib/json-child.mjs';
-import { SMALL_YOUNG_GENERATION_FLAG, TUNED_MALLOC_ENV } from '../lib/node-settings.mjs';
+import { SMALL_YOUNG_GENERATION_FLAG, TUNED_MALLOC_ENV, shellEnv } from '../lib/node-settings.mjs';
 import { openRig, rawReadAll } from '../lib/rig.mjs';
 import { interquartile, median, round3 } from '../lib/stats.mjs';
 
@@ -146,10 +146,11 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
  * their own noise: a 1 MiB young generation (chunks die in scavenges, not in
  * the mark-compacts that external memory otherwise forces every ~30 MB) and
  * glibc's allocator tuned (no mmap per chunk, no page faults for memory
- * handed back and taken again: `TUNED_MALLOC_ENV`). Within one `npm run bench` run the default process's ratios at
- * 256 KiB – 1 MiB swing by ±0.3 with where those land; this one's by about
- * ±0.05 between runs, so commits can be compared with it. Both sides run
- * under it.
+ * handed back and taken again: `TUNED_MALLOC_ENV`). Within one `npm run
+ * bench` run the default process's ratios at 256 KiB – 1 MiB swing by ±0.3
+ * with where those land; this one's by about ±0.05 at 16–64 KiB and up to
+ * ±0.08 at 256 KiB – 1 MiB between runs (four runs, December 2026), so
+ * commits can be compared with it. Both sides run under it.
  */
 const STEADY_PROCESS = { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], env: TUNED_MALLOC_ENV };
 const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.meta.url));
@@ -219,7 +220,7 @@ export async function measureThroughput({ quick = false } = {}) {
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${Object.entries(STEADY_PROCESS.env).map(([k, v]) => `${k}=${v}`).join(' ')})`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)})`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
