@@ -3,9 +3,10 @@
 // two transferIn loops reading the same items from the same device: the fair
 // baseline (an AbortSignal on every transferIn, bytes written into the same
 // kind of counting Writable the stack delivers to) and the bare one
-// (transferIn alone). The three run interleaved, one transfer each in a
-// rotating order, many times over; the figure is the median of the
-// per-round ratios (fair ÷ stack). Rounds are a few tens of ms apart, so the
+// (transferIn alone). The three run interleaved, one sample each (transfers
+// back to back for at least 100 ms) in a rotating order, many times over;
+// the figure is the median of the per-round ratios (fair ÷ stack). Rounds
+// are a few hundred ms long, so the
 // load of a shared machine changes little within one round and cancels out
 // of the ratio — far better than timing each side for seconds in turn. The
 // bare ratio is printed beside it. Each ratio is also taken on the process's
@@ -94,30 +95,45 @@ async function warmUp() {
 }
 
 /**
- * `rounds` rounds of one transfer per task in a rotating order, after two
- * warm-up rounds. Returns the per-task median times (ms), the median of the
- * per-round ratios, and their spread.
+ * The shortest a sample may be. One 32 MiB transfer at 256 KiB – 1 MiB reads
+ * takes 3–4 ms in the steady process, less than the time between the
+ * mark-compacts its garbage brings on (~35 ms for the stack at 1 MiB): with one
+ * transfer a sample, the collections a task caused landed as often on the
+ * next task as on its own, and the median of per-round ratios (0.81 at 1 MiB)
+ * disagreed with the ratio of the medians (0.98). A sample of back-to-back
+ * transfers pays for most of its own garbage.
  */
-async function interleaved(rig, itemSizes, chunkSize, rounds) {
+const MIN_SAMPLE_MS = 100;
+
+/**
+ * `rounds` rounds of one sample per task in a rotating order, after two
+ * warm-up rounds; a sample is as many transfers back to back as make it last
+ * `minSampleMs` (decided on the first warm-up round). Returns the
+ * per-task median times per transfer (ms), the median of the per-round
+ * ratios, and their spread.
+ */
+async function interleaved(rig, itemSizes, chunkSize, rounds, minSampleMs = MIN_SAMPLE_MS) {
   const tasks = tasksOf(rig, itemSizes, chunkSize);
   const times = { bare: [], fair: [], stack: [] };
-  /** Per round, stack time − fair time (µs): what the stack costs on top, in absolute terms. */
+  /** Per round, stack time − fair time per transfer (µs): what the stack costs on top, in absolute terms. */
   const gaps = [];
   const ratios = [];
   const bareRatios = [];
   const cpuRatios = [];
   const cpuBareRatios = [];
+  let transfersPerSample = 1;
   for (let round = -2; round < rounds; round++) {
     const t = {};
     const cpu = {};
     for (const name of ORDERS[(round + 3) % ORDERS.length]) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await tasks[name]();
-      t[name] = performance.now() - t0;
+      for (let i = 0; i < transfersPerSample; i++) await tasks[name]();
+      t[name] = (performance.now() - t0) / transfersPerSample;
       const used = process.cpuUsage(cpu0);
       cpu[name] = used.user + used.system;
     }
+    if (round === -2) transfersPerSample = Math.max(1, Math.ceil(minSampleMs / Math.min(t.fair, t.bare, t.stack)));
     if (round < 0) continue;
     for (const name of Object.keys(times)) times[name].push(t[name]);
     gaps.push((t.stack - t.fair) * 1000);
@@ -127,6 +143,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
     cpuBareRatios.push(cpu.bare / cpu.stack);
   }
   return {
+    transfersPerSample,
     fair: median(times.fair),
     bare: median(times.bare),
     stack: median(times.stack),
@@ -148,9 +165,10 @@ async function interleaved(rig, itemSizes, chunkSize, rounds) {
  * glibc's allocator tuned (no mmap per chunk, no page faults for memory
  * handed back and taken again: `TUNED_MALLOC_ENV`). Within one `npm run
  * bench` run the default process's ratios at 256 KiB – 1 MiB swing by ±0.3
- * with where those land; this one's by about ±0.05 at 16–64 KiB and up to
- * ±0.08 at 256 KiB – 1 MiB between runs (four runs, December 2026), so
- * commits can be compared with it. Both sides run under it.
+ * with where those land; this one's by about ±0.01 at 16–64 KiB between
+ * runs, so commits can be compared with it there. At 256 KiB – 1 MiB they
+ * still move by ±0.15 (0.62–0.90, three runs with 100 ms samples, December
+ * 2026): the stack's mark-compacts (bench/README.md). Both sides run under it.
  */
 const STEADY_PROCESS = { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], env: TUNED_MALLOC_ENV };
 const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.meta.url));
@@ -165,7 +183,8 @@ async function measureFixedCosts() {
   const gapUs = async (items) => {
     const itemSizes = Array(items).fill(64 * KiB);
     const rig = await openRig({ itemSizes, readSize: 64 * KiB });
-    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds);
+    // One transfer per sample: the per-transfer difference is what is measured, and 300 rounds average it.
+    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds, 0);
     await rig.close();
     return r.gapUs;
   };
@@ -194,6 +213,7 @@ export async function measureByChunk({ quick = false } = {}) {
     const chunks = itemSizes.reduce((n, size) => n + Math.ceil(size / chunkSize), 0);
     byChunk.push({
       chunkKiB: chunkSize / KiB,
+      transfersPerSample: r.transfersPerSample,
       rawMBps: r.mbps(r.fair),
       bareMBps: r.mbps(r.bare),
       stackMBps: r.mbps(r.stack),
@@ -220,7 +240,7 @@ export async function measureThroughput({ quick = false } = {}) {
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one transfer per task in rotating order; ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)})`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one sample per task in rotating order, a sample being as many transfers back to back as last ${MIN_SAMPLE_MS} ms (transfersPerSample); ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)})`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
