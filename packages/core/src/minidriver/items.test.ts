@@ -212,5 +212,28 @@ describe('WiaDrvItem (the driver item tree)', () => {
       expect(root.find('Page2')).to.equal(undefined);
       expect(feeder.find('Root\\Flatbed')).to.equal(undefined);
     });
+
+    it('matches whole names only: not a prefix of a name, not an empty one, not a forged path', () => {
+      const { root, feeder } = scannerTree();
+      expect(root.find('Root\\Feed')).to.equal(undefined);
+      expect(root.find('Root\\Feeder\\Page')).to.equal(undefined);
+      expect(root.find('Root\\Feeder\\')).to.equal(undefined);
+      expect(root.find('Root\\\\Feeder')).to.equal(undefined);
+      expect(root.find('RootX\\Feeder')).to.equal(undefined);
+      expect(root.find('Roo')).to.equal(undefined);
+      expect(root.find('')).to.equal(undefined);
+      expect(feeder.find('Root')).to.equal(undefined);
+    });
+
+    it('finds items of a large folder by name, and none that was removed', () => {
+      const root = WiaDrvItem.createRoot();
+      const folder = root.addChild({ name: 'DCIM', flags: WiaItemType.Folder });
+      const files = Array.from({ length: 2000 }, (_, i) => folder.addChild({ name: `IMG_${String(i).padStart(4, '0')}.JPG`, flags: IMAGE }));
+      for (const file of files) expect(root.find(file.fullName)).to.equal(file);
+      folder.removeChild(files[1234]!);
+      expect(root.find('Root\\DCIM\\IMG_1234.JPG')).to.equal(undefined);
+      expect(root.find('Root\\DCIM\\IMG_1235.JPG')).to.equal(files[1235]);
+      expectWiaError(() => folder.addChild({ name: 'IMG_0007.JPG', flags: IMAGE }), E_INVALIDARG, /already has a child named/);
+    });
   });
 });

