@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { getEventListeners } from 'node:events';
+import { abortSubscriberCount } from './abort-subscriptions.js';
 import { CancelledError, E_ABORT, WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
 import { abortError, delay, linkSignals, onceAbortable, raceAbort, throwIfAborted } from './abort.js';
 import { rejectionOf } from '../test-support/rejection.js';
@@ -51,7 +52,8 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       expect(await raceAbort(Promise.resolve(7), controller.signal)).to.equal(7);
       const failure = new Error('work failed');
       expect(await rejectionOf(raceAbort(Promise.reject(failure), controller.signal))).to.equal(failure);
-      expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
+      expect(abortSubscriberCount(controller.signal)).to.equal(0);
+      expect(getEventListeners(controller.signal, 'abort'), 'one shared listener at most').to.have.length.at.most(1);
     });
 
     it('rejects when the signal aborts first; the work failing later is handled', async () => {
@@ -93,8 +95,8 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       device.abort(offline);
       expect(linked.signal.aborted).to.equal(true);
       expect(linked.signal.reason).to.equal(offline);
-      expect(getEventListeners(transfer.signal, 'abort')).to.have.length(0);
-      expect(getEventListeners(device.signal, 'abort')).to.have.length(0);
+      expect(abortSubscriberCount(transfer.signal)).to.equal(0);
+      expect(abortSubscriberCount(device.signal)).to.equal(0);
     });
 
     it('is aborted at once when a source already is', () => {
@@ -107,7 +109,7 @@ describe('abort toolkit: every aborted wait rejects the same way', () => {
       const source = new AbortController();
       const linked = linkSignals([source.signal]);
       linked.unlink();
-      expect(getEventListeners(source.signal, 'abort')).to.have.length(0);
+      expect(abortSubscriberCount(source.signal)).to.equal(0);
       source.abort();
       expect(linked.signal.aborted).to.equal(false);
     });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, WiaError } from '../hresult/index.js';
+import { offAbort, onAbort } from './abort-subscriptions.js';
 
 /**
  * The one way an aborted wait rejects, everywhere in OpenWIA: with the
@@ -48,18 +49,18 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined):
     return Promise.reject(abortError(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
+    const aborted = (): void => {
       work.catch(() => undefined);
       reject(abortError(signal));
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    onAbort(signal, aborted);
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        offAbort(signal, aborted);
         resolve(value);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        offAbort(signal, aborted);
         reject(err);
       },
     );
@@ -85,18 +86,19 @@ export async function onceAbortable(emitter: EventEmitter, event: string, signal
 export interface LinkedSignal {
   /** Aborts, with the source's reason, when the first of the sources aborts. */
   readonly signal: AbortSignal;
-  /** Removes the listeners on the sources; the signal no longer follows them. Idempotent. */
+  /** Stops following the sources; the signal no longer aborts with them. Idempotent. */
   unlink(): void;
 }
 
 /**
  * An `AbortSignal` that aborts when any of `sources` does, with that
  * source's reason (at once when one already has) — like `AbortSignal.any`,
- * but a plain signal held by one listener per source until {@link
- * LinkedSignal.unlink}. Node's composite signals do bookkeeping (a global set
- * of signals kept alive) each time their first listener is added or their
- * last removed, which a read loop passing the signal to every transfer pays
- * on every chunk; a plain signal does not.
+ * but a plain signal that follows its sources (through their shared abort
+ * listener, `onAbort`) until {@link LinkedSignal.unlink}. Node's composite
+ * signals do bookkeeping (a global set of signals kept alive) each time
+ * their first listener is added or their last removed, which a read loop
+ * passing the signal to every transfer pays on every chunk; a plain signal
+ * does not.
  */
 export function linkSignals(sources: readonly AbortSignal[]): LinkedSignal {
   const controller = new AbortController();
@@ -105,13 +107,13 @@ export function linkSignals(sources: readonly AbortSignal[]): LinkedSignal {
     controller.abort(aborted.reason);
     return { signal: controller.signal, unlink: () => undefined };
   }
-  const follow = (event: Event): void => {
+  const followers = sources.map((source) => (): void => {
     unlink();
-    controller.abort((event.target as AbortSignal).reason);
-  };
+    controller.abort(source.reason);
+  });
   const unlink = (): void => {
-    for (const source of sources) source.removeEventListener('abort', follow);
+    sources.forEach((source, i) => offAbort(source, followers[i]!));
   };
-  for (const source of sources) source.addEventListener('abort', follow, { once: true });
+  sources.forEach((source, i) => onAbort(source, followers[i]!));
   return { signal: controller.signal, unlink };
 }

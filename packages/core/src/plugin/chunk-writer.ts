@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { abortError } from '../abort/index.js';
+import { offAbort, onAbort } from '../abort/abort-subscriptions.js';
 
 /** Waits — abortably — for a stream that asked to wait (its `write` returned `false`) to drain. */
 export async function waitForDrain(stream: Writable, signal: AbortSignal): Promise<void> {
@@ -18,16 +19,16 @@ export async function writeChunk(stream: Writable, chunk: Uint8Array, signal: Ab
  * written to it (`'finish'`). Rejects with the stream's error when it fails
  * or is destroyed first, and with the abort error (`abortError`: an unplug
  * stays `WIA_ERROR_OFFLINE`) when `signal` aborts first. Through `end`'s own
- * callback, with one abort listener: `stream.promises.finished` costs
- * several listeners and ticks per item.
+ * callback, subscribed to the signal's shared abort listener (`onAbort`):
+ * `stream.promises.finished` costs several listeners and ticks per item.
  */
 export function endStream(stream: Writable, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const aborted = (): void => reject(abortError(signal));
+    onAbort(signal, aborted);
     stream.end((err?: Error | null) => {
-      signal.removeEventListener('abort', onAbort);
+      offAbort(signal, aborted);
       if (err) reject(err);
       else resolve();
     });

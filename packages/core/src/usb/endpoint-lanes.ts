@@ -1,3 +1,4 @@
+import { offAbort, onAbort } from '../abort/abort-subscriptions.js';
 import { UsbTransferAbortedError } from './errors.js';
 
 /**
@@ -30,10 +31,10 @@ function waitUnlessAborted(turn: Promise<void>, signal: AbortSignal | undefined,
   if (!signal) return turn;
   if (signal.aborted) return Promise.reject(new UsbTransferAbortedError(endpointAddress, new Uint8Array(0), { cause: signal.reason }));
   return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(new UsbTransferAbortedError(endpointAddress, new Uint8Array(0), { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const aborted = (): void => reject(new UsbTransferAbortedError(endpointAddress, new Uint8Array(0), { cause: signal.reason }));
+    onAbort(signal, aborted);
     turn.then(() => {
-      signal.removeEventListener('abort', onAbort);
+      offAbort(signal, aborted);
       resolve();
     });
   });
