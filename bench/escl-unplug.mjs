@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Unplugs a virtual eSCL scanner at random points of a feeder scan, in both
-// orders a real detach can take (the device manager's DEVICE_DISCONNECTED
+// orders a real detach can take (the device manager's notifyDisconnected
 // first, or the bus first), and tallies the outcomes: every one must be
 // WIA_ERROR_OFFLINE (or completed, when the unplug point lies past the scan).
 //
 //   node bench/escl-unplug.mjs [--runs 200] [--seed N]
 import { parseArgs } from 'node:util';
-import { WIA_ERROR_OFFLINE, WIA_EVENT_DEVICE_DISCONNECTED, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, hresultName } from '@openwia/core';
+import { WIA_ERROR_OFFLINE, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaDevice, hresultName } from '@openwia/core';
 import { EsclScannerDriver } from '@openwia/device-plugins/escl';
 import { createVirtualScanner } from '@openwia/testkit';
 import { seededRandom } from './lib/seeded-random.mjs';
@@ -22,7 +22,7 @@ async function run() {
   const device = await WiaDevice.open(driver, { deviceId: 'unplug', graceMs: 500 });
   const managerFirst = random() < 0.5;
   const at = Math.floor(random() * 60_000);
-  const notify = () => driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, 'unplug');
+  const notify = () => device.notifyDisconnected();
   let seen = 0;
   let done = false;
   const onBytes = (n) => {

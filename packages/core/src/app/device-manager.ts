@@ -82,10 +82,11 @@ export function usbDeviceId(info: UsbDeviceInfo): string {
 /**
  * Turns hotplug into driver sessions: on attach it picks the best plugin,
  * creates its driver in a child container holding the device's transport,
- * and opens a `WiaDevice`; on detach it tells the driver
- * (`drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED)`), lets the transfer in
- * flight fail with `WIA_ERROR_OFFLINE`, and disposes everything. Work for one
- * location is serialized, so a detach during an attach is handled in order.
+ * and opens a `WiaDevice`; on detach it tells the device
+ * (`WiaDevice.notifyDisconnected`: the driver hears
+ * `WIA_EVENT_DEVICE_DISCONNECTED`, the transfer in flight fails with
+ * `WIA_ERROR_OFFLINE`, its reads aborted) and disposes everything. Work for
+ * one location is serialized, so a detach during an attach is handled in order.
  */
 export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
   private readonly sessions = new Map<string, Session>();
@@ -201,7 +202,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     const wasReady = managed.status === 'ready';
     debug('%s detached (was %s)', managed.deviceId, managed.status);
     if (managed.device) {
-      await managed.device.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, managed.deviceId).catch(() => undefined);
+      await managed.device.notifyDisconnected();
       await this.settleTransfer(managed.device);
     }
     await this.release(location);
@@ -210,7 +211,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     this.emit('event', WIA_EVENT_DEVICE_DISCONNECTED, managed.deviceId, undefined);
   }
 
-  /** Lets a transfer in flight end by itself (its reads fail with `WIA_ERROR_OFFLINE`), within a grace period. */
+  /** Lets a transfer in flight end (it has failed with `WIA_ERROR_OFFLINE`, its reads aborted) within a grace period. */
   private async settleTransfer(device: WiaDevice): Promise<void> {
     if (!device.busy) return;
     let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
-import { E_INVALIDARG, WIA_ERROR_BUSY, WIA_ERROR_EXCEPTION_IN_DRIVER, WIA_ERROR_ITEM_DELETED, WiaError } from '../hresult/index.js';
+import { E_INVALIDARG, WIA_ERROR_BUSY, WIA_ERROR_EXCEPTION_IN_DRIVER, WIA_ERROR_ITEM_DELETED, WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
 import {
+  WIA_EVENT_DEVICE_DISCONNECTED,
   WIA_EVENT_ITEM_CREATED,
   WIA_EVENT_ITEM_DELETED,
   WIA_TRANSFER_ACQUIRE_CHILDREN,
@@ -11,7 +12,17 @@ import {
   type WiaFormatInfo,
   type WiaPropertyValue,
 } from '../minidriver/index.js';
-import { DEFAULT_RESET_STEP_MS, TransferRun, realTimers, resetAbandonedDevice, type ContractViolation, type TransferReport, type TransferTimers } from '../transfer/index.js';
+import {
+  DEFAULT_RESET_STEP_MS,
+  DEFAULT_WATCHDOG_GRACE_MS,
+  TransferRun,
+  guardDriverCall,
+  realTimers,
+  resetAbandonedDevice,
+  type ContractViolation,
+  type TransferReport,
+  type TransferTimers,
+} from '../transfer/index.js';
 import { acquire, acquirePages, type AcquireOptions, type AcquireResult, type AcquiredPage } from './acquire.js';
 import { WiaTransfer, type StartedTransfer, type TransferRequest, type WiaTransferHost } from './wia-transfer.js';
 
@@ -41,7 +52,10 @@ export interface WiaDeviceEvents {
   nonConforming: (violation: ContractViolation) => void;
   /** The device was reset and its item tree rebuilt after a plugin was abandoned. */
   reset: () => void;
-  /** The reset after an abandoned plugin failed: the device is offline until it is closed and re-opened. */
+  /**
+   * The device went offline — it was disconnected ({@link WiaDevice.notifyDisconnected}), or the reset after an
+   * abandoned plugin failed — and refuses transfers with `error` until it is closed and re-opened.
+   */
   offline: (error: WiaError) => void;
 }
 
@@ -57,8 +71,9 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
   private needsReset = false;
   /** The reset in progress, shared by every transfer that must wait for it. */
   private resetting: Promise<void> | undefined;
-  /** Set when a reset failed: every transfer is refused with it. */
+  /** Set when the device was disconnected or a reset failed: every transfer is refused with it. */
   private offlineError: WiaError | undefined;
+  private disconnected = false;
   private closed = false;
 
   private constructor(
@@ -86,7 +101,10 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     return this.rootItem;
   }
 
-  /** `true` when the reset after an abandoned plugin failed: transfers are refused with `WIA_ERROR_OFFLINE` until re-opened. */
+  /**
+   * `true` when the device was disconnected or the reset after an abandoned plugin failed: transfers are
+   * refused with `WIA_ERROR_OFFLINE` until it is re-opened.
+   */
   get offline(): boolean {
     return this.offlineError !== undefined;
   }
@@ -164,6 +182,41 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     await this.callDriver('drvDeleteItem', () => this.driver.drvDeleteItem(item));
     if (item.parent && !item.isDeleted) item.parent.removeChild(item);
     this.emit('event', WIA_EVENT_ITEM_DELETED, item.fullName);
+  }
+
+  /**
+   * The device is gone (unplugged; `DeviceManager` calls this on a USB detach). The driver hears
+   * `drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED)` first; then the transfer in flight fails with
+   * `WIA_ERROR_OFFLINE` — the signal its reads carry aborts with that error, so even a plugin that does
+   * nothing on the event stops reading — unless it had already completed; and every later transfer is
+   * refused with the same error until the device is closed and re-opened. The driver is not sent
+   * `WIA_EVENT_CANCEL_IO` for it. Resolves when the driver has answered the event, one grace period at
+   * most (a driver that throws or hangs there is reported as `nonConforming`). Idempotent.
+   */
+  async notifyDisconnected(): Promise<void> {
+    if (this.disconnected) return;
+    this.disconnected = true;
+    const error = new WiaError(WIA_ERROR_OFFLINE, `device ${this.deviceId} was disconnected`);
+    // A device already offline (its reset failed) keeps its first reason, and said so then.
+    const wasOffline = this.offlineError !== undefined;
+    this.offlineError ??= error;
+    const told = guardDriverCall(() => this.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, this.deviceId), {
+      timers: this.options.timers ?? realTimers,
+      graceMs: this.options.graceMs ?? DEFAULT_WATCHDOG_GRACE_MS,
+      alwaysBounded: true,
+    });
+    this.active?.deviceLost(error);
+    if (!wasOffline) this.emit('offline', error);
+    const answer = await told;
+    if (answer.kind === 'threw') {
+      this.emit('nonConforming', { kind: 'threw', phase: 'drvNotifyPnPEvent', detail: `WIA_EVENT_DEVICE_DISCONNECTED: ${String(answer.error)}` });
+    } else if (answer.kind === 'abandoned') {
+      this.emit('nonConforming', {
+        kind: 'ignored-cancel',
+        phase: 'drvNotifyPnPEvent',
+        detail: `drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED) did not return within ${this.options.graceMs ?? DEFAULT_WATCHDOG_GRACE_MS} ms`,
+      });
+    }
   }
 
   /** Ends the driver session (`drvUnInitializeWia`). Cancels a running transfer first. */
@@ -257,6 +310,8 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
       this.emit('reset');
       return;
     }
+    // Disconnected during the reset: already offline, for that reason.
+    if (this.offlineError) return;
     this.offlineError = result.error;
     this.emit('offline', result.error);
   }

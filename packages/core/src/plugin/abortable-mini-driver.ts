@@ -35,7 +35,6 @@ import {
   type WiaEventGuid,
   type WiaFormatInfo,
 } from '../minidriver/index.js';
-import { linkSignals } from '../abort/index.js';
 import { endStream, waitForDrain } from './chunk-writer.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ItemReader, TransferSource } from './item-reader.js';
@@ -76,7 +75,7 @@ export const DEFAULT_READ_SIZE = 64 * 1024;
 export abstract class AbortableMiniDriver implements IWiaMiniDrv {
   /** Set by `drvInitializeWia`. */
   protected services: WiaDriverServices | undefined;
-  /** Aborted when the device disconnects. */
+  /** Aborted when the driver hears the device was disconnected. */
   private disconnect = new AbortController();
 
   /** Adds the device's items under `root` (storages, pictures, flatbed, feeder...). */
@@ -103,7 +102,10 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
     for (const each of items) yield { item: each, open: (signal) => this.openItem(each, signal) };
   }
 
-  /** The signal that aborts when the device goes away; combine it with a transfer's. */
+  /**
+   * The signal that aborts when the driver hears `WIA_EVENT_DEVICE_DISCONNECTED`: for device work outside a
+   * transfer (thumbnails, deletes). A transfer's own signal already aborts on a disconnect.
+   */
   protected get disconnectSignal(): AbortSignal {
     return this.disconnect.signal;
   }
@@ -184,10 +186,9 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
   }
 
   async drvAcquireItemData(item: WiaDrvItem, lFlags: number, context: MiniDrvTransferContext): Promise<HResult> {
-    // A plain signal following both, not AbortSignal.any: it goes to every read, and a composite signal costs
-    // bookkeeping on every listener added and removed (issue 12, "memory speed").
-    const linked = linkSignals([context.signal, this.disconnect.signal]);
-    const signal = linked.signal;
+    // The core's signal as it is: it also aborts when the device is disconnected (`WiaDevice.notifyDisconnected`),
+    // so no signal of our own is linked to it per transfer (4.5 µs and ~1 kB on Node 20; issue 12).
+    const { signal } = context;
     const sources = this.transferSources(item, lFlags, signal);
     try {
       for (;;) {
@@ -197,11 +198,11 @@ export abstract class AbortableMiniDriver implements IWiaMiniDrv {
         if (hr === S_FALSE) return await this.stopDevice();
       }
     } catch (err) {
-      if (context.signal.aborted) return await this.stopDevice();
+      // A device that is gone has no job to cancel: the core has failed the transfer with WIA_ERROR_OFFLINE.
+      if (signal.aborted && !this.disconnect.signal.aborted) return await this.stopDevice();
       throw err;
     } finally {
       await sources.return(undefined).catch(() => undefined);
-      linked.unlink();
     }
   }
 

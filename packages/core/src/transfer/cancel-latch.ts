@@ -1,8 +1,11 @@
 import { removeItem } from '../abort/remove-item.js';
 import { CancelledError, WiaError } from '../hresult/index.js';
 
-/** Why a transfer latched: the app cancelled, or the app side failed (threw, stream error). */
-export type LatchReason = 'cancel' | 'app-error';
+/**
+ * Why a transfer latched: the app cancelled, the app side failed (threw, stream error), or the device went
+ * away (`WiaDevice.notifyDisconnected`) — the last two carry the error the transfer fails with.
+ */
+export type LatchReason = 'cancel' | 'app-error' | 'device-lost';
 
 /**
  * The one-way switch every cancellation goes through. The first `latch()`
@@ -30,7 +33,7 @@ export class CancelLatch {
     return this.latchedReason;
   }
 
-  /** The app-side error for `app-error` latches. */
+  /** The error of an `app-error` or `device-lost` latch. */
   get error(): WiaError | undefined {
     return this.latchedError;
   }

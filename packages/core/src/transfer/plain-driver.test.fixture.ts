@@ -43,6 +43,10 @@ export interface PlainDriverScript {
   unInitialize?: () => Promise<void>;
   /** Replaces `drvInitializeWia` after the first session. */
   reInitialize?: () => Promise<void>;
+  /** After the first chunk, waits for a read that only ends when the transfer's signal aborts (rejecting with its reason). */
+  blockAfterFirstChunk?: boolean;
+  /** Replaces what `drvNotifyPnPEvent` does after logging the event (may hang or throw synchronously). */
+  onEvent?: (event: WiaEventGuid) => Promise<void>;
 }
 
 /**
@@ -51,7 +55,9 @@ export interface PlainDriverScript {
  * contract. It counts the calls it gets.
  */
 export class PlainDriver implements IWiaMiniDrv {
-  readonly log = { acquire: 0, cancelIo: 0, initialize: 0, unInitialize: 0 };
+  readonly log = { acquire: 0, cancelIo: 0, initialize: 0, unInitialize: 0, events: [] as WiaEventGuid[] };
+  /** The signal of the last `drvAcquireItemData`. */
+  lastSignal: AbortSignal | undefined;
   constructor(private readonly script: PlainDriverScript = {}) {}
 
   get content(): Buffer {
@@ -73,6 +79,7 @@ export class PlainDriver implements IWiaMiniDrv {
   }
   async drvAcquireItemData(item: WiaDrvItem, _lFlags: number, context: MiniDrvTransferContext): Promise<HResult> {
     if (this.log.acquire++ === 0 && this.script.hangFirstAcquire) return new Promise<HResult>(() => undefined);
+    this.lastSignal = context.signal;
     const next = await context.callback.GetNextStream(0, item.name, item.fullName);
     const stream = next.stream;
     if (!stream) return next.hr;
@@ -80,12 +87,15 @@ export class PlainDriver implements IWiaMiniDrv {
     for (const chunk of this.chunks) {
       if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
       sent += chunk.length;
+      if (this.script.blockAfterFirstChunk) await readUntilAborted(context.signal);
       await context.callback.SendMessage(0, { lMessage: WIA_TRANSFER_MSG_STATUS, lPercentComplete: 0, ulTransferredBytes: sent, hrErrorStatus: S_OK });
     }
     return this.script.result ?? S_OK;
   }
-  async drvNotifyPnPEvent(event: WiaEventGuid): Promise<void> {
+  drvNotifyPnPEvent(event: WiaEventGuid): Promise<void> {
+    this.log.events.push(event);
     if (event === WIA_EVENT_CANCEL_IO) this.log.cancelIo++;
+    return this.script.onEvent ? this.script.onEvent(event) : Promise.resolve();
   }
   async drvInitItemProperties(): Promise<void> {}
   async drvReadItemProperties(): Promise<void> {}
@@ -108,6 +118,14 @@ export class PlainDriver implements IWiaMiniDrv {
   async drvGetDeviceErrorStr(): Promise<string> {
     return '';
   }
+}
+
+/** A device read that never gets data: it ends only when `signal` aborts, rejecting with its reason. */
+function readUntilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** One event the app saw, in order: a chunk entering `_write`, or a message. */

@@ -103,6 +103,15 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   }
 
   /**
+   * The device went away: the transfer fails with `error` (a `WIA_ERROR_OFFLINE`) unless it has already
+   * completed, and every read's signal aborts with it. The driver is not sent `WIA_EVENT_CANCEL_IO`: whoever
+   * reports the loss tells it `WIA_EVENT_DEVICE_DISCONNECTED` (see `WiaDevice.notifyDisconnected`).
+   */
+  deviceLost(error: WiaError): void {
+    this.dispatch({ type: 'latch', reason: 'device-lost', error });
+  }
+
+  /**
    * Settles a transfer that never started because its device could not be
    * made ready (a failed reset): cancelled if it was cancelled meanwhile,
    * else failed with `error`. The driver is not called.

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { WIA_ERROR_DESTINATION, WiaError } from '../hresult/index.js';
+import { WIA_ERROR_DESTINATION, WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
 import { transition, type TransferEvent, type TransferState } from './transfer-state.js';
 
 const run = (...events: TransferEvent[]): TransferState => events.reduce(transition, { kind: 'idle' } as TransferState);
@@ -14,6 +14,17 @@ describe('TransferState: the one transition function', () => {
   it('a cancel while drvAcquireItemData runs latches with CANCEL_IO; one outside it does not', () => {
     expect(run({ type: 'start' }, { type: 'acquire', inProgress: true }, cancel)).to.deep.equal({ kind: 'latched', reason: 'cancel', cancelIoSent: true });
     expect(run({ type: 'start' }, { type: 'acquire', inProgress: true }, { type: 'acquire', inProgress: false }, cancel)).to.deep.equal({ kind: 'latched', reason: 'cancel', cancelIoSent: false });
+  });
+
+  it('a lost device latches with its error and never with CANCEL_IO, even while drvAcquireItemData runs', () => {
+    const error = new WiaError(WIA_ERROR_OFFLINE, 'unplugged');
+    expect(run({ type: 'start' }, { type: 'acquire', inProgress: true }, { type: 'latch', reason: 'device-lost', error })).to.deep.equal({
+      kind: 'latched',
+      reason: 'device-lost',
+      error,
+      cancelIoSent: false,
+    });
+    expect(run({ type: 'start' }, { type: 'complete' }, { type: 'latch', reason: 'device-lost', error }), 'after completion it changes nothing').to.deep.equal({ kind: 'completing' });
   });
 
   it('the first latch wins: a second one (cancel or app error) changes nothing', () => {

@@ -11,7 +11,11 @@ export type TransferState =
   | { kind: 'idle' }
   /** Driver calls under way; `acquiring` while `drvAcquireItemData` runs. */
   | { kind: 'running'; acquiring: boolean }
-  /** Latched by a cancel or an app-side failure; `cancelIoSent` when the driver was acquiring at that moment. */
+  /**
+   * Latched by a cancel, an app-side failure or the device's disconnection; `cancelIoSent` when the driver was
+   * acquiring at that moment and the device is still there (a disconnected driver hears
+   * `WIA_EVENT_DEVICE_DISCONNECTED` instead).
+   */
   | { kind: 'latched'; reason: LatchReason; error?: WiaError; cancelIoSent: boolean }
   /** Every driver call returned and every item was flushed and announced: completion has won, cancels are no-ops. */
   | { kind: 'completing' }
@@ -47,7 +51,7 @@ export function transition(state: TransferState, event: TransferEvent): Transfer
         kind: 'latched',
         reason: event.reason,
         ...(event.error ? { error: event.error } : {}),
-        cancelIoSent: state.kind === 'running' && state.acquiring,
+        cancelIoSent: state.kind === 'running' && state.acquiring && event.reason !== 'device-lost',
       };
     case 'complete':
       return state.kind === 'running' ? { kind: 'completing' } : state;

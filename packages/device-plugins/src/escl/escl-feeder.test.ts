@@ -6,7 +6,6 @@ import {
   WIA_ERROR_OFFLINE,
   WIA_ERROR_PAPER_EMPTY,
   WIA_ERROR_PAPER_JAM,
-  WIA_EVENT_DEVICE_DISCONNECTED,
   WIA_IPS_PAGES,
   WIA_STATUS_END_OF_MEDIA,
   WIA_STATUS_SKIP_ITEM,
@@ -217,12 +216,13 @@ describe('eSCL feeder transfers', () => {
   });
 
   it('an unplug the device manager reports first (DEVICE_DISCONNECTED, then the bus) is WIA_ERROR_OFFLINE, not E_ABORT, wherever it lands', async () => {
-    // The order DeviceManager uses on detach; each point of a page and of the job's requests in turn.
+    // The order DeviceManager uses on detach (WiaDevice.notifyDisconnected, then the transport goes); each point
+    // of a page and of the job's requests in turn.
     for (const afterChunks of [0, 1, 2, 3]) {
       fixture = await openScanner({ feederSheets: 3, chunkSize: 512 });
       let chunks = 0;
       const unplugNow = (): void => {
-        void fixture.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, 'sim:escl').then(() => fixture.scanner.device.unplug());
+        void fixture.device.notifyDisconnected().then(() => fixture.scanner.device.unplug());
       };
       fixture.scanner.control.on('pageStarted', () => {
         if (afterChunks === 0) unplugNow();

@@ -1,5 +1,6 @@
 import {
   S_FALSE,
+  WIA_ERROR_OFFLINE,
   WIA_TRANSFER_MSG_END_OF_TRANSFER,
   type LatchReason,
   type TransferReport,
@@ -70,10 +71,11 @@ function checkNothingAfterLatch({ app, latchSeq }: ContractObservation): string[
   return problems;
 }
 
-function checkDriverAnswers({ driverLog, latchSeq }: ContractObservation): string[] {
+function checkDriverAnswers({ driverLog, latchSeq, latchReason }: ContractObservation): string[] {
   if (!driverLog) return [];
   const problems: string[] = [];
   if (driverLog.cancelIo.length > 1) problems.push(`rule 3: WIA_EVENT_CANCEL_IO sent ${driverLog.cancelIo.length} times`);
+  if (latchReason === 'device-lost' && driverLog.cancelIo.length) problems.push('unplug: the driver of a disconnected device was sent WIA_EVENT_CANCEL_IO');
   if (latchSeq === undefined) {
     if (driverLog.cancelIo.length) problems.push('rule 3: WIA_EVENT_CANCEL_IO sent without a cancel');
     return problems;
@@ -88,6 +90,9 @@ function checkOutcome({ report, latchReason, app }: ContractObservation): string
   const problems: string[] = [];
   if (latchReason === 'cancel' && report.outcome !== 'cancelled') problems.push(`rule 8: latched as cancelled but the outcome is ${report.outcome}`);
   if (latchReason === 'app-error' && report.outcome !== 'failed') problems.push(`rule 9: the app side failed but the outcome is ${report.outcome}`);
+  if (latchReason === 'device-lost' && (report.outcome !== 'failed' || report.hresult !== WIA_ERROR_OFFLINE)) {
+    problems.push(`rule 9: the device was unplugged but the outcome is ${report.outcome} (0x${(report.hresult >>> 0).toString(16)}), not failed with WIA_ERROR_OFFLINE`);
+  }
   if ((report.outcome === 'failed' || report.outcome === 'no-media') && !report.error) problems.push('rule 9: a failed transfer carries no WiaError');
   if (report.outcome === 'cancelled' && report.hresult !== S_FALSE) problems.push('rule 8: a cancelled transfer must report S_FALSE');
   if (app.cancelSeq !== undefined && latchReason === undefined && report.outcome === 'cancelled' && !report.violations.length) {

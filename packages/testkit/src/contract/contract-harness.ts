@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
 import {
   TransferRun,
+  WIA_ERROR_OFFLINE,
+  WIA_EVENT_DEVICE_DISCONNECTED,
   WIA_TRANSFER_ACQUIRE_CHILDREN,
+  WiaError,
   type LatchReason,
   type TransferReport,
   type TransferTimers,
@@ -77,6 +80,15 @@ export class ContractHarness {
   cancel(): void {
     this.app.markCancel();
     this.run?.cancel();
+  }
+
+  /**
+   * The device unplugged mid-transfer, as `WiaDevice.notifyDisconnected` reports it: the driver hears
+   * `WIA_EVENT_DEVICE_DISCONNECTED`, then the run fails with `WIA_ERROR_OFFLINE`.
+   */
+  unplug(): void {
+    void this.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED);
+    this.run?.deviceLost(new WiaError(WIA_ERROR_OFFLINE, 'the device was unplugged'));
   }
 
   /** The contract rules this finished transfer broke (empty when all hold). */

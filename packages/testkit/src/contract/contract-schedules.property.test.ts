@@ -36,17 +36,18 @@ describe('the contract holds on random schedules (fast-check)', function () {
         for (const item of report.items) outcomes.add(`item:${item.status}`);
         // An external Cancel() that landed after bytes had reached the app, not only before the transfer began.
         if (harness.app.cancelSeq !== undefined && harness.latchReason === 'cancel' && report.bytes > 0 && s.externalCancel) outcomes.add('external-cancel-mid-transfer');
+        if (harness.latchReason === 'device-lost' && report.bytes > 0) outcomes.add('unplug-mid-transfer');
       }),
       { numRuns: 300, seed: 42 },
     );
-    expect([...outcomes]).to.include.members(['completed', 'completed-partial', 'no-media', 'cancelled', 'failed', 'item:transferred', 'item:skipped', 'item:cancelled', 'item:failed', 'external-cancel-mid-transfer']);
+    expect([...outcomes]).to.include.members(['completed', 'completed-partial', 'no-media', 'cancelled', 'failed', 'item:transferred', 'item:skipped', 'item:cancelled', 'item:failed', 'external-cancel-mid-transfer', 'unplug-mid-transfer']);
   });
 });
 
 /** Schedules the property suite found breaking the contract, replayed in the order that broke it. */
 describe('schedules the property suite once failed', () => {
   const ok = Array<'ok'>(12).fill('ok');
-  const quiet = { behaviour: 'conforming', result: S_OK, externalCancel: false, slowDisk: false, failSink: undefined, closeSink: undefined } as const;
+  const quiet = { behaviour: 'conforming', result: S_OK, externalCancel: false, externalEvent: 'cancel', slowDisk: false, failSink: undefined, closeSink: undefined } as const;
   const replay = async (order: number[], s: ContractScheduleScenario): Promise<string[]> => checkContractSchedule(s, await runContractSchedule(fc.schedulerFor(order), s));
 
   it('a Cancel() that lands while a page is scanned, after the page before it ended: that page stays transferred (rule 8)', async () => {

@@ -17,8 +17,8 @@ import { ContractHarness } from './contract-harness.js';
  * Random schedules against the cancellation contract, shared by the property
  * test suite, the benchmark (schedules per second) and `npm run fuzz`:
  * fast-check's scheduler decides the order in which reads complete, a slow
- * disk drains, and an external Cancel() lands, while the generated app and
- * driver answer, skip, cancel, throw, hang, fail, unplug and complete.
+ * disk drains, and an external Cancel() or unplug lands, while the generated
+ * app and driver answer, skip, cancel, throw, hang, fail, unplug and complete.
  *
  * Import it from `@openwia/testkit/contract-schedules` (it needs `fast-check`,
  * which the main entry point does not load).
@@ -48,6 +48,12 @@ export interface ContractScheduleScenario {
   streams: AppStreamAnswer[];
   messages: AppMessageAnswer[];
   externalCancel: boolean;
+  /**
+   * What the external disruption is: the app's `Cancel()`, or the device unplugged (the driver hears
+   * `WIA_EVENT_DEVICE_DISCONNECTED` and the transfer fails with `WIA_ERROR_OFFLINE`, as
+   * `WiaDevice.notifyDisconnected` does).
+   */
+  externalEvent: 'cancel' | 'unplug';
   slowDisk: boolean;
   failSink: { index: number; afterBytes: number } | undefined;
   /** The app destroys one item's stream itself, without an error, after some bytes. */
@@ -72,6 +78,7 @@ export function contractScenario(behaviours: readonly ScriptedBehaviour[]): fc.A
     streams: fc.array(streamAnswer, { minLength: 4, maxLength: 4 }),
     messages: fc.array(messageAnswer, { minLength: 12, maxLength: 12 }),
     externalCancel: weighted(false, 2, [true]),
+    externalEvent: weighted<'cancel' | 'unplug'>('cancel', 3, ['unplug']),
     slowDisk: fc.boolean(),
     failSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
     closeSink: fc.option(fc.record({ index: fc.nat(3), afterBytes: fc.nat(8) }), { nil: undefined, freq: 8 }),
@@ -93,10 +100,10 @@ export interface ContractScheduleRun {
 }
 
 /**
- * The external `Cancel()` of a schedule. Scheduled up front, it would always be the scheduler's only task at
- * the first wait — every external cancel would land before the transfer did anything — so it joins the
- * scheduler's tasks only once the transfer has made `afterGates` scheduled points, or when nothing else is
- * left to happen (a schedule that hangs until cancelled).
+ * The external `Cancel()` (or unplug) of a schedule. Scheduled up front, it would always be the scheduler's
+ * only task at the first wait — every external cancel would land before the transfer did anything — so it
+ * joins the scheduler's tasks only once the transfer has made `afterGates` scheduled points, or when nothing
+ * else is left to happen (a schedule that hangs until cancelled).
  */
 class ExternalCancel {
   private gates = 0;
@@ -106,6 +113,7 @@ class ExternalCancel {
     private readonly scheduler: fc.Scheduler,
     private readonly afterGates: number | undefined,
     private readonly cancel: () => void,
+    private readonly label: string,
   ) {
     if (afterGates === 0) this.schedule();
   }
@@ -125,7 +133,7 @@ class ExternalCancel {
   schedule(): void {
     if (!this.waiting) return;
     this.scheduled = true;
-    void this.scheduler.schedule(Promise.resolve(), 'Cancel()').then(this.cancel);
+    void this.scheduler.schedule(Promise.resolve(), this.label).then(this.cancel);
   }
 }
 
@@ -164,7 +172,8 @@ export async function runContractSchedule(scheduler: fc.Scheduler, s: ContractSc
   const timers = new ManualTimers();
   let harness: ContractHarness | undefined;
   const planned = s.externalCancel || needsCancelToEnd(s) ? s.cancelAfterGates : undefined;
-  const cancel = new ExternalCancel(scheduler, planned, () => harness!.cancel());
+  const unplug = s.externalEvent === 'unplug';
+  const cancel = new ExternalCancel(scheduler, planned, () => (unplug ? harness!.unplug() : harness!.cancel()), unplug ? 'unplug' : 'Cancel()');
   harness = harnessFor(s, timers, (label) => cancel.gate(label));
   const run = await harness.prepare();
   const pending = run.run();
