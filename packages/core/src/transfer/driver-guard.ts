@@ -52,7 +52,8 @@ export function guardDriverCall<T>(call: () => Promise<T>, options: DriverGuardO
       (value) => finish({ kind: 'done', value }),
       (error: unknown) => finish({ kind: 'threw', error }),
     );
-    if (options.alwaysBounded) startWatchdog();
+    // After the call's own reaction: a call that has already settled (an unlock with nothing to do) costs no timer.
+    if (options.alwaysBounded) queueMicrotask(startWatchdog);
     else if (options.latch) stopListening = options.latch.onLatch(startWatchdog);
   });
 }
