@@ -78,6 +78,17 @@ describe('GuardedItemStream: how it learns what the app stream accepted', () => 
     expect(stream.idle).to.equal(true);
   });
 
+  it('the same when the driver writes back to back, before the first chunk\'s callback could come (reads of bytes already queued resolve without a tick)', async () => {
+    const { app, item, stream } = guarded();
+    for (let i = 0; i < 4; i++) stream.write(new Uint8Array(1000));
+    expect(app.writes.map((w) => w.withCallback), 'the first chunk\'s callback still pending does not put the others on the callback path').to.deep.equal([true, false, false, false]);
+    expect(item.bytes, 'the chunks after the first are counted as they are processed').to.equal(3000);
+    expect(stream.idle, "not idle before the first chunk's callback").to.equal(false);
+    await turn();
+    expect(item.bytes).to.equal(4000);
+    expect(stream.idle).to.equal(true);
+  });
+
   it('when such a stream leaves a chunk pending, the outcome waits for it and counts it once processed (an empty write marks it)', async () => {
     const { app, item, stream } = guarded({ holdAt: 2 });
     await writeChunks(stream, 3);

@@ -121,7 +121,10 @@ export class GuardedItemStream extends Writable {
 
   private handOver(chunk: unknown, callback: WriteCallback | undefined): boolean {
     const bytes = byteLengthOf(chunk);
-    if (!callback && this.appWritesInline && this.unprocessedWrites === 0) return this.handOverInline(chunk, bytes);
+    // Nothing buffered in the app's stream: every chunk before this one was processed, even if the callbacks of
+    // those that carried one are still on their way (a Writable calls them on the next tick, and a driver whose
+    // reads resolve without a macrotask in between — bytes already queued — does not let that tick come).
+    if (!callback && this.appWritesInline && this.appStream.writableLength === 0) return this.handOverInline(chunk, bytes);
     this.unprocessedWrites++;
     let accepted: boolean;
     try {
