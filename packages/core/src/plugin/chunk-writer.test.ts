@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { getEventListeners } from 'node:events';
 import { Writable } from 'node:stream';
 import { WIA_ERROR_OFFLINE, WiaError } from '../hresult/index.js';
-import { endStream } from './chunk-writer.js';
+import { endStream, waitForDrain } from './chunk-writer.js';
+import { abortSubscriberCount } from '../abort/abort-subscriptions.js';
 import { rejectionOf } from '../test-support/rejection.js';
 
 /** A stream whose writes complete only when the test says so. */
@@ -50,5 +51,49 @@ describe('endStream', () => {
     stream.on('error', () => undefined);
     stream.write(Buffer.alloc(1));
     expect(await rejectionOf(endStream(stream, new AbortController().signal))).to.equal(failure);
+  });
+});
+
+describe('waitForDrain', () => {
+  /** A stream that asked to wait: its one write is held until the test releases it. */
+  function fullStream(): { stream: Writable; release: () => void } {
+    const { stream, release } = heldStream();
+    expect(stream.write(Buffer.alloc(32 * 1024)), 'the stream asks to wait').to.equal(false);
+    return { stream, release };
+  }
+
+  it("resolves on the stream's 'drain', and lets go of the stream and the signal", async () => {
+    const { stream, release } = fullStream();
+    const signal = new AbortController().signal;
+    let drained = false;
+    const waiting = waitForDrain(stream, signal).then(() => (drained = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).to.equal(false);
+    release();
+    await waiting;
+    expect(stream.listenerCount('drain')).to.equal(0);
+    expect(stream.listenerCount('error')).to.equal(0);
+    expect(abortSubscriberCount(signal)).to.equal(0);
+    expect(getEventListeners(signal, 'abort').length, 'at most the shared listener, never one per wait').to.be.at.most(1);
+  });
+
+  it('rejects with the abort error when the signal aborts first (an unplug stays WIA_ERROR_OFFLINE), and at once for an aborted signal', async () => {
+    const { stream } = fullStream();
+    const controller = new AbortController();
+    const waiting = waitForDrain(stream, controller.signal);
+    controller.abort(new WiaError(WIA_ERROR_OFFLINE, 'unplugged'));
+    expect(((await rejectionOf(waiting)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+    expect(stream.listenerCount('drain')).to.equal(0);
+    expect(((await rejectionOf(waitForDrain(stream, controller.signal))) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
+  });
+
+  it("rejects with the stream's error when it emits one before draining", async () => {
+    const { stream } = fullStream();
+    stream.on('error', () => undefined);
+    const failure = new Error('disk full');
+    const waiting = waitForDrain(stream, new AbortController().signal);
+    stream.destroy(failure);
+    expect(await rejectionOf(waiting)).to.equal(failure);
+    expect(stream.listenerCount('drain')).to.equal(0);
   });
 });
