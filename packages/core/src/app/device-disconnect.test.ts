@@ -101,6 +101,14 @@ describe('WiaDevice.notifyDisconnected: the device went away', () => {
     expect(driver.log.unInitialize, 'close still ends the session').to.equal(1);
   });
 
+  it('after close() it is a no-op: the ended session is not called', async () => {
+    const { driver, device, offline } = await plainDevice();
+    await device.close();
+    await device.notifyDisconnected();
+    expect(driver.log.events).to.deep.equal([]);
+    expect(offline).to.have.length(0);
+  });
+
   it('a transfer that completed before the unplug keeps its outcome', async () => {
     const { device, transfer } = await plainDevice({ blockAfterFirstChunk: false });
     expect(await transfer.Download(0, quietApp())).to.equal(S_OK);

@@ -191,10 +191,12 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
    * nothing on the event stops reading — unless it had already completed; and every later transfer is
    * refused with the same error until the device is closed and re-opened. The driver is not sent
    * `WIA_EVENT_CANCEL_IO` for it. Resolves when the driver has answered the event, one grace period at
-   * most (a driver that throws or hangs there is reported as `nonConforming`). Idempotent.
+   * most (a driver that throws or hangs there is reported as `nonConforming`). Idempotent, and a no-op
+   * once the device is closed.
    */
   async notifyDisconnected(): Promise<void> {
-    if (this.disconnected) return;
+    // A closed device has no session left to tell, and refuses transfers already.
+    if (this.disconnected || this.closed) return;
     this.disconnected = true;
     const error = new WiaError(WIA_ERROR_OFFLINE, `device ${this.deviceId} was disconnected`);
     // A device already offline (its reset failed) keeps its first reason, and said so then.
