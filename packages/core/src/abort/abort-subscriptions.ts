@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { removeItem } from './remove-item.js';
 
 /**
@@ -11,6 +12,8 @@ import { removeItem } from './remove-item.js';
  * this list).
  */
 const subscribersBySignal = new WeakMap<AbortSignal, Array<() => void>>();
+/** The one real `'abort'` listener {@link onAbort} added to each signal. */
+const dispatcherOfSignal = new WeakMap<AbortSignal, () => void>();
 
 /**
  * Runs `listener` once when `signal` aborts, after the listeners subscribed
@@ -26,7 +29,9 @@ export function onAbort(signal: AbortSignal, listener: () => void): void {
   if (!subscribers) {
     const list: Array<() => void> = [];
     subscribersBySignal.set(signal, list);
-    signal.addEventListener('abort', () => notifyAll(signal, list), { once: true });
+    const dispatch = (): void => notifyAll(signal, list);
+    dispatcherOfSignal.set(signal, dispatch);
+    signal.addEventListener('abort', dispatch, { once: true });
     subscribers = list;
   }
   subscribers.push(listener);
@@ -54,4 +59,14 @@ function notifyAll(signal: AbortSignal, list: Array<() => void>): void {
 /** How many {@link onAbort} listeners wait on `signal` (0 once it aborted): what tests check to see that a wait let go. */
 export function abortSubscriberCount(signal: AbortSignal): number {
   return subscribersBySignal.get(signal)?.length ?? 0;
+}
+
+/**
+ * `true` when nothing waits on `signal` any more: no {@link onAbort} subscriber, and no `'abort'` listener
+ * but the one `onAbort` keeps. What a transfer's signal must be before the next transfer may be handed it.
+ */
+export function isUnwatched(signal: AbortSignal): boolean {
+  if (abortSubscriberCount(signal) > 0) return false;
+  const listeners = getEventListeners(signal, 'abort');
+  return listeners.length === 0 || (listeners.length === 1 && listeners[0] === dispatcherOfSignal.get(signal));
 }

@@ -74,6 +74,8 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
   /** Set when the device was disconnected or a reset failed: every transfer is refused with it. */
   private offlineError: WiaError | undefined;
   private disconnected = false;
+  /** The signal controller of the last transfer, when it can serve the next one (see `TransferRun.reusableController`). */
+  private spareController: AbortController | undefined;
   private closed = false;
 
   private constructor(
@@ -261,7 +263,9 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
       ...(request.source ? { source: request.source } : {}),
       ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}),
       ...(this.options.timers ? { timers: this.options.timers } : {}),
+      ...(this.spareController ? { abortController: this.spareController } : {}),
     });
+    this.spareController = undefined;
     this.active = run;
     run.on('violation', (v) => this.emit('nonConforming', v));
     run.on('cancelIo', () => this.emit('cancelIo', item.fullName));
@@ -271,6 +275,7 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
         if (this.active === run) this.active = undefined;
       })
       .then((settled) => {
+        this.spareController = run.reusableController();
         if (settled.deviceNeedsReset) this.needsReset = true;
         this.emit('transferSettled', settled, item.fullName);
         return settled;

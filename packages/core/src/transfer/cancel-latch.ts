@@ -1,3 +1,4 @@
+import { isUnwatched } from '../abort/abort-subscriptions.js';
 import { removeItem } from '../abort/remove-item.js';
 import { CancelledError, WiaError } from '../hresult/index.js';
 
@@ -14,11 +15,16 @@ export type LatchReason = 'cancel' | 'app-error' | 'device-lost';
  * no-ops, so cancelling is idempotent.
  */
 export class CancelLatch {
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController;
   /** An array, not a Set: items subscribe and unsubscribe all the time, and V8 allocates a new table whenever a delete empties a Set. */
   private listeners: Array<() => void> = [];
   private latchedReason: LatchReason | undefined;
   private latchedError: WiaError | undefined;
+
+  /** @param controller - a controller to use rather than a new one (see {@link reusableController}); ignored when aborted. */
+  constructor(controller?: AbortController) {
+    this.controller = controller && !controller.signal.aborted ? controller : new AbortController();
+  }
 
   /** Aborted when the latch closes; hand it to every read. */
   get signal(): AbortSignal {
@@ -53,6 +59,17 @@ export class CancelLatch {
     const abortReason = reason === 'cancel' ? new CancelledError('the transfer was cancelled') : error;
     this.controller.abort(abortReason);
     return true;
+  }
+
+  /**
+   * The controller, for another latch, when this one never closed and nothing waits on its signal any more
+   * (no read in flight, no listener a plugin left on it); otherwise `undefined`. A transfer's `AbortSignal`
+   * costs more than its 4.5 µs to create: on Node 20 none is freed by the young generation's collections — each
+   * is promoted and waits for a full one — about 12 µs a transfer in all (bench, steady process).
+   */
+  reusableController(): AbortController | undefined {
+    if (this.latched || this.controller.signal.aborted || !isUnwatched(this.controller.signal)) return undefined;
+    return this.controller;
   }
 
   /** Runs `listener` once when the latch closes (at once if it already has). Returns an unsubscribe function. */

@@ -33,6 +33,11 @@ export interface TransferRunOptions {
   graceMs?: number;
   /** The clock of the watchdog (default: Node's timers). */
   timers?: TransferTimers;
+  /**
+   * The controller of the transfer's signal, handed on from an earlier transfer of the same device that ended
+   * without a latch and left nothing listening on it ({@link TransferRun.reusableController}); default: a new one.
+   */
+  abortController?: AbortController;
 }
 
 /** Typed events of a {@link TransferRun}. */
@@ -53,7 +58,7 @@ export interface TransferRunEvents {
  * winner between cancel and completion, typed errors and released resources.
  */
 export class TransferRun extends EventEmitter<TransferRunEvents> implements DriverCallbackHost {
-  readonly latch = new CancelLatch();
+  readonly latch: CancelLatch;
   readonly items: TransferItemResult[] = [];
   readonly app: IWiaTransferCallback;
   readonly uploadSource: Readable | undefined;
@@ -67,6 +72,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
 
   constructor(private readonly options: TransferRunOptions) {
     super();
+    this.latch = new CancelLatch(options.abortController);
     this.app = options.callback;
     this.uploadSource = options.direction === 'upload' ? options.source : undefined;
     this.graceMs = options.graceMs ?? DEFAULT_WATCHDOG_GRACE_MS;
@@ -87,6 +93,14 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   /** `true` once the outcome is decided: driver calls are answered `S_FALSE` from then on. */
   get decided(): boolean {
     return this.current.kind === 'settling' || this.current.kind === 'settled';
+  }
+
+  /**
+   * Once settled: the controller of this transfer's signal, for the device's next transfer, when this one never
+   * latched and nothing waits on its signal any more (see `CancelLatch.reusableController`).
+   */
+  reusableController(): AbortController | undefined {
+    return this.settled ? this.latch.reusableController() : undefined;
   }
 
   /** Cancels the transfer (WIA's `IWiaTransfer::Cancel`). Idempotent; a no-op once the transfer completed. */

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { S_FALSE, S_OK, type HResult } from '../hresult/index.js';
+import type { IWiaTransferCallback, MiniDrvTransferContext, WiaDrvItem } from '../minidriver/index.js';
+import { onAbort } from '../abort/abort-subscriptions.js';
+import { PlainDriver, SlowAppStream, flush } from '../transfer/plain-driver.test.fixture.js';
+import { WiaDevice } from './wia-device.js';
+
+function quietApp(): IWiaTransferCallback {
+  return { GetNextStream: () => ({ hr: S_OK, stream: new SlowAppStream([]) }), TransferCallback: (): HResult => S_OK };
+}
+
+/** A plain driver that records each transfer's signal and can leave something waiting on it when it returns. */
+class SignalDriver extends PlainDriver {
+  readonly signals: AbortSignal[] = [];
+  /** What the next acquisition leaves on its signal. */
+  leave: 'nothing' | 'listener' | 'subscription' = 'nothing';
+  readonly staleAborts: string[] = [];
+
+  override async drvAcquireItemData(item: WiaDrvItem, lFlags: number, context: MiniDrvTransferContext): Promise<HResult> {
+    const transfer = this.signals.push(context.signal);
+    if (this.leave === 'listener') context.signal.addEventListener('abort', () => this.staleAborts.push(`listener of transfer ${transfer}`));
+    if (this.leave === 'subscription') onAbort(context.signal, () => this.staleAborts.push(`read of transfer ${transfer}`));
+    this.leave = 'nothing';
+    return super.drvAcquireItemData(item, lFlags, context);
+  }
+}
+
+async function signalDevice() {
+  const driver = new SignalDriver({ chunks: [Buffer.from('abcd')] });
+  const device = await WiaDevice.open(driver, { deviceId: 'signals', graceMs: 100 });
+  return { driver, device, download: () => device.createTransfer('Root\\Item').Download(0, quietApp()) };
+}
+
+describe("a transfer's AbortSignal, handed on to the device's next transfer", () => {
+  it('transfers that end without a cancel share one signal, never aborted; after a cancel the next transfer gets a new one', async () => {
+    const { driver, device, download } = await signalDevice();
+    expect(await download()).to.equal(S_OK);
+    expect(await download()).to.equal(S_OK);
+    const transfer = device.createTransfer('Root\\Item');
+    const cancelled = transfer.Download(0, { ...quietApp(), TransferCallback: () => S_FALSE });
+    expect(await cancelled).to.equal(S_FALSE);
+    expect(await download()).to.equal(S_OK);
+    const [first, second, third, fourth] = driver.signals;
+    expect(second, 'handed on').to.equal(first);
+    expect(third, 'still the same until a cancel').to.equal(first);
+    expect(third!.aborted, 'the cancelled transfer aborted it').to.equal(true);
+    expect(fourth).to.not.equal(third);
+    expect(fourth!.aborted).to.equal(false);
+  });
+
+  it('a signal a plugin left a listener on is not handed on: a later cancel never reaches the old listener', async () => {
+    const { driver, device, download } = await signalDevice();
+    driver.leave = 'listener';
+    expect(await download()).to.equal(S_OK);
+    const transfer = device.createTransfer('Root\\Item');
+    expect(await transfer.Download(0, { ...quietApp(), TransferCallback: () => S_FALSE })).to.equal(S_FALSE);
+    expect(driver.signals[1]).to.not.equal(driver.signals[0]);
+    expect(driver.staleAborts).to.deep.equal([]);
+  });
+
+  it('a signal something still waits on (a read in flight) is not handed on', async () => {
+    const { driver, device, download } = await signalDevice();
+    driver.leave = 'subscription';
+    expect(await download()).to.equal(S_OK);
+    const transfer = device.createTransfer('Root\\Item');
+    expect(await transfer.Download(0, { ...quietApp(), TransferCallback: () => S_FALSE })).to.equal(S_FALSE);
+    await flush();
+    expect(driver.signals[1]).to.not.equal(driver.signals[0]);
+    expect(driver.staleAborts).to.deep.equal([]);
+  });
+
+  it('a transfer that failed on the app side does not hand its aborted signal on', async () => {
+    const { driver, device, download } = await signalDevice();
+    const transfer = device.createTransfer('Root\\Item');
+    const failing = transfer.Download(0, {
+      ...quietApp(),
+      TransferCallback: () => {
+        throw new Error('app bug');
+      },
+    });
+    await failing.catch(() => undefined);
+    expect(await download()).to.equal(S_OK);
+    expect(driver.signals[0]!.aborted).to.equal(true);
+    expect(driver.signals[1]!.aborted).to.equal(false);
+  });
+});
