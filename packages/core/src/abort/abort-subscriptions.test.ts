@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { getEventListeners } from 'node:events';
-import { abortSubscriberCount, offAbort, onAbort } from './abort-subscriptions.js';
+import { abortSubscriberCount, offAbort, onAbort, shareAbortListener } from './abort-subscriptions.js';
 
 describe('onAbort (one shared abort listener per signal)', () => {
   it('adds one listener to the signal however many subscribe and leave; the ones still there run once, in order', () => {
@@ -58,5 +58,43 @@ describe('onAbort (one shared abort listener per signal)', () => {
       process.removeAllListeners('uncaughtException');
       for (const handler of mochaHandlers) process.on('uncaughtException', handler);
     }
+  });
+
+  it('a signal that does not share its listener loses it when its last wait lets go: Node holds AbortSignal.any() and .timeout() signals only while they have one', () => {
+    const source = new AbortController();
+    const signals = [new AbortController().signal, AbortSignal.any([source.signal]), AbortSignal.timeout(60_000)];
+    for (const signal of signals) {
+      const wait = (): void => undefined;
+      onAbort(signal, wait);
+      expect(getEventListeners(signal, 'abort')).to.have.length(1);
+      offAbort(signal, wait);
+      expect(getEventListeners(signal, 'abort'), 'no listener left to keep the signal alive').to.have.length(0);
+      expect(abortSubscriberCount(signal)).to.equal(0);
+    }
+  });
+
+  it('a shared signal keeps its one listener between waits, and still hears the abort', () => {
+    const controller = new AbortController();
+    shareAbortListener(controller.signal);
+    let heard = 0;
+    for (let i = 0; i < 10; i++) {
+      const wait = (): void => undefined;
+      onAbort(controller.signal, wait);
+      offAbort(controller.signal, wait);
+      expect(getEventListeners(controller.signal, 'abort')).to.have.length(1);
+    }
+    onAbort(controller.signal, () => heard++);
+    controller.abort();
+    expect(heard).to.equal(1);
+    expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
+  });
+
+  it('taking back a listener that is not subscribed changes nothing', () => {
+    const controller = new AbortController();
+    const wait = (): void => undefined;
+    onAbort(controller.signal, wait);
+    offAbort(controller.signal, () => undefined);
+    expect(abortSubscriberCount(controller.signal)).to.equal(1);
+    expect(getEventListeners(controller.signal, 'abort')).to.have.length(1);
   });
 });

@@ -1,19 +1,40 @@
 import { getEventListeners } from 'node:events';
 import { removeItem } from './remove-item.js';
 
+/** The waits on one signal, behind its one real `'abort'` listener. */
+interface Subscription {
+  list: Array<() => void>;
+  dispatch: () => void;
+}
+
 /**
  * What runs when each signal aborts, oldest first, behind one `'abort'`
  * listener per signal. On Node 20 an `addEventListener` and
  * `removeEventListener` pair on an `AbortSignal` costs about 1.5 µs and
- * half a kilobyte; the core waits on the same signal over and over — every
- * USB transfer of an item, every item's end, every queued turn on an
- * endpoint — so a signal gets its one real listener the first time anything
- * waits on it, and keeps it until it aborts or is collected (holding only
- * this list).
+ * half a kilobyte, and the core waits on a transfer's signal over and over —
+ * every USB transfer of an item, every item's end, every queued turn on an
+ * endpoint.
  */
-const subscribersBySignal = new WeakMap<AbortSignal, Array<() => void>>();
-/** The one real `'abort'` listener {@link onAbort} added to each signal. */
-const dispatcherOfSignal = new WeakMap<AbortSignal, () => void>();
+const subscriptionsBySignal = new WeakMap<AbortSignal, Subscription>();
+
+/**
+ * Signals whose listener stays between waits, until they abort or are
+ * collected (see {@link shareAbortListener}); every other signal loses it
+ * when its last wait lets go.
+ */
+const sharedSignals = new WeakSet<AbortSignal>();
+
+/**
+ * Lets `signal` keep its one `'abort'` listener between waits, so that the
+ * waits that come and go on it (a transfer's reads) cost no listener each.
+ * Only for a signal of an `AbortController` of our own: Node holds an
+ * `AbortSignal.any()` or `AbortSignal.timeout()` signal strongly for as long
+ * as it has an `'abort'` listener, so one that kept its listener would never
+ * be freed — each read's composite signal a leak of 1.5 kB.
+ */
+export function shareAbortListener(signal: AbortSignal): void {
+  sharedSignals.add(signal);
+}
 
 /**
  * Runs `listener` once when `signal` aborts, after the listeners subscribed
@@ -25,26 +46,31 @@ const dispatcherOfSignal = new WeakMap<AbortSignal, () => void>();
  */
 export function onAbort(signal: AbortSignal, listener: () => void): void {
   if (signal.aborted) return;
-  let subscribers = subscribersBySignal.get(signal);
-  if (!subscribers) {
+  let subscription = subscriptionsBySignal.get(signal);
+  if (!subscription) {
     const list: Array<() => void> = [];
-    subscribersBySignal.set(signal, list);
     const dispatch = (): void => notifyAll(signal, list);
-    dispatcherOfSignal.set(signal, dispatch);
+    subscription = { list, dispatch };
+    subscriptionsBySignal.set(signal, subscription);
     signal.addEventListener('abort', dispatch, { once: true });
-    subscribers = list;
   }
-  subscribers.push(listener);
+  subscription.list.push(listener);
 }
 
-/** Takes back a listener of {@link onAbort}; a no-op once the signal aborted or when it is not subscribed. */
+/**
+ * Takes back a listener of {@link onAbort}; a no-op once the signal aborted or when it is not subscribed.
+ * The last one out removes the signal's listener too, unless the signal shares it ({@link shareAbortListener}).
+ */
 export function offAbort(signal: AbortSignal, listener: () => void): void {
-  const subscribers = subscribersBySignal.get(signal);
-  if (subscribers) removeItem(subscribers, listener);
+  const subscription = subscriptionsBySignal.get(signal);
+  if (!subscription || !removeItem(subscription.list, listener)) return;
+  if (subscription.list.length > 0 || sharedSignals.has(signal)) return;
+  subscriptionsBySignal.delete(signal);
+  signal.removeEventListener('abort', subscription.dispatch);
 }
 
 function notifyAll(signal: AbortSignal, list: Array<() => void>): void {
-  subscribersBySignal.delete(signal);
+  subscriptionsBySignal.delete(signal);
   for (const listener of list.splice(0)) {
     try {
       listener();
@@ -58,7 +84,7 @@ function notifyAll(signal: AbortSignal, list: Array<() => void>): void {
 
 /** How many {@link onAbort} listeners wait on `signal` (0 once it aborted): what tests check to see that a wait let go. */
 export function abortSubscriberCount(signal: AbortSignal): number {
-  return subscribersBySignal.get(signal)?.length ?? 0;
+  return subscriptionsBySignal.get(signal)?.list.length ?? 0;
 }
 
 /**
@@ -68,5 +94,5 @@ export function abortSubscriberCount(signal: AbortSignal): number {
 export function isUnwatched(signal: AbortSignal): boolean {
   if (abortSubscriberCount(signal) > 0) return false;
   const listeners = getEventListeners(signal, 'abort');
-  return listeners.length === 0 || (listeners.length === 1 && listeners[0] === dispatcherOfSignal.get(signal));
+  return listeners.length === 0 || (listeners.length === 1 && listeners[0] === subscriptionsBySignal.get(signal)?.dispatch);
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, WiaError } from '../hresult/index.js';
-import { offAbort, onAbort } from './abort-subscriptions.js';
+import { offAbort, onAbort, shareAbortListener } from './abort-subscriptions.js';
 
 /**
  * The one way an aborted wait rejects, everywhere in OpenWIA: with the
@@ -102,6 +102,8 @@ export interface LinkedSignal {
  */
 export function linkSignals(sources: readonly AbortSignal[]): LinkedSignal {
   const controller = new AbortController();
+  // The linked signal goes to every read of what it bounds: one listener for all of them.
+  shareAbortListener(controller.signal);
   const aborted = sources.find((s) => s.aborted);
   if (aborted) {
     controller.abort(aborted.reason);

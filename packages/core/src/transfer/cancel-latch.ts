@@ -1,4 +1,4 @@
-import { isUnwatched } from '../abort/abort-subscriptions.js';
+import { isUnwatched, shareAbortListener } from '../abort/abort-subscriptions.js';
 import { removeItem } from '../abort/remove-item.js';
 import { CancelledError, WiaError } from '../hresult/index.js';
 
@@ -24,6 +24,8 @@ export class CancelLatch {
   /** @param controller - a controller to use rather than a new one (see {@link reusableController}); ignored when aborted. */
   constructor(controller?: AbortController) {
     this.controller = controller && !controller.signal.aborted ? controller : new AbortController();
+    // Every read of the transfer waits on this signal: one listener for all of them.
+    shareAbortListener(this.controller.signal);
   }
 
   /** Aborted when the latch closes; hand it to every read. */
