@@ -1,5 +1,6 @@
 // node:assert, not chai: this module ships in the package and must not need a test library to load.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import {
   E_INVALIDARG,
   WIA_ERROR_OFFLINE,
@@ -84,6 +85,18 @@ export function describeTransportConformance(name: string, makeFixture: () => Pr
         await rejectionOf(read);
       }
       await roundTrip(64, 4);
+    });
+
+    it('a finished transfer leaves no listener on its signal: Node keeps an AbortSignal.any() or .timeout() signal alive while it has one', async () => {
+      const lifetime = new AbortController();
+      const signals = [AbortSignal.any([new AbortController().signal, lifetime.signal]), AbortSignal.timeout(60_000)];
+      for (const [i, signal] of signals.entries()) {
+        const data = pattern(16, 6 + i);
+        const read = f.transport.transferIn(f.bulkIn, f.maxPacketSize, { signal });
+        await f.transport.transferOut(f.bulkOut, data, { signal });
+        assert.deepEqual(await read, data);
+        assert.equal(getEventListeners(signal, 'abort').length, 0, 'a listener left on the signal keeps it, and all it holds, alive');
+      }
     });
 
     it('a timeout fails with UsbTimeoutError (WIA_ERROR_DEVICE_COMMUNICATION) and leaves the endpoint usable', async () => {
