@@ -58,6 +58,16 @@ class StalledReadPlugin extends AbortableMiniDriver {
   }
 }
 
+/** A transfer on the plugin base, its read stalled after the first 4 bytes. */
+async function stalledBaseTransfer() {
+  const plugin = new StalledReadPlugin();
+  const device = await WiaDevice.open(plugin, { deviceId: 'base', graceMs: GRACE });
+  const transfer = device.createTransfer('Root\\Item');
+  const download = transfer.Download(0, quietApp());
+  await flush();
+  return { plugin, device, transfer, download };
+}
+
 describe('WiaDevice.notifyDisconnected: the device went away', () => {
   it('mid-read, the transfer fails with WIA_ERROR_OFFLINE: the read signal aborts with that error, the driver hears DEVICE_DISCONNECTED and never CANCEL_IO', async () => {
     const { driver, device, transfer, offline } = await plainDevice();
@@ -156,11 +166,7 @@ describe('WiaDevice.notifyDisconnected: the device went away', () => {
   });
 
   it('on the plugin base: the stalled read aborts with WIA_ERROR_OFFLINE, and a gone device is not sent a cancel', async () => {
-    const plugin = new StalledReadPlugin();
-    const device = await WiaDevice.open(plugin, { deviceId: 'base', graceMs: GRACE });
-    const transfer = device.createTransfer('Root\\Item');
-    const download = transfer.Download(0, quietApp());
-    await flush();
+    const { plugin, device, transfer, download } = await stalledBaseTransfer();
     expect(plugin.readSignal?.aborted).to.equal(false);
     await device.notifyDisconnected();
     expect(((await rejectionOf(download)) as WiaError).hresult).to.equal(WIA_ERROR_OFFLINE);
@@ -170,11 +176,7 @@ describe('WiaDevice.notifyDisconnected: the device went away', () => {
   });
 
   it('on the plugin base, a cancel still tells the device to stop (cancelDevice), once', async () => {
-    const plugin = new StalledReadPlugin();
-    const device = await WiaDevice.open(plugin, { deviceId: 'base', graceMs: GRACE });
-    const transfer = device.createTransfer('Root\\Item');
-    const download = transfer.Download(0, quietApp());
-    await flush();
+    const { plugin, transfer, download } = await stalledBaseTransfer();
     transfer.Cancel();
     expect(await download).to.equal(S_FALSE);
     expect(plugin.cancelDeviceCalls).to.equal(1);

@@ -48,26 +48,21 @@ describe("a transfer's AbortSignal, handed on to the device's next transfer", ()
     expect(fourth!.aborted).to.equal(false);
   });
 
-  it('a signal a plugin left a listener on is not handed on: a later cancel never reaches the old listener', async () => {
-    const { driver, device, download } = await signalDevice();
-    driver.leave = 'listener';
-    expect(await download()).to.equal(S_OK);
-    const transfer = device.createTransfer('Root\\Item');
-    expect(await transfer.Download(0, { ...quietApp(), TransferCallback: () => S_FALSE })).to.equal(S_FALSE);
-    expect(driver.signals[1]).to.not.equal(driver.signals[0]);
-    expect(driver.staleAborts).to.deep.equal([]);
-  });
-
-  it('a signal something still waits on (a read in flight) is not handed on', async () => {
-    const { driver, device, download } = await signalDevice();
-    driver.leave = 'subscription';
-    expect(await download()).to.equal(S_OK);
-    const transfer = device.createTransfer('Root\\Item');
-    expect(await transfer.Download(0, { ...quietApp(), TransferCallback: () => S_FALSE })).to.equal(S_FALSE);
-    await flush();
-    expect(driver.signals[1]).to.not.equal(driver.signals[0]);
-    expect(driver.staleAborts).to.deep.equal([]);
-  });
+  for (const [leave, what] of [
+    ['listener', 'a plugin left a listener on'],
+    ['subscription', 'something still waits on (a read in flight)'],
+  ] as const) {
+    it(`a signal ${what} is not handed on: a later cancel never reaches the old transfer`, async () => {
+      const { driver, device, download } = await signalDevice();
+      driver.leave = leave;
+      expect(await download()).to.equal(S_OK);
+      const transfer = device.createTransfer('Root\\Item');
+      expect(await transfer.Download(0, { ...quietApp(), TransferCallback: () => S_FALSE })).to.equal(S_FALSE);
+      await flush();
+      expect(driver.signals[1]).to.not.equal(driver.signals[0]);
+      expect(driver.staleAborts).to.deep.equal([]);
+    });
+  }
 
   it('a transfer that failed on the app side does not hand its aborted signal on', async () => {
     const { driver, device, download } = await signalDevice();
