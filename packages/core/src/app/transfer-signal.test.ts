@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { S_FALSE, S_OK, type HResult } from '../hresult/index.js';
 import type { IWiaTransferCallback, MiniDrvTransferContext, WiaDrvItem } from '../minidriver/index.js';
 import { onAbort } from '../abort/abort-subscriptions.js';
@@ -14,12 +15,21 @@ class SignalDriver extends PlainDriver {
   readonly signals: AbortSignal[] = [];
   /** What the next acquisition leaves on its signal. */
   leave: 'nothing' | 'listener' | 'subscription' = 'nothing';
+  /** Aborts that reached what a transfer left behind after it had ended. */
   readonly staleAborts: string[] = [];
+  /** Transfers (1-based) whose signal was already aborted when the driver got it. */
+  readonly abortedAtStart: number[] = [];
+  /** Set by the test once a transfer has settled. */
+  readonly ended: boolean[] = [];
 
   override async drvAcquireItemData(item: WiaDrvItem, lFlags: number, context: MiniDrvTransferContext): Promise<HResult> {
     const transfer = this.signals.push(context.signal);
-    if (this.leave === 'listener') context.signal.addEventListener('abort', () => this.staleAborts.push(`listener of transfer ${transfer}`));
-    if (this.leave === 'subscription') onAbort(context.signal, () => this.staleAborts.push(`read of transfer ${transfer}`));
+    if (context.signal.aborted) this.abortedAtStart.push(transfer);
+    const stale = (what: string) => (): void => {
+      if (this.ended[transfer - 1]) this.staleAborts.push(`${what} of transfer ${transfer}`);
+    };
+    if (this.leave === 'listener') context.signal.addEventListener('abort', stale('listener'));
+    if (this.leave === 'subscription') onAbort(context.signal, stale('read'));
     this.leave = 'nothing';
     return super.drvAcquireItemData(item, lFlags, context);
   }
@@ -77,5 +87,31 @@ describe("a transfer's AbortSignal, handed on to the device's next transfer", ()
     expect(await download()).to.equal(S_OK);
     expect(driver.signals[0]!.aborted).to.equal(true);
     expect(driver.signals[1]!.aborted).to.equal(false);
+  });
+
+  it('over random runs of transfers — completed, cancelled, failed on the app side, leaving a listener or a read behind — every transfer starts with an unaborted signal and no abort reaches a transfer that has ended', async () => {
+    const step = fc.record({
+      end: fc.constantFrom('complete', 'cancel', 'app-error'),
+      leave: fc.constantFrom('nothing', 'nothing', 'listener', 'subscription'),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        const { driver, device } = await signalDevice();
+        for (const [i, { end, leave }] of steps.entries()) {
+          driver.leave = leave;
+          const answer = (): HResult => {
+            if (end === 'app-error') throw new Error('app bug');
+            return end === 'cancel' ? S_FALSE : S_OK;
+          };
+          await device.createTransfer('Root\\Item').Download(0, { ...quietApp(), TransferCallback: answer }).catch(() => undefined);
+          driver.ended[i] = true;
+        }
+        await flush();
+        expect(driver.abortedAtStart).to.deep.equal([]);
+        expect(driver.staleAborts).to.deep.equal([]);
+        await device.close();
+      }),
+      { numRuns: 300, seed: 15 },
+    );
   });
 });
