@@ -63,6 +63,22 @@ describe('UsbPipeConnection: a socket over a bulk pipe pair', () => {
     connection.destroy();
   });
 
+  it('destroy() aborts the read in flight: the transfer settles as a cancel and nothing of it reaches the stream', async () => {
+    const { transport, connection } = await openConnection();
+    const signals: AbortSignal[] = [];
+    const transferIn = transport.transferIn.bind(transport);
+    transport.transferIn = (endpoint, length, options) => {
+      if (options?.signal) signals.push(options.signal);
+      return transferIn(endpoint, length, options);
+    };
+    connection.on('data', () => expect.fail('no data after destroy'));
+    connection.resume();
+    while (signals.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    connection.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(signals[0]!.aborted, "the read's signal").to.equal(true);
+  });
+
   it('an unplug breaks the connection with the transport error (WIA_ERROR_OFFLINE)', async () => {
     const { device, connection } = await openConnection();
     connection.resume();

@@ -99,6 +99,7 @@ export class UsbPipeConnection extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.lifetime.abort();
+    this.inFlight?.abort.abort();
     callback(error);
   }
 
@@ -122,10 +123,11 @@ export class UsbPipeConnection extends Duplex {
   /** Starts one bulk IN transfer when the stream wants data and none is in flight. */
   private pump(): void {
     if (this.inFlight || this.held || !this.wantsData || this.destroyed) return;
+    // The read's own signal, aborted by hold() or by destroy(): not AbortSignal.any() with the connection's
+    // lifetime, which on Node 20 adds a WeakRef to the lifetime signal for every read and never drops it.
     const abort = new AbortController();
-    const signal = AbortSignal.any([abort.signal, this.lifetime.signal]);
     const read: PendingRead = { abort, settled: Promise.resolve(), held: false };
-    read.settled = this.transport.transferIn(this.pipes.inEndpoint, this.readSize, { signal }).then(
+    read.settled = this.transport.transferIn(this.pipes.inEndpoint, this.readSize, { signal: abort.signal }).then(
       (data) => this.afterRead(data),
       (err: unknown) => this.afterReadError(err, read),
     );
