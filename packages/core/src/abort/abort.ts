@@ -37,21 +37,22 @@ export async function delay(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Settles like `work`, unless `signal` aborts first: then rejects with
- * {@link abortError} at once (`work` goes on unobserved; its rejection is
- * handled, so it cannot crash the process). The abort listener is removed
- * when either settles.
+ * Settles like `work`, unless `signal` aborts first: then rejects at once
+ * with `whenAborted(signal)` — {@link abortError} unless the caller has its
+ * own error for it (`work` goes on unobserved; its rejection is handled, so
+ * it cannot crash the process). The abort listener is removed when either
+ * settles.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, whenAborted: (signal: AbortSignal) => Error = abortError): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) {
     work.catch(() => undefined);
-    return Promise.reject(abortError(signal));
+    return Promise.reject(whenAborted(signal));
   }
   return new Promise<T>((resolve, reject) => {
     const aborted = (): void => {
       work.catch(() => undefined);
-      reject(abortError(signal));
+      reject(whenAborted(signal));
     };
     onAbort(signal, aborted);
     work.then(

@@ -1,4 +1,4 @@
-import { offAbort, onAbort } from '../abort/abort-subscriptions.js';
+import { raceAbort } from '../abort/abort.js';
 import { UsbTransferAbortedError } from './errors.js';
 
 /**
@@ -18,24 +18,11 @@ export class EndpointLanes {
     const tail = previous.then(() => mine);
     this.tails.set(endpointAddress, tail);
     try {
-      await waitUnlessAborted(previous, signal, endpointAddress);
+      await raceAbort(previous, signal, (aborted) => new UsbTransferAbortedError(endpointAddress, new Uint8Array(0), { cause: aborted.reason }));
       return await submit();
     } finally {
       done();
       if (this.tails.get(endpointAddress) === tail) this.tails.delete(endpointAddress);
     }
   }
-}
-
-function waitUnlessAborted(turn: Promise<void>, signal: AbortSignal | undefined, endpointAddress: number): Promise<void> {
-  if (!signal) return turn;
-  if (signal.aborted) return Promise.reject(new UsbTransferAbortedError(endpointAddress, new Uint8Array(0), { cause: signal.reason }));
-  return new Promise<void>((resolve, reject) => {
-    const aborted = (): void => reject(new UsbTransferAbortedError(endpointAddress, new Uint8Array(0), { cause: signal.reason }));
-    onAbort(signal, aborted);
-    turn.then(() => {
-      offAbort(signal, aborted);
-      resolve();
-    });
-  });
 }
