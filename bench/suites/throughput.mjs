@@ -8,8 +8,8 @@
 // the figure is the median of the per-round ratios (fair ÷ stack). A round
 // lasts a few hundred ms, so the load of a shared machine changes little
 // within it and cancels out of the ratio — far better than timing each side
-// for seconds in turn. The
-// bare ratio is printed beside it. Each ratio is also taken on the process's
+// for seconds in turn. The bare ratio is printed beside it. Each ratio is
+// also taken on the process's
 // CPU time per task: on a shared machine a task preempted for a few ms loses
 // wall time but no CPU time, so the CPU ratio shows the framework's own cost.
 import { fileURLToPath } from 'node:url';

@@ -204,9 +204,10 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     // A device already offline (its reset failed) keeps its first reason, and said so then.
     const wasOffline = this.offlineError !== undefined;
     this.offlineError ??= error;
+    const graceMs = this.options.graceMs ?? DEFAULT_WATCHDOG_GRACE_MS;
     const told = guardDriverCall(() => this.driver.drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED, this.deviceId), {
       timers: this.options.timers ?? realTimers,
-      graceMs: this.options.graceMs ?? DEFAULT_WATCHDOG_GRACE_MS,
+      graceMs,
       alwaysBounded: true,
     });
     this.active?.deviceLost(error);
@@ -218,7 +219,7 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
       this.emit('nonConforming', {
         kind: 'ignored-cancel',
         phase: 'drvNotifyPnPEvent',
-        detail: `drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED) did not return within ${this.options.graceMs ?? DEFAULT_WATCHDOG_GRACE_MS} ms`,
+        detail: `drvNotifyPnPEvent(WIA_EVENT_DEVICE_DISCONNECTED) did not return within ${graceMs} ms`,
       });
     }
   }
