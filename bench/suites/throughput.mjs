@@ -4,7 +4,8 @@
 // baseline (an AbortSignal on every transferIn, bytes written into the same
 // kind of counting Writable the stack delivers to) and the bare one
 // (transferIn alone). The three run interleaved, one sample each (transfers
-// back to back for at least 100 ms) in a rotating order, many times over;
+// back to back for at least 100 ms) in orders in which every task follows
+// every other equally often, many times over;
 // the figure is the median of the per-round ratios (fair ÷ stack). A round
 // lasts a few hundred ms, so the load of a shared machine changes little
 // within it and cancels out of the ratio — far better than timing each side
@@ -37,23 +38,52 @@ async function measureAtUsb2(quick) {
   return { chunkKiB: 64, rawMBps: r.mbps(r.fair), stackMBps: r.mbps(r.stack), ratio: r.ratio };
 }
 
-const ORDERS = [
-  ['fair', 'stack', 'bare'],
-  ['stack', 'bare', 'fair'],
-  ['bare', 'fair', 'stack'],
-];
+/**
+ * Orders for the rounds in which every task runs right after every other one equally often (a Williams design:
+ * n orders for an even number of tasks, 2n for an odd one). A task's sample pays for what the task before it
+ * left — the garbage collections its heap brings on — so each task must follow every other as often. With the
+ * rotations of one order that the suite used before (fair → stack → bare, then stack → bare → fair, …) the
+ * stack always followed the fair raw loop and the fair loop the bare one; a control task identical to the fair
+ * one, always run after the stack, then measured 0.84–0.86 of it at 256 KiB – 1 MiB in the steady process
+ * (December 2026): an effect of the order, not of any task.
+ */
+export function balancedOrders(tasks) {
+  const n = tasks.length;
+  const first = [0];
+  for (let k = 1; first.length < n; k++) {
+    first.push(k);
+    if (first.length < n) first.push(n - k);
+  }
+  const rows = first.map((_, r) => first.map((i) => (i + r) % n));
+  return (n % 2 === 0 ? rows : [...rows, ...rows.map((row) => [...row].reverse())]).map((row) => row.map((i) => tasks[i]));
+}
 
-/** The three tasks on one rig: one transfer of every item each. */
+const ORDERS = balancedOrders(['fair', 'stack', 'bare']);
+/**
+ * With the control: a second fair raw task, identical to the first. Their ratio can only differ from 1 by what
+ * interleaving and the machine do to two equal tasks — the resolution of the method at that chunk size, printed
+ * beside the stack's ratio.
+ */
+const ORDERS_WITH_CONTROL = balancedOrders(['fair', 'stack', 'control', 'bare']);
+
+/** `rounds`, rounded up to whole passes through `orders`, so that every order runs as often. */
+function wholePasses(rounds, orders) {
+  return Math.ceil(rounds / orders.length) * orders.length;
+}
+
+/** The tasks on one rig: one transfer of every item each (`control` is `fair` under another name). */
 function tasksOf(rig, itemSizes, chunkSize) {
+  const fair = async () => {
+    const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair: true });
+    if (n !== rig.totalBytes) throw new Error(`fair raw loop delivered ${n} of ${rig.totalBytes} bytes`);
+  };
   return {
     bare: async () => {
       const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair: false });
       if (n !== rig.totalBytes) throw new Error(`bare raw loop read ${n} of ${rig.totalBytes} bytes`);
     },
-    fair: async () => {
-      const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair: true });
-      if (n !== rig.totalBytes) throw new Error(`fair raw loop delivered ${n} of ${rig.totalBytes} bytes`);
-    },
+    fair,
+    control: fair,
     stack: async () => {
       const app = countingApp({ keepSinks: false });
       await rig.transferAll(app);
@@ -106,15 +136,18 @@ async function warmUp() {
 const MIN_SAMPLE_MS = 100;
 
 /**
- * `rounds` rounds of one sample per task in a rotating order, after two
- * warm-up rounds; a sample is as many transfers back to back as make it last
+ * `rounds` rounds (rounded up to whole passes through the balanced orders) of
+ * one sample per task, after two warm-up rounds; a sample is as many transfers back to back as make it last
  * `minSampleMs` (decided on the first warm-up round). Returns the
  * per-task median times per transfer (ms), the median of the per-round
- * ratios, and their spread.
+ * ratios, and their spread; with `control`, also the fair raw loop's ratio
+ * to an identical second task (see {@link ORDERS_WITH_CONTROL}).
  */
-async function interleaved(rig, itemSizes, chunkSize, rounds, minSampleMs = MIN_SAMPLE_MS) {
+async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MIN_SAMPLE_MS, control = false } = {}) {
   const tasks = tasksOf(rig, itemSizes, chunkSize);
-  const times = { bare: [], fair: [], stack: [] };
+  const orders = control ? ORDERS_WITH_CONTROL : ORDERS;
+  const times = { bare: [], fair: [], stack: [], ...(control ? { control: [] } : {}) };
+  const controlRatios = [];
   /** Per round, stack time − fair time per transfer (µs): what the stack costs on top, in absolute terms. */
   const gaps = [];
   const ratios = [];
@@ -122,10 +155,10 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, minSampleMs = MIN_
   const cpuRatios = [];
   const cpuBareRatios = [];
   let transfersPerSample = 1;
-  for (let round = -2; round < rounds; round++) {
+  for (let round = -2; round < wholePasses(rounds, orders); round++) {
     const t = {};
     const cpu = {};
-    for (const name of ORDERS[(round + 3) % ORDERS.length]) {
+    for (const name of orders[(round + orders.length) % orders.length]) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < transfersPerSample; i++) await tasks[name]();
@@ -133,7 +166,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, minSampleMs = MIN_
       const used = process.cpuUsage(cpu0);
       cpu[name] = used.user + used.system;
     }
-    if (round === -2) transfersPerSample = Math.max(1, Math.ceil(minSampleMs / Math.min(t.fair, t.bare, t.stack)));
+    if (round === -2) transfersPerSample = Math.max(1, Math.ceil(minSampleMs / Math.min(...Object.values(t))));
     if (round < 0) continue;
     for (const name of Object.keys(times)) times[name].push(t[name]);
     gaps.push((t.stack - t.fair) * 1000);
@@ -141,6 +174,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, minSampleMs = MIN_
     bareRatios.push(t.bare / t.stack);
     cpuRatios.push(cpu.fair / cpu.stack);
     cpuBareRatios.push(cpu.bare / cpu.stack);
+    if (control) controlRatios.push(t.fair / t.control);
   }
   return {
     transfersPerSample,
@@ -154,6 +188,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, minSampleMs = MIN_
     cpuRatio: round3(median(cpuRatios)),
     cpuRatioIqr: interquartile(cpuRatios),
     cpuRatioVsBare: round3(median(cpuBareRatios)),
+    ...(control ? { controlRatio: round3(median(controlRatios)), controlRatioIqr: interquartile(controlRatios) } : {}),
     mbps: (ms) => Math.round(rig.totalBytes / 1e3 / ms),
   };
 }
@@ -184,7 +219,7 @@ async function measureFixedCosts() {
     const itemSizes = Array(items).fill(64 * KiB);
     const rig = await openRig({ itemSizes, readSize: 64 * KiB });
     // One transfer per sample: the per-transfer difference is what is measured, and 300 rounds average it.
-    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds, 0);
+    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds, { minSampleMs: 0 });
     await rig.close();
     return r.gapUs;
   };
@@ -208,7 +243,7 @@ export async function measureByChunk({ quick = false } = {}) {
   const byChunk = [];
   for (const chunkSize of CHUNK_SIZES) {
     const rig = await openRig({ itemSizes, readSize: chunkSize });
-    const r = await interleaved(rig, itemSizes, chunkSize, rounds);
+    const r = await interleaved(rig, itemSizes, chunkSize, rounds, { control: true });
     await rig.close();
     const chunks = itemSizes.reduce((n, size) => n + Math.ceil(size / chunkSize), 0);
     byChunk.push({
@@ -223,11 +258,13 @@ export async function measureByChunk({ quick = false } = {}) {
       cpuRatio: r.cpuRatio,
       cpuRatioInterquartile: r.cpuRatioIqr,
       cpuRatioVsBare: r.cpuRatioVsBare,
+      controlRatio: r.controlRatio,
+      controlRatioInterquartile: r.controlRatioIqr,
       gapUs: Math.round(r.gapUs),
       ...(fixedUs !== undefined ? { fixedShareOfGap: round3(fixedUs / r.gapUs), perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)) } : {}),
     });
   }
-  return { rounds, jitWarmUp, fixedCosts, byChunk };
+  return { rounds: wholePasses(rounds, ORDERS_WITH_CONTROL), jitWarmUp, fixedCosts, byChunk };
 }
 
 /**
@@ -240,7 +277,7 @@ export async function measureThroughput({ quick = false } = {}) {
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one sample per task in rotating order, a sample being as many transfers back to back as last ${MIN_SAMPLE_MS} ms (transfersPerSample); ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)})`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one sample per task, in orders in which every task follows every other equally often (a Williams design), a sample being as many transfers back to back as last ${MIN_SAMPLE_MS} ms (transfersPerSample); ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; controlRatio = fair-raw time ÷ the time of an identical second fair-raw task run in the same rounds (the control: how far from 1 the method puts two equal tasks at that chunk size); cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)})`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
