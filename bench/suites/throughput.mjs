@@ -3,16 +3,16 @@
 // two transferIn loops reading the same items from the same device: the fair
 // baseline (an AbortSignal on every transferIn, bytes written into the same
 // kind of counting Writable the stack delivers to) and the bare one
-// (transferIn alone). The three run interleaved, one sample each (transfers
-// back to back for at least 100 ms) in orders in which every task follows
-// every other equally often, many times over;
-// the figure is the median of the per-round ratios (fair ÷ stack). A round
-// lasts a few hundred ms, so the load of a shared machine changes little
-// within it and cancels out of the ratio — far better than timing each side
-// for seconds in turn. The bare ratio is printed beside it. Each ratio is
-// also taken on the process's
-// CPU time per task: on a shared machine a task preempted for a few ms loses
-// wall time but no CPU time, so the CPU ratio shows the framework's own cost.
+// (transferIn alone), with a control (a second fair loop) beside them. They
+// run interleaved, one sample each (transfers back to back for at least
+// 100 ms) in orders in which every task follows every other equally often,
+// many times over; the figure is the median of the per-round ratios
+// (fair ÷ stack). A round lasts a few hundred ms, so the load of a shared
+// machine changes little within it and cancels out of the ratio — far better
+// than timing each side for seconds in turn. The bare and control ratios are
+// printed beside it. Each ratio is also taken on the process's CPU time per
+// task: on a shared machine a task preempted for a few ms loses wall time
+// but no CPU time, so the CPU ratio shows the framework's own cost.
 import { fileURLToPath } from 'node:url';
 import { countingApp } from '../lib/counting-app.mjs';
 import { runJsonChild } from '../lib/json-child.mjs';
@@ -136,17 +136,19 @@ async function warmUp() {
 const MIN_SAMPLE_MS = 100;
 
 /**
- * `rounds` rounds (rounded up to whole passes through the balanced orders) of
- * one sample per task, after two warm-up rounds; a sample is as many transfers back to back as make it last
- * `minSampleMs` (decided on the first warm-up round). Returns the
- * per-task median times per transfer (ms), the median of the per-round
- * ratios, and their spread; with `control`, also the fair raw loop's ratio
- * to an identical second task (see {@link ORDERS_WITH_CONTROL}).
+ * `rounds` rounds (rounded up to whole passes through the balanced orders)
+ * of one sample per task, after two warm-up rounds; a sample is as many
+ * transfers back to back as make it last `minSampleMs` (decided on the first
+ * warm-up round). Returns the rounds measured, the per-task median times per
+ * transfer (ms), the median of the per-round ratios, and their spread; with
+ * `control`, also the fair raw loop's ratio to an identical second task (see
+ * {@link ORDERS_WITH_CONTROL}).
  */
 async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MIN_SAMPLE_MS, control = false } = {}) {
   const tasks = tasksOf(rig, itemSizes, chunkSize);
   const orders = control ? ORDERS_WITH_CONTROL : ORDERS;
   const times = { bare: [], fair: [], stack: [], ...(control ? { control: [] } : {}) };
+  const measuredRounds = wholePasses(rounds, orders);
   const controlRatios = [];
   /** Per round, stack time − fair time per transfer (µs): what the stack costs on top, in absolute terms. */
   const gaps = [];
@@ -155,7 +157,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
   const cpuRatios = [];
   const cpuBareRatios = [];
   let transfersPerSample = 1;
-  for (let round = -2; round < wholePasses(rounds, orders); round++) {
+  for (let round = -2; round < measuredRounds; round++) {
     const t = {};
     const cpu = {};
     for (const name of orders[(round + orders.length) % orders.length]) {
@@ -177,6 +179,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
     if (control) controlRatios.push(t.fair / t.control);
   }
   return {
+    rounds: measuredRounds,
     transfersPerSample,
     fair: median(times.fair),
     bare: median(times.bare),
@@ -241,10 +244,12 @@ export async function measureByChunk({ quick = false } = {}) {
   const fixedCosts = quick ? undefined : await measureFixedCosts();
   const fixedUs = fixedCosts && fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
   const byChunk = [];
+  let measuredRounds = rounds;
   for (const chunkSize of CHUNK_SIZES) {
     const rig = await openRig({ itemSizes, readSize: chunkSize });
     const r = await interleaved(rig, itemSizes, chunkSize, rounds, { control: true });
     await rig.close();
+    measuredRounds = r.rounds;
     const chunks = itemSizes.reduce((n, size) => n + Math.ceil(size / chunkSize), 0);
     byChunk.push({
       chunkKiB: chunkSize / KiB,
@@ -264,7 +269,7 @@ export async function measureByChunk({ quick = false } = {}) {
       ...(fixedUs !== undefined ? { fixedShareOfGap: round3(fixedUs / r.gapUs), perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)) } : {}),
     });
   }
-  return { rounds: wholePasses(rounds, ORDERS_WITH_CONTROL), jitWarmUp, fixedCosts, byChunk };
+  return { rounds: measuredRounds, jitWarmUp, fixedCosts, byChunk };
 }
 
 /**
