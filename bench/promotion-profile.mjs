@@ -9,6 +9,8 @@
 //   node --max-semi-space-size=1 bench/promotion-profile.mjs [stack|fair] [--chunk-kib 1024] [--transfers 200]
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { countingApp } from './lib/counting-app.mjs';
 import { openRig, rawReadAll } from './lib/rig.mjs';
 
@@ -37,6 +39,11 @@ await session.post('HeapProfiler.enable');
 // Only objects that survived the young generation: those a minor GC freed are left out.
 await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
 for (let i = 0; i < transfers; i++) await transfer();
+// Whatever died since the last scavenge is still in the young generation, and so still in the profile: collect
+// it first (two scavenges also promote what is still alive, the rig's own objects, which is nothing per transfer).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+for (let i = 0; i < 2; i++) gc({ type: 'minor' });
 const { profile } = await session.post('HeapProfiler.stopSampling');
 session.disconnect();
 await rig.close();

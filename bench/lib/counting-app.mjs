@@ -33,28 +33,43 @@ export class CountingSink extends Writable {
  *   would make the stack's side carry eight live streams the baseline does not (promoted to the old generation,
  *   and marked by every mark-compact)
  */
-export function countingApp({ stream, hash = false, onBytes, keepSinks = true } = {}) {
-  const sinks = new Map();
-  /** Bytes of the sinks already let go (`keepSinks: false`). */
-  let releasedBytes = 0;
-  const bytesOf = (sink) => sink.bytes ?? sink.bytesWritten ?? 0;
-  return {
-    sinks,
-    get bytes() {
-      let total = releasedBytes;
-      for (const sink of sinks.values()) total += bytesOf(sink);
-      return total;
-    },
-    TransferCallback: () => S_OK,
-    GetNextStream: (_flags, itemName) => {
-      // The core asks for the next item's stream only once the app's stream has consumed the last one.
-      if (!keepSinks) {
-        for (const sink of sinks.values()) releasedBytes += bytesOf(sink);
-        sinks.clear();
-      }
-      const sink = stream ? stream(itemName) : new CountingSink({ hash, onBytes });
-      sinks.set(itemName, sink);
-      return { hr: S_OK, stream: sink };
-    },
-  };
+export function countingApp(options = {}) {
+  return new CountingApp(options);
 }
+
+/**
+ * A class, not an object literal with a `bytes` getter: V8 gives such a
+ * literal dictionary-mode properties, and the stack looks up
+ * `TransferCallback` on every progress message — an app's cost the fair raw
+ * loop (which has no app object) would not pay.
+ */
+class CountingApp {
+  constructor({ stream, hash = false, onBytes, keepSinks = true }) {
+    this.sinks = new Map();
+    /** Bytes of the sinks already let go (`keepSinks: false`). */
+    this.releasedBytes = 0;
+    this.options = { stream, hash, onBytes, keepSinks };
+    this.TransferCallback = () => S_OK;
+    this.GetNextStream = (_flags, itemName) => this.nextStream(itemName);
+  }
+
+  get bytes() {
+    let total = this.releasedBytes;
+    for (const sink of this.sinks.values()) total += bytesOf(sink);
+    return total;
+  }
+
+  nextStream(itemName) {
+    const { stream, hash, onBytes, keepSinks } = this.options;
+    // The core asks for the next item's stream only once the app's stream has consumed the last one.
+    if (!keepSinks) {
+      for (const sink of this.sinks.values()) this.releasedBytes += bytesOf(sink);
+      this.sinks.clear();
+    }
+    const sink = stream ? stream(itemName) : new CountingSink({ hash, onBytes });
+    this.sinks.set(itemName, sink);
+    return { hr: S_OK, stream: sink };
+  }
+}
+
+const bytesOf = (sink) => sink.bytes ?? sink.bytesWritten ?? 0;

@@ -60,6 +60,39 @@ export interface DriverCallbackHost {
   failAppSide(error: WiaError): void;
 }
 
+/**
+ * What every item stream of one transfer asks of it. A class, not an object
+ * literal: V8 gives a literal with a getter dictionary-mode properties, and
+ * `closed` is read on every chunk a driver writes (issue 12, "memory speed").
+ */
+class TransferStreamOwner implements ItemStreamOwner {
+  private writesAfterCancel = 0;
+
+  constructor(private readonly host: DriverCallbackHost) {}
+
+  get closed(): boolean {
+    return this.host.latch.latched;
+  }
+
+  onClose(listener: () => void): () => void {
+    return this.host.latch.onLatch(listener);
+  }
+
+  /** Reported once per transfer, however many writes follow. */
+  noteWriteAfterCancel(item: TransferItemResult): void {
+    if (this.writesAfterCancel++ > 0) return;
+    this.host.noteViolation({
+      kind: 'write-after-cancel',
+      phase: 'drvAcquireItemData',
+      detail: `the driver wrote to ${item.fullItemName} after the transfer was cancelled; the bytes were discarded`,
+    });
+  }
+
+  failAppSide(error: WiaError): void {
+    this.host.failAppSide(error);
+  }
+}
+
 /** The current item of a transfer and the stream its bytes flow through. */
 interface OpenItem {
   result: TransferItemResult;
@@ -98,17 +131,10 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   private completing: Promise<boolean> | undefined;
 
   /** What every item's stream asks of the transfer: one object for all of them. */
-  private readonly streamOwner: ItemStreamOwner;
+  private readonly streamOwner: TransferStreamOwner;
 
   constructor(private readonly host: DriverCallbackHost) {
-    this.streamOwner = {
-      get closed() {
-        return host.latch.latched;
-      },
-      onClose: (listener) => host.latch.onLatch(listener),
-      noteWriteAfterCancel: (item) => this.noteWriteAfterCancel(item),
-      failAppSide: (error) => host.failAppSide(error),
-    };
+    this.streamOwner = new TransferStreamOwner(host);
   }
 
   private get closed(): boolean {
@@ -315,16 +341,5 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       this.current.result.status = 'transferred';
       this.current = undefined;
     }
-  }
-
-  private writesAfterCancel = 0;
-
-  private noteWriteAfterCancel(item: TransferItemResult): void {
-    if (this.writesAfterCancel++ > 0) return;
-    this.host.noteViolation({
-      kind: 'write-after-cancel',
-      phase: 'drvAcquireItemData',
-      detail: `the driver wrote to ${item.fullItemName} after the transfer was cancelled; the bytes were discarded`,
-    });
   }
 }
