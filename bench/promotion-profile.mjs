@@ -33,6 +33,10 @@ const transfer =
 // Optimised code first: the interpreter allocates differently.
 for (let i = 0; i < 300; i++) await transfer();
 
+// Made before sampling starts, so that the context it takes is not in the profile.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+
 const session = new Session();
 session.connect();
 await session.post('HeapProfiler.enable');
@@ -41,8 +45,6 @@ await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includ
 for (let i = 0; i < transfers; i++) await transfer();
 // Whatever died since the last scavenge is still in the young generation, and so still in the profile: collect
 // it first (two scavenges also promote what is still alive, the rig's own objects, which is nothing per transfer).
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc');
 for (let i = 0; i < 2; i++) gc({ type: 'minor' });
 const { profile } = await session.post('HeapProfiler.stopSampling');
 session.disconnect();
