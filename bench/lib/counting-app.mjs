@@ -48,9 +48,8 @@ class CountingApp {
     this.sinks = new Map();
     /** Bytes of the sinks already let go (`keepSinks: false`). */
     this.releasedBytes = 0;
-    this.options = { stream, hash, onBytes, keepSinks };
-    this.TransferCallback = () => S_OK;
-    this.GetNextStream = (_flags, itemName) => this.nextStream(itemName);
+    this.streamFor = stream ?? (() => new CountingSink({ hash, onBytes }));
+    this.keepSinks = keepSinks;
   }
 
   get bytes() {
@@ -59,14 +58,17 @@ class CountingApp {
     return total;
   }
 
-  nextStream(itemName) {
-    const { stream, hash, onBytes, keepSinks } = this.options;
+  TransferCallback() {
+    return S_OK;
+  }
+
+  GetNextStream(_flags, itemName) {
     // The core asks for the next item's stream only once the app's stream has consumed the last one.
-    if (!keepSinks) {
+    if (!this.keepSinks) {
       for (const sink of this.sinks.values()) this.releasedBytes += bytesOf(sink);
       this.sinks.clear();
     }
-    const sink = stream ? stream(itemName) : new CountingSink({ hash, onBytes });
+    const sink = this.streamFor(itemName);
     this.sinks.set(itemName, sink);
     return { hr: S_OK, stream: sink };
   }
