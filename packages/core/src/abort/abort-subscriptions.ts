@@ -1,10 +1,16 @@
 import { getEventListeners } from 'node:events';
 import { removeItem } from './remove-item.js';
+import { transferScopedArray } from './transfer-scoped.js';
 
-/** The waits on one signal, behind its one real `'abort'` listener. */
-interface Subscription {
-  list: Array<() => void>;
-  dispatch: () => void;
+/**
+ * The waits on one signal, behind its one real `'abort'` listener. A class and an `Array.of()`, not literals: a
+ * signal often lives for a whole transfer (see transfer-scoped.ts).
+ */
+class Subscription {
+  readonly list: Array<() => void> = transferScopedArray();
+  readonly dispatch = (): void => notifyAll(this.signal, this.list);
+
+  constructor(private readonly signal: AbortSignal) {}
 }
 
 /**
@@ -48,11 +54,9 @@ export function onAbort(signal: AbortSignal, listener: () => void): void {
   if (signal.aborted) return;
   let subscription = subscriptionsBySignal.get(signal);
   if (!subscription) {
-    const list: Array<() => void> = [];
-    const dispatch = (): void => notifyAll(signal, list);
-    subscription = { list, dispatch };
+    subscription = new Subscription(signal);
     subscriptionsBySignal.set(signal, subscription);
-    signal.addEventListener('abort', dispatch, { once: true });
+    signal.addEventListener('abort', subscription.dispatch, { once: true });
   }
   subscription.list.push(listener);
 }

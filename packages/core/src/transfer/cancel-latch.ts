@@ -1,5 +1,6 @@
 import { isUnwatched, shareAbortListener } from '../abort/abort-subscriptions.js';
 import { removeItem } from '../abort/remove-item.js';
+import { transferScopedArray } from '../abort/transfer-scoped.js';
 import { CancelledError, WiaError } from '../hresult/index.js';
 
 /**
@@ -17,7 +18,7 @@ export type LatchReason = 'cancel' | 'app-error' | 'device-lost';
 export class CancelLatch {
   private readonly controller: AbortController;
   /** An array, not a Set: items subscribe and unsubscribe all the time, and V8 allocates a new table whenever a delete empties a Set. */
-  private listeners: Array<() => void> = [];
+  private listeners: Array<() => void> = transferScopedArray();
   private latchedReason: LatchReason | undefined;
   private latchedError: WiaError | undefined;
 
@@ -56,7 +57,7 @@ export class CancelLatch {
     this.latchedReason = reason;
     this.latchedError = error;
     const listeners = this.listeners;
-    this.listeners = [];
+    this.listeners = transferScopedArray();
     for (const listener of listeners) listener();
     const abortReason = reason === 'cancel' ? new CancelledError('the transfer was cancelled') : error;
     this.controller.abort(abortReason);

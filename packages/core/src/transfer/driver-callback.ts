@@ -20,9 +20,10 @@ import {
   type WiaTransferParams,
 } from '../minidriver/index.js';
 import { removeItem } from '../abort/remove-item.js';
+import { transferScopedArray } from '../abort/transfer-scoped.js';
 import { CancelLatch, LATCHED } from './cancel-latch.js';
 import { DiscardSink, GuardedItemStream, finishStream, type ItemStreamOwner } from './item-stream.js';
-import type { ContractViolation, TransferItemResult } from './report.js';
+import type { ContractViolation, TransferItemResult, TransferItemStatus } from './report.js';
 import { GuardedUploadSource } from './upload-source.js';
 
 /** Calls an app callback, turning a synchronous throw into a rejection. */
@@ -93,16 +94,32 @@ class TransferStreamOwner implements ItemStreamOwner {
   }
 }
 
+/**
+ * One item's line in the report, counted as its bytes reach the app. A class, like {@link OpenItem}: objects that
+ * live for a whole item or transfer are not object literals (see `abort/transfer-scoped.ts`).
+ */
+class ItemResult implements TransferItemResult {
+  status: TransferItemStatus = 'cancelled';
+  bytes = 0;
+
+  constructor(
+    readonly itemName: string,
+    readonly fullItemName: string,
+  ) {}
+}
+
 /** The current item of a transfer and the stream its bytes flow through. */
-interface OpenItem {
-  result: TransferItemResult;
-  stream: GuardedItemStream | DiscardSink | undefined;
-  /**
-   * Where the item is: the app is being asked for its stream, its bytes are
-   * flowing, its stream is being flushed, or it is skipped. The result's status is decided only when the
-   * item closes (transferred) or the transfer ends (its outcome).
-   */
-  phase: 'asking' | 'receiving' | 'closing' | 'skipped';
+class OpenItem {
+  constructor(
+    readonly result: TransferItemResult,
+    readonly stream: GuardedItemStream | DiscardSink | undefined,
+    /**
+     * Where the item is: the app is being asked for its stream, its bytes are
+     * flowing, its stream is being flushed, or it is skipped. The result's status is decided only when the
+     * item closes (transferred) or the transfer ends (its outcome).
+     */
+    public phase: 'asking' | 'receiving' | 'closing' | 'skipped',
+  ) {}
 }
 
 /**
@@ -121,7 +138,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
    * until the transfer ends would keep every item of a long transfer — a camera's thousands of files, a
    * feeder's pages — in memory, and each survivor costs the garbage collector on every item after it.
    */
-  private readonly itemStreams: GuardedItemStream[] = [];
+  private readonly itemStreams: GuardedItemStream[] = transferScopedArray();
 
   /**
    * The app's answer to the END_OF_STREAM of an item completed when its driver ended its stream (see
@@ -150,9 +167,9 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     // Checked again after the wait: a cancel may have latched while the previous item closed.
     if (!(await this.completeCurrentItem()) || this.host.latch.latched) return { hr: S_FALSE };
 
-    const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
+    const result = new ItemResult(itemName, fullItemName);
     this.host.items.push(result);
-    this.current = { result, stream: undefined, phase: 'asking' };
+    this.current = new OpenItem(result, undefined, 'asking');
 
     const answer = await this.askApp(() => this.host.app.GetNextStream(lFlags, itemName, fullItemName));
     // Decide at the last moment: a latch that closed while the answer travelled still wins.
@@ -285,7 +302,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
     if (hr === WIA_STATUS_SKIP_ITEM) {
       result.status = 'skipped';
       const sink = new DiscardSink();
-      this.current = { result, stream: sink, phase: 'skipped' };
+      this.current = new OpenItem(result, sink, 'skipped');
       return { hr: WIA_STATUS_SKIP_ITEM, stream: sink };
     }
     if (hr === undefined || failed(hr)) {
@@ -298,7 +315,7 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
       return { hr: S_FALSE };
     }
     const stream = new GuardedItemStream(answer.stream, result, this.streamOwner);
-    const open: OpenItem = { result, stream, phase: 'receiving' };
+    const open = new OpenItem(result, stream, 'receiving');
     this.current = open;
     this.itemStreams.push(stream);
     // The driver ended the item's stream and the app's stream processed every byte of it: the item is whole now,
@@ -328,9 +345,9 @@ export class DriverTransferCallback implements IWiaMiniDrvTransferCallback {
   private nextUploadSource(itemName: string, fullItemName: string): WiaNextStream {
     if (this.uploadHandedOut) return { hr: E_UNEXPECTED };
     this.uploadHandedOut = true;
-    const result: TransferItemResult = { itemName, fullItemName, status: 'cancelled', bytes: 0 };
+    const result = new ItemResult(itemName, fullItemName);
     this.host.items.push(result);
-    this.current = { result, stream: undefined, phase: 'receiving' };
+    this.current = new OpenItem(result, undefined, 'receiving');
     const source = new GuardedUploadSource(this.host.uploadSource!, result, this.host.latch, (error) => this.host.failAppSide(error));
     return { hr: S_OK, source };
   }

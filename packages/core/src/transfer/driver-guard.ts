@@ -26,6 +26,9 @@ export interface DriverGuardOptions {
  * signal cannot keep a transfer open. A late result is swallowed.
  */
 export function guardDriverCall<T>(call: () => Promise<T>, options: DriverGuardOptions): Promise<GuardedCall<T>> {
+  // The closures below keep these, not the options object: a call may last a whole transfer, and a literal that
+  // does is allocated in the old generation once V8 has seen enough of them live that long (see abort/transfer-scoped.ts).
+  const { latch, timers, graceMs, alwaysBounded } = options;
   return new Promise<GuardedCall<T>>((resolve) => {
     let timer: unknown;
     let settled = false;
@@ -34,12 +37,12 @@ export function guardDriverCall<T>(call: () => Promise<T>, options: DriverGuardO
       if (settled) return;
       settled = true;
       stopListening();
-      if (timer !== undefined) options.timers.clearTimeout(timer);
+      if (timer !== undefined) timers.clearTimeout(timer);
       resolve(outcome);
     };
     const startWatchdog = (): void => {
       if (settled || timer !== undefined) return;
-      timer = options.timers.setTimeout(() => finish({ kind: 'abandoned' }), options.graceMs);
+      timer = timers.setTimeout(() => finish({ kind: 'abandoned' }), graceMs);
     };
 
     let pending: Promise<T>;
@@ -53,7 +56,7 @@ export function guardDriverCall<T>(call: () => Promise<T>, options: DriverGuardO
       (error: unknown) => finish({ kind: 'threw', error }),
     );
     // After the call's own reaction: a call that has already settled (an unlock with nothing to do) costs no timer.
-    if (options.alwaysBounded) queueMicrotask(startWatchdog);
-    else if (options.latch) stopListening = options.latch.onLatch(startWatchdog);
+    if (alwaysBounded) queueMicrotask(startWatchdog);
+    else if (latch) stopListening = latch.onLatch(startWatchdog);
   });
 }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { transferScopedArray } from '../abort/transfer-scoped.js';
 import { WIA_ERROR_DESTINATION, WiaError } from '../hresult/index.js';
 import type { TransferItemResult } from './report.js';
 
@@ -68,7 +69,7 @@ export class GuardedItemStream extends Writable {
    */
   private appWritesInline = false;
   private waitingForDrain = false;
-  private idleWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = transferScopedArray();
 
   constructor(
     private readonly appStream: Writable,
@@ -217,7 +218,7 @@ export class GuardedItemStream extends Writable {
   private checkIdle(): void {
     if (!this.idle || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    this.idleWaiters = transferScopedArray();
     for (const resolve of waiters) resolve();
   }
 

@@ -3,14 +3,22 @@ import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import type { IWiaTransferCallback } from '../minidriver/index.js';
 import { HResult, S_FALSE, S_OK, WIA_ERROR_PAPER_EMPTY, WIA_STATUS_END_OF_MEDIA, WiaError } from '../hresult/index.js';
-import { WIA_EVENT_CANCEL_IO, WIA_TRANSFER_MSG_END_OF_TRANSFER, type IWiaMiniDrv, type MiniDrvTransferContext, type WiaDrvItem } from '../minidriver/index.js';
+import {
+  WIA_EVENT_CANCEL_IO,
+  WIA_TRANSFER_MSG_END_OF_TRANSFER,
+  type IWiaMiniDrv,
+  type IWiaMiniDrvTransferCallback,
+  type MiniDrvTransferContext,
+  type WiaDrvItem,
+} from '../minidriver/index.js';
+import { transferScopedArray } from '../abort/transfer-scoped.js';
 import { CancelLatch } from './cancel-latch.js';
 import { DriverTransferCallback, invokeApp, type DriverCallbackHost } from './driver-callback.js';
 import { bufferSizeOf, driverError, judgeAcquire, planCalls, type DriverVerdict } from './driver-calls.js';
 import { guardDriverCall, type GuardedCall } from './driver-guard.js';
 import type { ContractViolation, TransferItemResult, TransferOutcome, TransferReport } from './report.js';
 import { realTimers, type TransferTimers } from './timers.js';
-import { transition, type TransferEvent, type TransferState } from './transfer-state.js';
+import { INITIAL_TRANSFER_STATE, transition, type TransferEvent, type TransferState } from './transfer-state.js';
 
 /** `DEBUG=openwia:core` traces each transfer's states, its latch, violations and outcome. */
 const debug = createDebug('openwia:core');
@@ -51,6 +59,21 @@ export interface TransferRunEvents {
 }
 
 /**
+ * What `drvAcquireItemData` is handed. A class, not an object literal, as is
+ * every object of the engine that lives for a whole transfer or item: V8
+ * allocates a literal whose objects outlive young-generation collections in
+ * the old generation, where only a mark-compact frees it (see
+ * `abort/transfer-scoped.ts`).
+ */
+class AcquireContext implements MiniDrvTransferContext {
+  constructor(
+    readonly callback: IWiaMiniDrvTransferCallback,
+    readonly signal: AbortSignal,
+    readonly bufferSize: number,
+  ) {}
+}
+
+/**
  * One transfer between an app's `IWiaTransferCallback` and a driver: the only
  * place that knows cancellation. It implements every rule of the contract in
  * `design.md` — the latch, one `WIA_EVENT_CANCEL_IO`, aborted reads, `S_FALSE`
@@ -59,19 +82,30 @@ export interface TransferRunEvents {
  */
 export class TransferRun extends EventEmitter<TransferRunEvents> implements DriverCallbackHost {
   readonly latch: CancelLatch;
-  readonly items: TransferItemResult[] = [];
+  readonly items: TransferItemResult[] = transferScopedArray();
   readonly app: IWiaTransferCallback;
   readonly uploadSource: Readable | undefined;
-  private readonly violations: ContractViolation[] = [];
+  // What the run needs from its options, not the options literal itself (see abort/transfer-scoped.ts).
+  private readonly driver: IWiaMiniDrv;
+  private readonly item: WiaDrvItem;
+  private readonly deviceId: string;
+  private readonly direction: 'download' | 'upload';
+  private readonly lFlags: number;
+  private readonly violations: ContractViolation[] = transferScopedArray();
   private readonly driverCallback: DriverTransferCallback;
   private readonly graceMs: number;
   private readonly timers: TransferTimers;
-  private current: TransferState = { kind: 'idle' };
+  private current: TransferState = INITIAL_TRANSFER_STATE;
   private deviceNeedsReset = false;
   private result: Promise<TransferReport> | undefined;
 
-  constructor(private readonly options: TransferRunOptions) {
+  constructor(options: TransferRunOptions) {
     super();
+    this.driver = options.driver;
+    this.item = options.item;
+    this.deviceId = options.deviceId;
+    this.direction = options.direction;
+    this.lFlags = options.lFlags;
     this.latch = new CancelLatch(options.abortController);
     this.app = options.callback;
     this.uploadSource = options.direction === 'upload' ? options.source : undefined;
@@ -139,14 +173,14 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   private dispatch(event: TransferEvent): void {
     const before = this.current;
     this.current = transition(before, event);
-    if (this.current.kind !== before.kind) debug('%s %s: %s → %s (%s)', this.options.deviceId, this.options.item.fullName, before.kind, this.current.kind, event.type);
+    if (this.current.kind !== before.kind) debug('%s %s: %s → %s (%s)', this.deviceId, this.item.fullName, before.kind, this.current.kind, event.type);
     if (this.current.kind === 'latched' && before.kind !== 'latched') this.latch.latch(this.current.reason, this.current.error);
   }
 
   noteViolation(violation: ContractViolation): void {
     if (violation.kind === 'call-after-settle' && this.violations.some((v) => v.kind === 'call-after-settle')) return;
     this.violations.push(violation);
-    debug('%s: contract violation %s in %s: %s', this.options.deviceId, violation.kind, violation.phase, violation.detail);
+    debug('%s: contract violation %s in %s: %s', this.deviceId, violation.kind, violation.phase, violation.detail);
     this.emit('violation', violation);
   }
 
@@ -156,39 +190,43 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     return this.result;
   }
 
-  private async execute(): Promise<TransferReport> {
+  private execute(): Promise<TransferReport> {
     this.dispatch({ type: 'start' });
-    const verdict = await this.runLocked();
-    return this.settle(verdict);
+    // Not an async function: see runLocked.
+    return this.runLocked().then((verdict) => this.settle(verdict));
   }
 
-  /** Lock → (write properties → acquire) per call → unlock, stopping at the latch or the first conclusive answer. */
-  private async runLocked(): Promise<DriverVerdict | undefined> {
-    if (this.latch.latched) return undefined;
-    const { driver } = this.options;
-    const lock = await this.guard('drvLockWiaDevice', () => driver.drvLockWiaDevice());
-    if (lock.kind === 'threw') return { kind: 'error', error: driverError(lock.error, 'drvLockWiaDevice') };
-    if (lock.kind === 'abandoned') return undefined;
-    let verdict: DriverVerdict | undefined;
-    try {
-      verdict = await this.runCalls();
-    } finally {
-      const unlock = await this.guard('drvUnLockWiaDevice', () => driver.drvUnLockWiaDevice(), true);
-      if (unlock.kind === 'threw') this.noteViolation({ kind: 'threw', phase: 'drvUnLockWiaDevice', detail: String(unlock.error) });
-    }
-    return verdict;
+  /**
+   * Lock → (write properties → acquire) per call → unlock, stopping at the latch or the first conclusive answer.
+   * Not an async function, like {@link execute}: a frame suspended for the whole transfer (a generator, its
+   * registers, its promise and await closures, ~0.4 kB) is copied by every young-generation collection during it.
+   */
+  private runLocked(): Promise<DriverVerdict | undefined> {
+    if (this.latch.latched) return Promise.resolve(undefined);
+    const { driver } = this;
+    return this.guard('drvLockWiaDevice', () => driver.drvLockWiaDevice()).then((lock) => {
+      if (lock.kind === 'threw') return { kind: 'error', error: driverError(lock.error, 'drvLockWiaDevice') };
+      if (lock.kind === 'abandoned') return undefined;
+      return this.runCalls().finally(() => this.unlock());
+    });
+  }
+
+  private async unlock(): Promise<void> {
+    const { driver } = this;
+    const unlock = await this.guard('drvUnLockWiaDevice', () => driver.drvUnLockWiaDevice(), true);
+    if (unlock.kind === 'threw') this.noteViolation({ kind: 'threw', phase: 'drvUnLockWiaDevice', detail: String(unlock.error) });
   }
 
   private async runCalls(): Promise<DriverVerdict | undefined> {
-    const { driver } = this.options;
+    const { driver } = this;
     let lastStatus: HResult = S_OK;
-    for (const call of planCalls(this.options)) {
+    for (const call of planCalls({ item: this.item, direction: this.direction, lFlags: this.lFlags })) {
       if (this.latch.latched) return undefined;
       const written = await this.guard('drvWriteItemProperties', () => driver.drvWriteItemProperties(call.item));
       if (written.kind === 'threw') return { kind: 'error', error: driverError(written.error, 'drvWriteItemProperties') };
       if (written.kind === 'abandoned' || this.latch.latched) return undefined;
 
-      const context: MiniDrvTransferContext = { callback: this.driverCallback, signal: this.latch.signal, bufferSize: bufferSizeOf(call.item) };
+      const context = new AcquireContext(this.driverCallback, this.latch.signal, bufferSizeOf(call.item));
       this.dispatch({ type: 'acquire', inProgress: true });
       const acquired = await this.guard('drvAcquireItemData', () => driver.drvAcquireItemData(call.item, call.flags, context));
       this.dispatch({ type: 'acquire', inProgress: false });
@@ -219,7 +257,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   private notifyCancelIo(): void {
     if (this.current.kind !== 'latched' || !this.current.cancelIoSent) return;
     this.emit('cancelIo');
-    const { driver, deviceId } = this.options;
+    const { driver, deviceId } = this;
     invokeApp(() => driver.drvNotifyPnPEvent(WIA_EVENT_CANCEL_IO, deviceId)).catch((err: unknown) => {
       this.noteViolation({ kind: 'threw', phase: 'drvNotifyPnPEvent', detail: String(err) });
     });
@@ -247,7 +285,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
       violations: [...this.violations],
     };
     if (error) report.error = error;
-    debug('%s %s: %s, %d bytes, %d item(s)%s', this.options.deviceId, this.options.item.fullName, outcome, report.bytes, report.items.length, error ? ` (${error.message})` : '');
+    debug('%s %s: %s, %d bytes, %d item(s)%s', this.deviceId, this.item.fullName, outcome, report.bytes, report.items.length, error ? ` (${error.message})` : '');
     this.sendEndOfTransfer(report);
     this.emit('settled', report);
     return report;

@@ -33,6 +33,17 @@ export type TransferEvent =
   | { type: 'decide' }
   | { type: 'settle' };
 
+// The states that carry no data are shared constants, not literals made per transfer: a transfer is `running`
+// for its whole length, and such a literal ends up allocated in the old generation (abort/transfer-scoped.ts).
+const RUNNING: TransferState = Object.freeze({ kind: 'running', acquiring: false });
+const ACQUIRING: TransferState = Object.freeze({ kind: 'running', acquiring: true });
+const COMPLETING: TransferState = Object.freeze({ kind: 'completing' });
+const SETTLING: TransferState = Object.freeze({ kind: 'settling' });
+const SETTLED: TransferState = Object.freeze({ kind: 'settled' });
+
+/** Where every transfer starts. */
+export const INITIAL_TRANSFER_STATE: TransferState = Object.freeze({ kind: 'idle' });
+
 /**
  * The single transition function of a transfer. It is pure: the engine
  * compares the state before and after to know what to do (close the latch,
@@ -42,9 +53,10 @@ export type TransferEvent =
 export function transition(state: TransferState, event: TransferEvent): TransferState {
   switch (event.type) {
     case 'start':
-      return state.kind === 'idle' ? { kind: 'running', acquiring: false } : state;
+      return state.kind === 'idle' ? RUNNING : state;
     case 'acquire':
-      return state.kind === 'running' ? { kind: 'running', acquiring: event.inProgress } : state;
+      if (state.kind !== 'running') return state;
+      return event.inProgress ? ACQUIRING : RUNNING;
     case 'latch':
       if (state.kind !== 'idle' && state.kind !== 'running') return state;
       return {
@@ -54,10 +66,10 @@ export function transition(state: TransferState, event: TransferEvent): Transfer
         cancelIoSent: state.kind === 'running' && state.acquiring && event.reason !== 'device-lost',
       };
     case 'complete':
-      return state.kind === 'running' ? { kind: 'completing' } : state;
+      return state.kind === 'running' ? COMPLETING : state;
     case 'decide':
-      return state.kind === 'settled' ? state : { kind: 'settling' };
+      return state.kind === 'settled' ? state : SETTLING;
     case 'settle':
-      return { kind: 'settled' };
+      return SETTLED;
   }
 }
