@@ -30,6 +30,22 @@ export class ItemStreamDriver extends AbortableMiniDriver {
     this.transport = transport;
     this.options = options;
     this.readSize = options.readSize ?? 64 * 1024;
+    /** The transfer options for {@link optionsSignal}: made once per signal, not per read or item. */
+    this.signalOptions = NO_OPTIONS;
+    this.optionsSignal = undefined;
+  }
+
+  /**
+   * `{ signal }` for the transport, one object per signal. A signal lasts a transfer or longer (the core hands the
+   * same one to the next transfer when nothing waits on it), and a literal made per item that lives as long as its
+   * item is one V8 ends up allocating in the old generation (core's abort/transfer-scoped.ts).
+   */
+  transferOptions(signal) {
+    if (signal !== this.optionsSignal) {
+      this.optionsSignal = signal;
+      this.signalOptions = { signal };
+    }
+    return this.signalOptions;
   }
 
   async buildItemTree(root, signal) {
@@ -54,8 +70,8 @@ export class ItemStreamDriver extends AbortableMiniDriver {
 
   async openItem(item, signal) {
     const { index, size } = item.context;
-    await this.transport.transferOut(ITEM_STREAM.commandOut, encodeCommand(ITEM_STREAM.SEND, index), { signal });
-    return new ItemReads(this.transport, size, this.options);
+    await this.transport.transferOut(ITEM_STREAM.commandOut, encodeCommand(ITEM_STREAM.SEND, index), this.transferOptions(signal));
+    return new ItemReads(this, size, this.options);
   }
 
   /** After a cancel: tell the device to stop sending (it flushes what it queued). */
@@ -70,6 +86,7 @@ export class ItemStreamDriver extends AbortableMiniDriver {
 }
 
 const NO_BYTES = new Uint8Array(0);
+const NO_OPTIONS = Object.freeze({});
 const ignoreRejection = () => undefined;
 
 /**
@@ -80,8 +97,9 @@ const ignoreRejection = () => undefined;
  * once per signal, not per read.
  */
 class ItemReads {
-  constructor(transport, size, { behaviour = 'conforming', onReadStarted, readAhead = false }) {
-    this.transport = transport;
+  constructor(driver, size, { behaviour = 'conforming', onReadStarted, readAhead = false }) {
+    this.driver = driver;
+    this.transport = driver.transport;
     /** Bytes of the item not yet returned to the core. */
     this.remaining = size;
     this.size = size;
@@ -90,11 +108,11 @@ class ItemReads {
     this.readAhead = readAhead;
     /** Bytes asked for by transfers still in flight. */
     this.outstanding = 0;
-    /** Lengths of the transfers in flight, oldest first (they complete in order). */
-    this.lengths = [];
+    /** Lengths of the transfers in flight, oldest first (they complete in order). Not `[]`: see transferOptions. */
+    this.lengths = Array.of();
     /** One transfer kept in flight ahead of the core, as a host controller keeps URBs queued, so the wire never idles between reads. */
     this.ahead = undefined;
-    this.options = {};
+    this.options = NO_OPTIONS;
     this.optionsSignal = undefined;
     this.maxBytes = 0;
     this.accept = (data) => this.accepted(data);
@@ -104,7 +122,7 @@ class ItemReads {
     this.maxBytes = maxBytes;
     if (this.conforming && readSignal !== this.optionsSignal) {
       this.optionsSignal = readSignal;
-      this.options = { signal: readSignal };
+      this.options = this.driver.transferOptions(readSignal);
     }
     const read = this.ahead ?? this.submit();
     this.ahead = undefined;
