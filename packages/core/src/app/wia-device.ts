@@ -271,19 +271,16 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     run.on('violation', (v) => this.emit('nonConforming', v));
     run.on('cancelIo', () => this.emit('cancelIo', item.fullName));
     if (this.needsReset) this.resetting ??= this.reset();
-    const report = this.runWhenReady(run).then(
-      (settled) => {
+    const report = this.runWhenReady(run)
+      .finally(() => {
         if (this.active === run) this.active = undefined;
+      })
+      .then((settled) => {
         this.spareController = run.reusableController();
         if (settled.deviceNeedsReset) this.needsReset = true;
         this.emit('transferSettled', settled, item.fullName);
         return settled;
-      },
-      (error: unknown) => {
-        if (this.active === run) this.active = undefined;
-        throw error;
-      },
-    );
+      });
     return { run, report };
   }
 
@@ -332,20 +329,17 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
    * pending settles the transfer at once (the reset goes on, bounded); a
    * failed reset refuses it with `WIA_ERROR_OFFLINE`.
    */
-  private runWhenReady(run: TransferRun): Promise<TransferReport> {
-    const resetting = this.resetting;
-    if (!resetting) return this.runNow(run);
-    const ready = new Promise<void>((resolve) => {
-      const unsubscribe = run.latch.onLatch(resolve);
-      void resetting.then(() => {
-        unsubscribe();
-        resolve();
+  private async runWhenReady(run: TransferRun): Promise<TransferReport> {
+    if (this.resetting) {
+      const resetting = this.resetting;
+      await new Promise<void>((resolve) => {
+        const unsubscribe = run.latch.onLatch(resolve);
+        void resetting.then(() => {
+          unsubscribe();
+          resolve();
+        });
       });
-    });
-    return ready.then(() => this.runNow(run));
-  }
-
-  private runNow(run: TransferRun): Promise<TransferReport> {
+    }
     if (this.offlineError && !run.latch.latched) return run.refuse(this.offlineError);
     return run.run();
   }

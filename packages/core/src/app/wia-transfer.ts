@@ -66,43 +66,24 @@ export class WiaTransfer implements IWiaTransfer {
   }
 
   /** Runs a transfer and returns its full report (never rejects for device or app errors). */
-  transfer(direction: 'download' | 'upload', lFlags: number, callback: IWiaTransferCallback, source?: Readable): Promise<TransferReport> {
-    let started: StartedTransfer;
-    try {
-      validateCallback(callback);
-      started = this.host.startTransfer({ fullItemName: this.fullItemName, direction, lFlags, callback, ...(source ? { source } : {}) });
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const { run, report } = started;
+  async transfer(direction: 'download' | 'upload', lFlags: number, callback: IWiaTransferCallback, source?: Readable): Promise<TransferReport> {
+    validateCallback(callback);
+    const request: TransferRequest = { fullItemName: this.fullItemName, direction, lFlags, callback, ...(source ? { source } : {}) };
+    const { run, report } = this.host.startTransfer(request);
     this.running = run;
-    // Not an async function: its suspended frame would be copied by every young-generation collection of the transfer.
-    return report.then(
-      (settled) => {
-        this.report = settled;
-        this.finished(run);
-        return settled;
-      },
-      (error: unknown) => {
-        this.finished(run);
-        throw error;
-      },
-    );
+    try {
+      this.report = await report;
+      return this.report;
+    } finally {
+      if (this.running === run) this.running = undefined;
+    }
   }
 
-  private finished(run: TransferRun): void {
-    if (this.running === run) this.running = undefined;
+  private async execute(direction: 'download' | 'upload', lFlags: number, callback: IWiaTransferCallback, source?: Readable): Promise<HResult> {
+    const report = await this.transfer(direction, lFlags, callback, source);
+    if (report.error) throw report.error;
+    return report.hresult;
   }
-
-  private execute(direction: 'download' | 'upload', lFlags: number, callback: IWiaTransferCallback, source?: Readable): Promise<HResult> {
-    return this.transfer(direction, lFlags, callback, source).then(hresultOf);
-  }
-}
-
-/** `Download`'s and `Upload`'s answer: the outcome's HRESULT, or its error. */
-function hresultOf(report: TransferReport): HResult {
-  if (report.error) throw report.error;
-  return report.hresult;
 }
 
 function validateCallback(callback: IWiaTransferCallback): void {

@@ -190,31 +190,27 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     return this.result;
   }
 
-  private execute(): Promise<TransferReport> {
+  private async execute(): Promise<TransferReport> {
     this.dispatch({ type: 'start' });
-    // Not an async function: see runLocked.
-    return this.runLocked().then((verdict) => this.settle(verdict));
+    const verdict = await this.runLocked();
+    return this.settle(verdict);
   }
 
-  /**
-   * Lock → (write properties → acquire) per call → unlock, stopping at the latch or the first conclusive answer.
-   * Not an async function, like {@link execute}: a frame suspended for the whole transfer (a generator, its
-   * registers, its promise and await closures, ~0.4 kB) is copied by every young-generation collection during it.
-   */
-  private runLocked(): Promise<DriverVerdict | undefined> {
-    if (this.latch.latched) return Promise.resolve(undefined);
+  /** Lock → (write properties → acquire) per call → unlock, stopping at the latch or the first conclusive answer. */
+  private async runLocked(): Promise<DriverVerdict | undefined> {
+    if (this.latch.latched) return undefined;
     const { driver } = this;
-    return this.guard('drvLockWiaDevice', () => driver.drvLockWiaDevice()).then((lock) => {
-      if (lock.kind === 'threw') return { kind: 'error', error: driverError(lock.error, 'drvLockWiaDevice') };
-      if (lock.kind === 'abandoned') return undefined;
-      return this.runCalls().finally(() => this.unlock());
-    });
-  }
-
-  private async unlock(): Promise<void> {
-    const { driver } = this;
-    const unlock = await this.guard('drvUnLockWiaDevice', () => driver.drvUnLockWiaDevice(), true);
-    if (unlock.kind === 'threw') this.noteViolation({ kind: 'threw', phase: 'drvUnLockWiaDevice', detail: String(unlock.error) });
+    const lock = await this.guard('drvLockWiaDevice', () => driver.drvLockWiaDevice());
+    if (lock.kind === 'threw') return { kind: 'error', error: driverError(lock.error, 'drvLockWiaDevice') };
+    if (lock.kind === 'abandoned') return undefined;
+    let verdict: DriverVerdict | undefined;
+    try {
+      verdict = await this.runCalls();
+    } finally {
+      const unlock = await this.guard('drvUnLockWiaDevice', () => driver.drvUnLockWiaDevice(), true);
+      if (unlock.kind === 'threw') this.noteViolation({ kind: 'threw', phase: 'drvUnLockWiaDevice', detail: String(unlock.error) });
+    }
+    return verdict;
   }
 
   private async runCalls(): Promise<DriverVerdict | undefined> {
