@@ -60,6 +60,18 @@ export interface WiaDeviceEvents {
 }
 
 /**
+ * A {@link StartedTransfer} as {@link WiaDevice.startTransfer} returns it: a
+ * class, not a literal, because the caller keeps it for the whole transfer
+ * (see abort/transfer-scoped.ts).
+ */
+class RunningTransfer implements StartedTransfer {
+  constructor(
+    readonly run: TransferRun,
+    readonly report: Promise<TransferReport>,
+  ) {}
+}
+
+/**
  * One open device: a driver session, its item tree, and the place transfers
  * start. One transfer runs at a time: a second `Download`/`Upload` while one
  * runs rejects at once with `WIA_ERROR_BUSY` (the app may retry once the first
@@ -281,7 +293,7 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
         this.emit('transferSettled', settled, item.fullName);
         return settled;
       });
-    return { run, report };
+    return new RunningTransfer(run, report);
   }
 
   async formatInfo(fullItemName: string): Promise<WiaFormatInfo[]> {

@@ -20,6 +20,21 @@ export interface StartedTransfer {
   report: Promise<TransferReport>;
 }
 
+/**
+ * The request a {@link WiaTransfer} makes. A class, not a literal, like the
+ * started transfer a WiaDevice returns: both are kept for the whole transfer, and a literal
+ * kept that long is pretenured by V8 (see abort/transfer-scoped.ts).
+ */
+class RequestedTransfer implements TransferRequest {
+  constructor(
+    readonly fullItemName: string,
+    readonly direction: 'download' | 'upload',
+    readonly lFlags: number,
+    readonly callback: IWiaTransferCallback,
+    readonly source: Readable | undefined,
+  ) {}
+}
+
 /** What a {@link WiaTransfer} needs from its device. */
 export interface WiaTransferHost {
   startTransfer(request: TransferRequest): StartedTransfer;
@@ -68,8 +83,7 @@ export class WiaTransfer implements IWiaTransfer {
   /** Runs a transfer and returns its full report (never rejects for device or app errors). */
   async transfer(direction: 'download' | 'upload', lFlags: number, callback: IWiaTransferCallback, source?: Readable): Promise<TransferReport> {
     validateCallback(callback);
-    const request: TransferRequest = { fullItemName: this.fullItemName, direction, lFlags, callback, ...(source ? { source } : {}) };
-    const { run, report } = this.host.startTransfer(request);
+    const { run, report } = this.host.startTransfer(new RequestedTransfer(this.fullItemName, direction, lFlags, callback, source));
     this.running = run;
     try {
       this.report = await report;

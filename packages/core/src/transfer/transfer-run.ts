@@ -14,7 +14,7 @@ import {
 import { transferScopedArray } from '../abort/transfer-scoped.js';
 import { CancelLatch } from './cancel-latch.js';
 import { DriverTransferCallback, invokeApp, type DriverCallbackHost } from './driver-callback.js';
-import { bufferSizeOf, driverError, judgeAcquire, planCalls, type DriverVerdict } from './driver-calls.js';
+import { bufferSizeOf, driverError, judgeAcquire, planCalls, statusVerdict, type DriverVerdict } from './driver-calls.js';
 import { guardDriverCall, type GuardedCall } from './driver-guard.js';
 import type { ContractViolation, TransferItemResult, TransferOutcome, TransferReport } from './report.js';
 import { realTimers, type TransferTimers } from './timers.js';
@@ -216,7 +216,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
   private async runCalls(): Promise<DriverVerdict | undefined> {
     const { driver } = this;
     let lastStatus: HResult = S_OK;
-    for (const call of planCalls({ item: this.item, direction: this.direction, lFlags: this.lFlags })) {
+    for (const call of planCalls(this.item, this.direction, this.lFlags)) {
       if (this.latch.latched) return undefined;
       const written = await this.guard('drvWriteItemProperties', () => driver.drvWriteItemProperties(call.item));
       if (written.kind === 'threw') return { kind: 'error', error: driverError(written.error, 'drvWriteItemProperties') };
@@ -235,7 +235,7 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
       else if (!(await this.driverCallback.completeCurrentItem())) return undefined;
     }
     this.dispatch({ type: 'complete' });
-    return { kind: 'status', hr: lastStatus };
+    return statusVerdict(lastStatus);
   }
 
   private guard<T>(phase: string, call: () => Promise<T>, alwaysBounded = false): Promise<GuardedCall<T>> {
