@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { countingApp } from './lib/counting-app.mjs';
-import { openRig, rawReadAll } from './lib/rig.mjs';
+import { FAIR_READS, openRig, rawReadAll } from './lib/rig.mjs';
 
 const MiB = 1024 * 1024;
 const { values, positionals } = parseArgs({
@@ -28,7 +28,7 @@ const itemSizes = Array(8).fill(4 * MiB);
 const rig = await openRig({ itemSizes, readSize: chunkSize });
 const transfer =
   reader === 'fair'
-    ? () => rawReadAll(rig.transport, itemSizes, chunkSize, { fair: true })
+    ? () => rawReadAll(rig.transport, itemSizes, chunkSize, FAIR_READS)
     : () => rig.transferAll(countingApp({ keepSinks: false }));
 // Optimised code first: the interpreter allocates differently.
 for (let i = 0; i < 300; i++) await transfer();

@@ -9,11 +9,12 @@ function throughputRows(t) {
   const rows = t.byChunk.map((c) => [
     `Throughput, ${c.chunkKiB} KiB reads`,
     `stack ${c.stackMBps} MB/s vs fair raw ${c.rawMBps} MB/s (bare raw ${c.bareMBps ?? '?'} MB/s)`,
-    `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}${c.controlRatio !== undefined ? `; control (fair ÷ fair) ${fmt(c.controlRatio)} (IQR ${c.controlRatioInterquartile.join('–')})` : ''}${c.cpuRatio !== undefined ? `; CPU ratio ${fmt(c.cpuRatio)} (IQR ${c.cpuRatioInterquartile.join('–')}), vs bare ${fmt(c.cpuRatioVsBare)}` : ''}`,
+    `ratio ${fmt(c.ratio)}${c.ratioInterquartile ? ` (IQR ${c.ratioInterquartile.join("–")}${c.ratioConfidence90 ? `; 90 % CI ${c.ratioConfidence90.join('–')}` : ''})` : ""}; vs bare ${fmt(c.ratioVsBare ?? NaN)}${c.controlRatio !== undefined ? `; control (fair ÷ fair) ${fmt(c.controlRatio)} (IQR ${c.controlRatioInterquartile.join('–')})` : ''}${c.cpuRatio !== undefined ? `; CPU ratio ${fmt(c.cpuRatio)} (IQR ${c.cpuRatioInterquartile.join('–')}), vs bare ${fmt(c.cpuRatioVsBare)}` : ''}`,
   ]);
   if (t.steady) {
-    const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)} (${c.stackMBps} vs ${c.rawMBps} MB/s${c.controlRatio !== undefined ? `; control ${fmt(c.controlRatio)}` : ''})`).join(', ');
-    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc tuned)`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
+    const ci = (range) => (range ? ` [90 % CI ${range.join('–')}]` : '');
+    const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)}${ci(c.ratioConfidence90)} (${c.stackMBps} vs ${c.rawMBps} MB/s${c.controlRatio !== undefined ? `; control ${fmt(c.controlRatio)}${ci(c.controlRatioConfidence90)}` : ''})`).join(', ');
+    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc tuned${t.steady.rounds ? `, ${t.steady.rounds} rounds of one transfer` : ''})`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
   }
   if (t.jitWarmUp) {
     const { first, last } = t.jitWarmUp.oneItemUs;

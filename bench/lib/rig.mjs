@@ -78,6 +78,15 @@ class PendingRead {
 }
 
 /**
+ * {@link rawReadAll}'s options for the two baselines, made once: an options
+ * literal written at each call is kept for the whole transfer, and V8
+ * pretenures such literals (core's abort/transfer-scoped.ts) — the rule the
+ * stack follows, so the baselines follow it too.
+ */
+export const FAIR_READS = Object.freeze({ fair: true });
+export const BARE_READS = Object.freeze({ fair: false });
+
+/**
  * The baselines: the same items read with a bare transferIn loop on the same
  * transport — the least any host code must do to get these bytes.
  * - `bare`: transferIn and nothing else (what the loop cost before it was made fair).

@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { countingApp } from '../lib/counting-app.mjs';
 import { runJsonChild } from '../lib/json-child.mjs';
 import { SMALL_YOUNG_GENERATION_FLAG, TUNED_MALLOC_ENV, shellEnv } from '../lib/node-settings.mjs';
-import { openRig, rawReadAll } from '../lib/rig.mjs';
-import { interquartile, median, round3 } from '../lib/stats.mjs';
+import { BARE_READS, FAIR_READS, openRig, rawReadAll } from '../lib/rig.mjs';
+import { interquartile, median, medianConfidence90, round3 } from '../lib/stats.mjs';
 
 
 const KiB = 1024;
@@ -74,12 +74,12 @@ function wholePasses(rounds, orders) {
 /** The tasks on one rig: one transfer of every item each (`control` is `fair` under another name). */
 function tasksOf(rig, itemSizes, chunkSize) {
   const fair = async () => {
-    const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair: true });
+    const n = await rawReadAll(rig.transport, itemSizes, chunkSize, FAIR_READS);
     if (n !== rig.totalBytes) throw new Error(`fair raw loop delivered ${n} of ${rig.totalBytes} bytes`);
   };
   return {
     bare: async () => {
-      const n = await rawReadAll(rig.transport, itemSizes, chunkSize, { fair: false });
+      const n = await rawReadAll(rig.transport, itemSizes, chunkSize, BARE_READS);
       if (n !== rig.totalBytes) throw new Error(`bare raw loop read ${n} of ${rig.totalBytes} bytes`);
     },
     fair,
@@ -125,13 +125,16 @@ async function warmUp() {
 }
 
 /**
- * The shortest a sample may be. One 32 MiB transfer at 256 KiB – 1 MiB reads
- * takes 3–4 ms in the steady process, less than the time between the
- * mark-compacts its garbage brings on (~35 ms for the stack at 1 MiB): with one
- * transfer a sample, the collections a task caused landed as often on the
- * next task as on its own, and the median of per-round ratios (0.81 at 1 MiB)
- * disagreed with the ratio of the medians (0.98). A sample of back-to-back
- * transfers pays for most of its own garbage.
+ * The shortest a sample may be in the default process ({@link DEFAULT_SAMPLING}).
+ * One 32 MiB transfer at 256 KiB – 1 MiB reads takes 3–4 ms, less than the
+ * time between the mark-compacts garbage brings on (~35 ms for the stack at
+ * 1 MiB while it still promoted 8 kB a transfer): with one transfer a sample,
+ * the collections a task caused landed as often on the next task as on its
+ * own, and the median of per-round ratios (0.81 at 1 MiB) disagreed with the
+ * ratio of the medians (0.98). A sample of back-to-back transfers pays for
+ * most of its own garbage. In the default process it still must: there the
+ * three estimators still disagree with one transfer a sample (0.91, 0.87 and
+ * 1.05 at 1 MiB, December 2026).
  */
 const MIN_SAMPLE_MS = 100;
 
@@ -188,10 +191,11 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
     ratio: round3(median(ratios)),
     ratioVsBare: round3(median(bareRatios)),
     ratioIqr: interquartile(ratios),
+    ratioCi90: medianConfidence90(ratios),
     cpuRatio: round3(median(cpuRatios)),
     cpuRatioIqr: interquartile(cpuRatios),
     cpuRatioVsBare: round3(median(cpuBareRatios)),
-    ...(control ? { controlRatio: round3(median(controlRatios)), controlRatioIqr: interquartile(controlRatios) } : {}),
+    ...(control ? { controlRatio: round3(median(controlRatios)), controlRatioIqr: interquartile(controlRatios), controlRatioCi90: medianConfidence90(controlRatios) } : {}),
     mbps: (ms) => Math.round(rig.totalBytes / 1e3 / ms),
   };
 }
@@ -201,14 +205,27 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
  * their own noise: a 1 MiB young generation (chunks die in scavenges, not in
  * the mark-compacts that external memory otherwise forces every ~30 MB) and
  * glibc's allocator tuned (no mmap per chunk, no page faults for memory
- * handed back and taken again: `TUNED_MALLOC_ENV`). Within one `npm run
- * bench` run the default process's ratios at 256 KiB – 1 MiB swing by ±0.3
- * with where those land; this one's by about ±0.01 at 16–64 KiB between
- * runs, so commits can be compared with it there. At 256 KiB – 1 MiB they
- * still move by ±0.15 (0.62–0.90, three runs with 100 ms samples, December
- * 2026): the stack's mark-compacts (bench/README.md). Both sides run under it.
+ * handed back and taken again: `TUNED_MALLOC_ENV`). Both sides run under it.
+ * Its samples are single transfers, many of them ({@link STEADY_SAMPLING}).
  */
 const STEADY_PROCESS = { nodeFlags: [SMALL_YOUNG_GENERATION_FLAG], env: TUNED_MALLOC_ENV };
+/**
+ * How the default process samples: 25 rounds of samples of at least {@link MIN_SAMPLE_MS}. Its per-transfer times
+ * swing with page faults and external-memory mark-compacts, so a sample must be long enough to pay for its own.
+ */
+export const DEFAULT_SAMPLING = { rounds: 25, minSampleMs: MIN_SAMPLE_MS };
+
+/**
+ * How the steady process samples: 400 rounds of one transfer per task. There a transfer's time swings little and
+ * mark-compacts are rare (about one per 20 transfers of all tasks together, now that the stack promotes 0.2–1 kB
+ * a transfer), so a sample no longer needs to be long enough to pay for its own. Many short rounds put every
+ * task's samples within milliseconds of each other's, where 100 ms samples left the ratio to the memory
+ * bandwidth the VM happened to have in each: at 256 KiB – 1 MiB the control's IQR was ±0.2–0.5 and three runs
+ * of the stack's ratio spread over 0.72–1.01 (December 2026); with these the control's 90 % confidence interval
+ * is ±0.01 and the stack's ratio repeats within ±0.01 (bench/README.md, "Resolving 256 KiB – 1 MiB").
+ */
+export const STEADY_SAMPLING = { rounds: 400, minSampleMs: 0 };
+
 const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.meta.url));
 
 /**
@@ -236,9 +253,9 @@ async function measureFixedCosts() {
  * fair raw per transfer) less the transfer's and its items' fixed costs ({@link measureFixedCosts}), per chunk.
  * @param {{ quick?: boolean }} options
  */
-export async function measureByChunk({ quick = false } = {}) {
+export async function measureByChunk({ quick = false, sampling = DEFAULT_SAMPLING } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);
-  const rounds = quick ? 5 : 25;
+  const rounds = quick ? Math.ceil(sampling.rounds / 5) : sampling.rounds;
   // Not in a --quick run: 60 rounds gave differences smaller than their noise (negative per-chunk figures).
   const jitWarmUp = await warmUp();
   const fixedCosts = quick ? undefined : await measureFixedCosts();
@@ -247,7 +264,7 @@ export async function measureByChunk({ quick = false } = {}) {
   let measuredRounds = rounds;
   for (const chunkSize of CHUNK_SIZES) {
     const rig = await openRig({ itemSizes, readSize: chunkSize });
-    const r = await interleaved(rig, itemSizes, chunkSize, rounds, { control: true });
+    const r = await interleaved(rig, itemSizes, chunkSize, rounds, { control: true, minSampleMs: sampling.minSampleMs });
     await rig.close();
     measuredRounds = r.rounds;
     const chunks = itemSizes.reduce((n, size) => n + Math.ceil(size / chunkSize), 0);
@@ -259,17 +276,19 @@ export async function measureByChunk({ quick = false } = {}) {
       stackMBps: r.mbps(r.stack),
       ratio: r.ratio,
       ratioInterquartile: r.ratioIqr,
+      ratioConfidence90: r.ratioCi90,
       ratioVsBare: r.ratioVsBare,
       cpuRatio: r.cpuRatio,
       cpuRatioInterquartile: r.cpuRatioIqr,
       cpuRatioVsBare: r.cpuRatioVsBare,
       controlRatio: r.controlRatio,
       controlRatioInterquartile: r.controlRatioIqr,
+      controlRatioConfidence90: r.controlRatioCi90,
       gapUs: Math.round(r.gapUs),
       ...(fixedUs !== undefined ? { fixedShareOfGap: round3(fixedUs / r.gapUs), perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)) } : {}),
     });
   }
-  return { rounds: measuredRounds, jitWarmUp, fixedCosts, byChunk };
+  return { rounds: measuredRounds, sampling, jitWarmUp, fixedCosts, byChunk };
 }
 
 /**
@@ -282,13 +301,13 @@ export async function measureThroughput({ quick = false } = {}) {
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
-    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one sample per task, in orders in which every task follows every other equally often (a Williams design), a sample being as many transfers back to back as last ${MIN_SAMPLE_MS} ms (transfersPerSample); ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), ratioVsBare = the same against the bare transferIn loop; controlRatio = fair-raw time ÷ the time of an identical second fair-raw task run in the same rounds (the control: how far from 1 the method puts two equal tasks at that chunk size); cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)})`,
+    method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one sample per task, in orders in which every task follows every other equally often (a Williams design), a sample being as many transfers back to back as last ${MIN_SAMPLE_MS} ms (transfersPerSample); ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), with its interquartile range and the 90 % confidence interval of the median; ratioVsBare = the same against the bare transferIn loop; controlRatio = fair-raw time ÷ the time of an identical second fair-raw task run in the same rounds (the control: how far from 1 the method puts two equal tasks at that chunk size); cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)}), sampled with ${steady.rounds} rounds of one transfer per task`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
     jitWarmUp,
     fixedCosts,
-    steady: { ...STEADY_PROCESS, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), jitWarmUp: steady.jitWarmUp, fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
+    steady: { ...STEADY_PROCESS, rounds: steady.rounds, sampling: steady.sampling, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), jitWarmUp: steady.jitWarmUp, fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
     atUsb2: await measureAtUsb2(quick),
     headroom: { slowestStackMBps: slowest, timesUsb2: Math.round(slowest / BUS_RATES_MBPS.usb2HighSpeed), timesUsb3Practical: Number((slowest / BUS_RATES_MBPS.usb3Gen1Practical).toFixed(1)) },
   };
