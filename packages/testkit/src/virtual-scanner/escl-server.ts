@@ -108,7 +108,11 @@ export class EsclServer {
     const job = match ? this.control.jobs.find((j) => j.id === Number(match[1])) : undefined;
     if (!match || !job) return this.empty(res, 404);
     if (req.method === 'DELETE' && !match[2]) return this.deleteJob(job, res);
-    if (req.method === 'GET' && match[2] === '/NextDocument') return this.nextDocument(job, res);
+    if (req.method === 'GET' && match[2] === '/NextDocument') {
+      this.control.readerStarted(job);
+      res.once('close', () => this.control.readerEnded(job));
+      return this.nextDocument(job, res);
+    }
     if (req.method === 'GET' && match[2] === '/ScanImageInfo') return this.imageInfo(job, res);
     return this.empty(res, 405);
   }

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { DOMParser } from '@xmldom/xmldom';
 import type { AddressInfo } from 'node:net';
+import type { VirtualScanJob } from './scanner-state.js';
 import { createVirtualScanner, type VirtualScanner, type VirtualScannerOptions } from './virtual-scanner.js';
 
 /**
  * The virtual scanner's AutoColorDetection, SupportedIntents,
- * ImagesToTransfer and ScanImageInfo, spoken to over plain HTTP (its server
- * put on loopback for the test) — no plugin involved.
+ * ImagesToTransfer, ScanImageInfo and abandoned jobs, spoken to over plain
+ * HTTP (its server put on loopback for the test) — no plugin involved.
  */
 const SCAN_NS = 'http://schemas.hp.com/imaging/escl/2011/05/03';
 const NS = `xmlns:scan="${SCAN_NS}" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm"`;
@@ -25,7 +26,7 @@ function texts(xml: string, name: string): string[] {
   return Array.from({ length: list.length }, (_, i) => list.item(i)!.textContent ?? '');
 }
 
-describe('virtual scanner: automatic colour, intents, ImagesToTransfer, ScanImageInfo', () => {
+describe('virtual scanner: automatic colour, intents, ImagesToTransfer, ScanImageInfo, abandoned jobs', () => {
   let scanner: VirtualScanner;
   let base: string;
 
@@ -45,6 +46,8 @@ describe('virtual scanner: automatic colour, intents, ImagesToTransfer, ScanImag
     const res = await fetch(`${base}${path}`);
     return { status: res.status, body: Buffer.from(await res.arrayBuffer()).toString('latin1') };
   }
+
+  const nextJobEnded = (): Promise<VirtualScanJob> => new Promise((resolve) => scanner.control.once('jobEnded', resolve));
 
   afterEach(async () => {
     scanner.server.server.closeAllConnections();
@@ -96,5 +99,38 @@ describe('virtual scanner: automatic colour, intents, ImagesToTransfer, ScanImag
     const { uri } = await createJob(settings('', 'Platen'));
     expect((await get(`${uri}/NextDocument`)).status).to.equal(200);
     expect((await get(`${uri}/ScanImageInfo`)).status).to.equal(404);
+  });
+
+  it('aborts a job nobody reads (AbortedBySystem) and is Idle again for the next client', async () => {
+    await start({ feederSheets: 3, abandonedJobMs: 30 });
+    const ended = nextJobEnded();
+    expect((await createJob(settings(''))).status).to.equal(201);
+    expect((await createJob(settings(''))).status, 'busy while the first job waits').to.equal(503);
+    const job = await ended;
+    expect([job.state, job.reason]).to.deep.equal(['Aborted', 'AbortedBySystem']);
+    expect(scanner.control.state).to.equal('Idle');
+    expect((await createJob(settings(''))).status).to.equal(201);
+  });
+
+  it('never aborts a job while a page is being read, however long the page takes, and waits afresh after it', async () => {
+    await start({ feederSheets: 2, abandonedJobMs: 30, scanDelayMs: 150 });
+    const { uri } = await createJob(settings(''));
+    const page = await get(`${uri}/NextDocument`);
+    expect(page.status).to.equal(200);
+    expect(page.body.endsWith('\xff\xd9'), 'the whole JPEG, not a page cut off').to.equal(true);
+    const job = scanner.control.jobs[0]!;
+    if (job.state === 'Processing') await nextJobEnded();
+    expect([job.state, job.reason, job.imagesCompleted]).to.deep.equal(['Aborted', 'AbortedBySystem', 1]);
+  });
+
+  it('ends a deleted job Canceled after its settle time, not aborted as abandoned meanwhile', async () => {
+    await start({ feederSheets: 1, abandonedJobMs: 10 });
+    scanner.control.cancelSettleMs = 60;
+    const { uri } = await createJob(settings(''));
+    const ended = nextJobEnded();
+    const deleted = await fetch(`${base}${uri}`, { method: 'DELETE' });
+    await deleted.arrayBuffer();
+    const job = await ended;
+    expect([job.state, job.reason]).to.deep.equal(['Canceled', 'JobCanceledByUser']);
   });
 });

@@ -43,6 +43,15 @@ export interface VirtualScannerEvents {
 /** Ended jobs a virtual scanner remembers by default. */
 export const DEFAULT_JOB_HISTORY = 64;
 
+/** How long, by default, a job may wait with nobody reading it before the scanner aborts it (as the served scanner does). */
+export const DEFAULT_ABANDONED_JOB_MS = 60_000;
+
+/** Who is reading an unfinished job: its `NextDocument` responses in progress, and the timer that aborts it while there are none. */
+class JobAttendance {
+  readers = 0;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /**
  * The scanner's state and the control a test has over it: paper in the
  * feeder, faults to inject (jam, cover open, busy), scan timing, and the jobs
@@ -82,12 +91,22 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
 
   /** Ended jobs kept in the history `ScannerStatus` lists, as firmware does (oldest dropped first). */
   jobHistory: number;
+  /**
+   * Milliseconds an unfinished job may wait with no `NextDocument` in progress
+   * before the scanner aborts it (`Aborted`, `AbortedBySystem`) and is `Idle`
+   * again, as firmware does, so that a client that vanished after creating a
+   * job does not leave every later one answered `503`. Counted afresh after
+   * each page; `0` waits for ever. Read when the wait starts.
+   */
+  abandonedJobMs: number;
+  private readonly attendance = new Map<VirtualScanJob, JobAttendance>();
 
-  constructor(options: { feederSheets: number; scanDelayMs: number; jobHistory?: number }) {
+  constructor(options: { feederSheets: number; scanDelayMs: number; jobHistory?: number; abandonedJobMs?: number }) {
     super();
     this.feederSheets = options.feederSheets;
     this.scanDelayMs = options.scanDelayMs;
     this.jobHistory = options.jobHistory ?? DEFAULT_JOB_HISTORY;
+    this.abandonedJobMs = options.abandonedJobMs ?? DEFAULT_ABANDONED_JOB_MS;
   }
 
   /** Puts `sheets` sheets in the feeder (replacing what was there) and clears a jam. */
@@ -178,8 +197,40 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
       stop: new AbortController(),
     };
     this.jobs.push(job);
+    this.attendance.set(job, new JobAttendance());
+    this.awaitReader(job);
     this.emit('jobCreated', job);
     return job;
+  }
+
+  /** @internal A `NextDocument` request for `job` is being answered: the job is not abandoned while it lasts. */
+  readerStarted(job: VirtualScanJob): void {
+    const attendance = this.attendance.get(job);
+    if (!attendance) return;
+    attendance.readers++;
+    clearTimeout(attendance.timer);
+    attendance.timer = undefined;
+  }
+
+  /** @internal That answer is over (sent, refused or cut off): the wait for the next reader starts. */
+  readerEnded(job: VirtualScanJob): void {
+    const attendance = this.attendance.get(job);
+    if (!attendance) return;
+    attendance.readers--;
+    if (attendance.readers === 0) this.awaitReader(job);
+  }
+
+  /** Arms the abandoned-job timer of an unfinished job nobody reads. */
+  private awaitReader(job: VirtualScanJob): void {
+    const attendance = this.attendance.get(job);
+    if (!attendance || this.abandonedJobMs <= 0) return;
+    attendance.timer = setTimeout(() => this.endJob(job, 'Aborted', 'AbortedBySystem'), this.abandonedJobMs).unref();
+  }
+
+  /** The job is ended or deleted: nobody needs to read it any more. */
+  private stopAttending(job: VirtualScanJob): void {
+    clearTimeout(this.attendance.get(job)?.timer);
+    this.attendance.delete(job);
   }
 
   /** @internal What the next page of a feeder job meets: a page, the end of the paper, or a fault. */
@@ -201,6 +252,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   /** @internal The host deleted `job`: a page in flight stops at once; the job ends `Canceled` after {@link cancelSettleMs}. */
   cancelJob(job: VirtualScanJob): void {
     job.deleted = true;
+    this.stopAttending(job);
     if (this.cancelSettleMs <= 0 || (job.state !== 'Pending' && job.state !== 'Processing')) return this.endJob(job, 'Canceled', 'JobCanceledByUser');
     job.state = 'Processing';
     job.stop.abort();
@@ -213,6 +265,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     job.state = state;
     job.reason = reason;
     job.stop.abort();
+    this.stopAttending(job);
     this.forgetOldJobs();
     this.emit('jobEnded', job);
   }

@@ -31,6 +31,8 @@ export interface VirtualScannerOptions {
   intents?: string[];
   /** Ended jobs kept in `ScannerStatus`, oldest dropped first (default 64). */
   jobHistory?: number;
+  /** Milliseconds a job may wait with nobody reading it before the scanner aborts it (default 60 000; `0`: for ever). */
+  abandonedJobMs?: number;
   /** Bytes per chunk of a page's response (default 16 KiB). */
   chunkSize?: number;
   jpegQuality?: number;
@@ -90,7 +92,7 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
   const model = options.model ?? 'OpenWIA Virtual Scanner';
   const device = new SimulatedUsbDevice(virtualScannerDescriptor(count, model), options.usb);
   const feeder = options.feederSheets !== false;
-  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, ...(options.jobHistory !== undefined ? { jobHistory: options.jobHistory } : {}) });
+  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, ...(options.jobHistory !== undefined ? { jobHistory: options.jobHistory } : {}), ...(options.abandonedJobMs !== undefined ? { abandonedJobMs: options.abandonedJobMs } : {}) });
   const server = new EsclServer(control, {
     model,
     serial: 'VSCAN0001',
