@@ -22,8 +22,9 @@ export interface StartedTransfer {
 
 /**
  * The request a {@link WiaTransfer} makes. A class, not a literal, like the
- * started transfer a WiaDevice returns: both are kept for the whole transfer, and a literal
- * kept that long is pretenured by V8 (see abort/transfer-scoped.ts).
+ * started transfer a WiaDevice returns: both are kept for the whole
+ * transfer, and V8 pretenures a literal kept that long (see
+ * abort/transfer-scoped.ts).
  */
 class RequestedTransfer implements TransferRequest {
   constructor(
