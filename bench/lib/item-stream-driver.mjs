@@ -112,18 +112,18 @@ class ItemReads {
     this.lengths = Array.of();
     /** One transfer kept in flight ahead of the core, as a host controller keeps URBs queued, so the wire never idles between reads. */
     this.ahead = undefined;
+    /** The transfer options of every read: the driver's, one object per signal ({@link ItemStreamDriver.transferOptions}). */
     this.options = NO_OPTIONS;
-    this.optionsSignal = undefined;
+    /** The core's signal of the last read, for the read that replaces a zero-length packet. */
+    this.readSignal = undefined;
     this.maxBytes = 0;
     this.accept = (data) => this.accepted(data);
   }
 
   readChunk(maxBytes, readSignal) {
     this.maxBytes = maxBytes;
-    if (this.conforming && readSignal !== this.optionsSignal) {
-      this.optionsSignal = readSignal;
-      this.options = this.driver.transferOptions(readSignal);
-    }
+    this.readSignal = readSignal;
+    if (this.conforming) this.options = this.driver.transferOptions(readSignal);
     const read = this.ahead ?? this.submit();
     this.ahead = undefined;
     if (!read) return Promise.resolve(NO_BYTES);
@@ -149,7 +149,7 @@ class ItemReads {
   accepted(data) {
     this.outstanding -= this.lengths.shift();
     // An empty read is the zero-length packet that ended the previous item (its size was a multiple of 512).
-    if (data.length === 0) return this.remaining > 0 ? this.readChunk(this.maxBytes, this.optionsSignal) : NO_BYTES;
+    if (data.length === 0) return this.remaining > 0 ? this.readChunk(this.maxBytes, this.readSignal) : NO_BYTES;
     this.remaining -= data.length;
     return data;
   }

@@ -14,7 +14,7 @@ function throughputRows(t) {
   if (t.steady) {
     const ci = (range) => (range ? ` [90 % CI ${range.join('–')}]` : '');
     const steady = t.steady.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.ratio)}${ci(c.ratioConfidence90)} (${c.stackMBps} vs ${c.rawMBps} MB/s${c.controlRatio !== undefined ? `; control ${fmt(c.controlRatio)}${ci(c.controlRatioConfidence90)}` : ''})`).join(', ');
-    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc tuned${t.steady.rounds ? `, ${t.steady.rounds} rounds of one transfer` : ''})`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
+    rows.push([`Throughput in a steady process (${t.steady.nodeFlags.join(' ')}, malloc tuned${t.steady.sampling?.minSampleMs === 0 ? `, ${t.steady.rounds} rounds of one transfer` : ''})`, steady, `worst ratio ${fmt(t.steady.ratio)}`]);
   }
   if (t.jitWarmUp) {
     const { first, last } = t.jitWarmUp.oneItemUs;

@@ -251,7 +251,8 @@ async function measureFixedCosts() {
 /**
  * Every chunk size, in this process, and where the stack's extra time goes: each chunk size's gap (stack −
  * fair raw per transfer) less the transfer's and its items' fixed costs ({@link measureFixedCosts}), per chunk.
- * @param {{ quick?: boolean }} options
+ * @param {{ quick?: boolean, sampling?: { rounds: number, minSampleMs: number } }} options `sampling`: {@link DEFAULT_SAMPLING}
+ *   or {@link STEADY_SAMPLING} (a fifth of its rounds with `quick`)
  */
 export async function measureByChunk({ quick = false, sampling = DEFAULT_SAMPLING } = {}) {
   const itemSizes = Array(8).fill(4 * MiB);

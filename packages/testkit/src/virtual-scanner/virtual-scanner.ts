@@ -92,7 +92,7 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
   const model = options.model ?? 'OpenWIA Virtual Scanner';
   const device = new SimulatedUsbDevice(virtualScannerDescriptor(count, model), options.usb);
   const feeder = options.feederSheets !== false;
-  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, ...(options.jobHistory !== undefined ? { jobHistory: options.jobHistory } : {}), ...(options.abandonedJobMs !== undefined ? { abandonedJobMs: options.abandonedJobMs } : {}) });
+  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, jobHistory: options.jobHistory, abandonedJobMs: options.abandonedJobMs });
   const server = new EsclServer(control, {
     model,
     serial: 'VSCAN0001',
