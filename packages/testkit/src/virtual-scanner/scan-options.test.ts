@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ManualTimers } from '@openwia/core';
 import { DOMParser } from '@xmldom/xmldom';
 import type { AddressInfo } from 'node:net';
 import type { VirtualScanJob } from './scanner-state.js';
@@ -102,34 +103,50 @@ describe('virtual scanner: automatic colour, intents, ImagesToTransfer, ScanImag
   });
 
   it('aborts a job nobody reads (AbortedBySystem) and is Idle again for the next client', async () => {
-    await start({ feederSheets: 3, abandonedJobMs: 30 });
-    const ended = nextJobEnded();
+    const clock = new ManualTimers();
+    await start({ feederSheets: 3, abandonedJobMs: 30_000, clock });
     expect((await createJob(settings(''))).status).to.equal(201);
     expect((await createJob(settings(''))).status, 'busy while the first job waits').to.equal(503);
-    const job = await ended;
+    const job = scanner.control.jobs[0]!;
+    clock.advance(29_999);
+    expect(job.state, 'not yet').to.equal('Pending');
+    clock.advance(1);
     expect([job.state, job.reason]).to.deep.equal(['Aborted', 'AbortedBySystem']);
     expect(scanner.control.state).to.equal('Idle');
     expect((await createJob(settings(''))).status).to.equal(201);
   });
 
   it('never aborts a job while a page is being read, however long the page takes, and waits afresh after it', async () => {
-    await start({ feederSheets: 2, abandonedJobMs: 30, scanDelayMs: 150 });
+    const clock = new ManualTimers();
+    await start({ feederSheets: 2, abandonedJobMs: 1000, scanDelayMs: 50, clock });
     const { uri } = await createJob(settings(''));
-    const page = await get(`${uri}/NextDocument`);
+    const job = scanner.control.jobs[0]!;
+    const pageStarted = new Promise<void>((resolve) => scanner.control.once('pageStarted', () => resolve()));
+    const reading = get(`${uri}/NextDocument`);
+    await pageStarted;
+    clock.advance(60_000);
+    const page = await reading;
     expect(page.status).to.equal(200);
     expect(page.body.endsWith('\xff\xd9'), 'the whole JPEG, not a page cut off').to.equal(true);
-    const job = scanner.control.jobs[0]!;
-    if (job.state === 'Processing') await nextJobEnded();
+    // The server arms the wait when its response closes, which the client may see a few turns after the body.
+    for (let turn = 0; turn < 1000 && clock.pendingCount === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(clock.pendingCount, 'the wait for the next reader is armed').to.equal(1);
+    clock.advance(999);
+    expect(job.state, 'the wait starts afresh after the page').to.equal('Processing');
+    clock.advance(1);
     expect([job.state, job.reason, job.imagesCompleted]).to.deep.equal(['Aborted', 'AbortedBySystem', 1]);
   });
 
   it('ends a deleted job Canceled after its settle time, not aborted as abandoned meanwhile', async () => {
-    await start({ feederSheets: 1, abandonedJobMs: 10 });
+    const clock = new ManualTimers();
+    await start({ feederSheets: 1, abandonedJobMs: 10, clock });
     scanner.control.cancelSettleMs = 60;
     const { uri } = await createJob(settings(''));
     const ended = nextJobEnded();
     const deleted = await fetch(`${base}${uri}`, { method: 'DELETE' });
     await deleted.arrayBuffer();
+    expect(clock.pendingCount, 'a deleted job is not waited for').to.equal(0);
+    clock.advance(1000);
     const job = await ended;
     expect([job.state, job.reason]).to.deep.equal(['Canceled', 'JobCanceledByUser']);
   });

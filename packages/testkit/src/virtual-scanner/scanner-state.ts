@@ -1,3 +1,4 @@
+import type { TransferTimers } from '@openwia/core';
 import { EventEmitter } from 'eventemitter3';
 import type { VirtualImageInfo } from './scan-image-info.js';
 import type { ReceivedScanSettings, VirtualJobStatus } from './scanner-xml.js';
@@ -46,10 +47,16 @@ export const DEFAULT_JOB_HISTORY = 64;
 /** How long, by default, a job may wait with nobody reading it before the scanner aborts it (as the served scanner does). */
 export const DEFAULT_ABANDONED_JOB_MS = 60_000;
 
+/** Node's timers, unref'd: a job waiting for a reader must not keep the process alive. */
+const unrefTimers: TransferTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** Who is reading an unfinished job: its `NextDocument` responses in progress, and the timer that aborts it while there are none. */
 class JobAttendance {
   readers = 0;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: unknown;
 }
 
 /**
@@ -100,13 +107,16 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
    */
   abandonedJobMs: number;
   private readonly attendance = new Map<VirtualScanJob, JobAttendance>();
+  /** The clock of the abandoned-job wait. */
+  private readonly clock: TransferTimers;
 
-  constructor(options: { feederSheets: number; scanDelayMs: number; jobHistory?: number; abandonedJobMs?: number }) {
+  constructor(options: { feederSheets: number; scanDelayMs: number; jobHistory?: number; abandonedJobMs?: number; clock?: TransferTimers }) {
     super();
     this.feederSheets = options.feederSheets;
     this.scanDelayMs = options.scanDelayMs;
     this.jobHistory = options.jobHistory ?? DEFAULT_JOB_HISTORY;
     this.abandonedJobMs = options.abandonedJobMs ?? DEFAULT_ABANDONED_JOB_MS;
+    this.clock = options.clock ?? unrefTimers;
   }
 
   /** Puts `sheets` sheets in the feeder (replacing what was there) and clears a jam. */
@@ -208,7 +218,7 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
     const attendance = this.attendance.get(job);
     if (!attendance) return;
     attendance.readers++;
-    clearTimeout(attendance.timer);
+    this.clock.clearTimeout(attendance.timer);
     attendance.timer = undefined;
   }
 
@@ -224,12 +234,14 @@ export class VirtualScannerControl extends EventEmitter<VirtualScannerEvents> {
   private awaitReader(job: VirtualScanJob): void {
     const attendance = this.attendance.get(job);
     if (!attendance || this.abandonedJobMs <= 0) return;
-    attendance.timer = setTimeout(() => this.endJob(job, 'Aborted', 'AbortedBySystem'), this.abandonedJobMs).unref();
+    attendance.timer = this.clock.setTimeout(() => this.endJob(job, 'Aborted', 'AbortedBySystem'), this.abandonedJobMs);
   }
 
   /** The job is ended or deleted: nobody needs to read it any more. */
   private stopAttending(job: VirtualScanJob): void {
-    clearTimeout(this.attendance.get(job)?.timer);
+    const attendance = this.attendance.get(job);
+    if (!attendance) return;
+    this.clock.clearTimeout(attendance.timer);
     this.attendance.delete(job);
   }
 

@@ -1,4 +1,4 @@
-import type { UsbInterfaceDescriptor } from '@openwia/core';
+import type { TransferTimers, UsbInterfaceDescriptor } from '@openwia/core';
 import { SimulatedUsbDevice, type SimulatedDeviceDescriptor, type SimulatedUsbDeviceOptions } from '../usb/index.js';
 import { DeviceConnection, type DevicePipePair } from './device-connection.js';
 import { EsclServer } from './escl-server.js';
@@ -33,6 +33,8 @@ export interface VirtualScannerOptions {
   jobHistory?: number;
   /** Milliseconds a job may wait with nobody reading it before the scanner aborts it (default 60 000; `0`: for ever). */
   abandonedJobMs?: number;
+  /** The clock of that wait (tests drive it with `ManualTimers`); Node's timers by default. */
+  clock?: TransferTimers;
   /** Bytes per chunk of a page's response (default 16 KiB). */
   chunkSize?: number;
   jpegQuality?: number;
@@ -92,7 +94,7 @@ export function createVirtualScanner(options: VirtualScannerOptions = {}): Virtu
   const model = options.model ?? 'OpenWIA Virtual Scanner';
   const device = new SimulatedUsbDevice(virtualScannerDescriptor(count, model), options.usb);
   const feeder = options.feederSheets !== false;
-  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, jobHistory: options.jobHistory, abandonedJobMs: options.abandonedJobMs });
+  const control = new VirtualScannerControl({ feederSheets: feeder ? (options.feederSheets as number | undefined) ?? 10 : 0, scanDelayMs: options.scanDelayMs ?? 0, jobHistory: options.jobHistory, abandonedJobMs: options.abandonedJobMs, clock: options.clock });
   const server = new EsclServer(control, {
     model,
     serial: 'VSCAN0001',
