@@ -273,27 +273,17 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
       direction: request.direction,
       lFlags: request.lFlags,
       callback: request.callback,
-      ...(request.source ? { source: request.source } : {}),
-      ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}),
-      ...(this.options.timers ? { timers: this.options.timers } : {}),
-      ...(this.spareController ? { abortController: this.spareController } : {}),
+      source: request.source,
+      graceMs: this.options.graceMs,
+      timers: this.options.timers,
+      abortController: this.spareController,
     });
     this.spareController = undefined;
     this.active = run;
     run.on('violation', (v) => this.emit('nonConforming', v));
     run.on('cancelIo', () => this.emit('cancelIo', item.fullName));
     if (this.needsReset) this.resetting ??= this.reset();
-    const report = this.runWhenReady(run)
-      .finally(() => {
-        if (this.active === run) this.active = undefined;
-      })
-      .then((settled) => {
-        this.spareController = run.reusableController();
-        if (settled.deviceNeedsReset) this.needsReset = true;
-        this.emit('transferSettled', settled, item.fullName);
-        return settled;
-      });
-    return new RunningTransfer(run, report);
+    return new RunningTransfer(run, this.runToEnd(run, item));
   }
 
   async formatInfo(fullItemName: string): Promise<WiaFormatInfo[]> {
@@ -336,22 +326,39 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
     this.emit('offline', result.error);
   }
 
+  /** Runs a transfer (see {@link runWhenReady}), then frees the device for the next one and announces the report. */
+  private async runToEnd(run: TransferRun, item: WiaDrvItem): Promise<TransferReport> {
+    let settled: TransferReport;
+    try {
+      settled = await this.runWhenReady(run);
+    } finally {
+      if (this.active === run) this.active = undefined;
+    }
+    this.spareController = run.reusableController();
+    if (settled.deviceNeedsReset) this.needsReset = true;
+    this.emit('transferSettled', settled, item.fullName);
+    return settled;
+  }
+
   /**
    * Runs a transfer once the device is ready. A cancel while a reset is
    * pending settles the transfer at once (the reset goes on, bounded); a
    * failed reset refuses it with `WIA_ERROR_OFFLINE`.
    */
-  private async runWhenReady(run: TransferRun): Promise<TransferReport> {
-    if (this.resetting) {
-      const resetting = this.resetting;
-      await new Promise<void>((resolve) => {
-        const unsubscribe = run.latch.onLatch(resolve);
-        void resetting.then(() => {
-          unsubscribe();
-          resolve();
-        });
+  private runWhenReady(run: TransferRun): Promise<TransferReport> {
+    if (this.resetting) return this.runAfterReset(run, this.resetting);
+    if (this.offlineError && !run.latch.latched) return run.refuse(this.offlineError);
+    return run.run();
+  }
+
+  private async runAfterReset(run: TransferRun, resetting: Promise<void>): Promise<TransferReport> {
+    await new Promise<void>((resolve) => {
+      const unsubscribe = run.latch.onLatch(resolve);
+      void resetting.then(() => {
+        unsubscribe();
+        resolve();
       });
-    }
+    });
     if (this.offlineError && !run.latch.latched) return run.refuse(this.offlineError);
     return run.run();
   }

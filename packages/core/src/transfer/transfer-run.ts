@@ -73,6 +73,11 @@ class AcquireContext implements MiniDrvTransferContext {
   ) {}
 }
 
+/** A report's own copy of an item's line: the engine's stays behind with the run. */
+function copyItemResult({ itemName, fullItemName, status, bytes }: TransferItemResult): TransferItemResult {
+  return { itemName, fullItemName, status, bytes };
+}
+
 /**
  * One transfer between an app's `IWiaTransferCallback` and a driver: the only
  * place that knows cancellation. It implements every rule of the contract in
@@ -268,13 +273,13 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
     const { outcome, hresult, error } = this.decideOutcome(verdict);
     const cancelIoNotified = this.current.kind === 'latched' && this.current.cancelIoSent;
     this.dispatch({ type: 'decide' });
-    await this.waitForAppStreams();
+    if (!this.driverCallback.appIdle) await this.waitForAppStreams();
     this.dispatch({ type: 'settle' });
     this.driverCallback.abandonCurrentItem(outcome === 'failed' || outcome === 'no-media' ? 'failed' : 'cancelled');
     const report: TransferReport = {
       outcome,
       hresult,
-      items: this.items.map((i) => ({ ...i })),
+      items: this.items.map(copyItemResult),
       bytes: this.items.reduce((sum, i) => sum + (i.status === 'skipped' ? 0 : i.bytes), 0),
       cancelIoNotified,
       deviceNeedsReset: this.deviceNeedsReset,
@@ -289,7 +294,6 @@ export class TransferRun extends EventEmitter<TransferRunEvents> implements Driv
 
   /** Bytes handed to the app before the latch are consumed before the outcome is announced, within one grace period. */
   private waitForAppStreams(): Promise<void> {
-    if (this.driverCallback.appIdle) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = this.timers.setTimeout(resolve, this.graceMs);
       void this.driverCallback.whenAppIdle().then(() => {
