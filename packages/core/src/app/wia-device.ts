@@ -346,9 +346,8 @@ export class WiaDevice extends EventEmitter<WiaDeviceEvents> implements WiaTrans
    * failed reset refuses it with `WIA_ERROR_OFFLINE`.
    */
   private runWhenReady(run: TransferRun): Promise<TransferReport> {
-    if (this.resetting) return this.runAfterReset(run, this.resetting);
-    if (this.offlineError && !run.latch.latched) return run.refuse(this.offlineError);
-    return run.run();
+    // Without a reset pending the device cannot have gone offline since startTransfer checked it.
+    return this.resetting ? this.runAfterReset(run, this.resetting) : run.run();
   }
 
   private async runAfterReset(run: TransferRun, resetting: Promise<void>): Promise<TransferReport> {
