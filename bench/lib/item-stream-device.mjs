@@ -97,14 +97,35 @@ function patternBlock(chunkSize) {
 }
 
 /**
+ * Memory the device writes through before each item when asked to churn the caches ({@link createItemStreamDevice}'s
+ * `churnBytesPerItem`): larger than any cache, and walked in turn, so every write lands on lines not cached.
+ */
+let churnArea;
+let churnAt = 0;
+
+/** Writes `bytes` of the churn area, where the last call stopped: the cache traffic of that many bytes of chunk copies. */
+function churnCaches(bytes) {
+  churnArea ??= new Uint8Array(64 * 1024 * 1024);
+  for (let left = bytes; left > 0; ) {
+    const n = Math.min(left, churnArea.length - churnAt);
+    churnArea.fill(left & 0xff, churnAt, churnAt + n);
+    churnAt = (churnAt + n) % churnArea.length;
+    left -= n;
+  }
+}
+
+/**
  * Creates the bench device.
  * @param {object} options
  * @param {number[]} options.itemSizes bytes of each item
  * @param {number} [options.chunkSize] bytes per device-side write (default 64 KiB)
  * @param {boolean} [options.hang] accept SEND but never send (cancel benchmarks)
+ * @param {number} [options.churnBytesPerItem] on each SEND, first write this many bytes of memory of its own: the
+ *   cache traffic of an item of that size sent in large chunks, for an item whose own bytes are few (the throughput
+ *   suite's cold fixed costs)
  * @param {import('@openwia/testkit').SimulatedUsbDeviceOptions} [options.usb]
  */
-export function createItemStreamDevice({ itemSizes, chunkSize = 64 * 1024, hang = false, usb = {} }) {
+export function createItemStreamDevice({ itemSizes, chunkSize = 64 * 1024, hang = false, churnBytesPerItem = 0, usb = {} }) {
   const device = new SimulatedUsbDevice(descriptor(), usb);
   const block = patternBlock(chunkSize);
   let generation = 0;
@@ -113,6 +134,7 @@ export function createItemStreamDevice({ itemSizes, chunkSize = 64 * 1024, hang 
     const mine = ++generation;
     const size = itemSizes[index];
     if (size === undefined || hang) return;
+    if (churnBytesPerItem > 0) churnCaches(churnBytesPerItem);
     for (let offset = 0; offset < size && mine === generation; offset += chunkSize) {
       const n = Math.min(chunkSize, size - offset);
       const start = (offset + 7 * index) & 0xff;

@@ -30,15 +30,23 @@ function throughputRows(t) {
       rows.push([`Where the stack's extra time goes${where}`, 'not split in a --quick run (its few rounds give differences smaller than their noise)', '—']);
       continue;
     }
-    const perChunk = m.byChunk.map((c) => `${c.chunkKiB} KiB ${fmt(c.perChunkUs, 2)} µs`).join(', ');
-    const share = m.byChunk.map((c) => `${c.chunkKiB} KiB ${Math.round(c.fixedShareOfGap * 100)} %`).join(', ');
-    // The fixed costs come from 64 KiB items, whose data leaves the caches warm; behind 256 KiB – 1 MiB chunks the
-    // same work runs on evicted caches and costs several times more, which the per-chunk rest then absorbs.
-    const coldSizes = m.byChunk.filter((c) => c.chunkKiB >= 256 && c.gapUs > 0 && c.fixedShareOfGap < 0.5).map((c) => `${c.chunkKiB} KiB`);
-    const coldEnds = coldSizes.length
-      ? `; at ${coldSizes.join(' and ')} the rest is mostly that fixed work again, on caches the chunks evicted (bench/README.md, "What the 1 MiB gap is made of")`
-      : '';
-    rows.push([`Where the stack's extra time goes${where}`, `per transfer ${m.fixedCosts.perTransferUs} µs, per item ${m.fixedCosts.perItemUs} µs (warm caches: 64 KiB items); the rest per chunk: ${perChunk}`, `fixed costs' share of the gap: ${share}${coldEnds}`]);
+    const { fixedCosts: warm, coldFixedCosts: cold } = m;
+    const churnMiB = cold.churnBytesPerItem / (1024 * 1024);
+    const controlUs = Math.max(...warm.controlGapUs.map(Math.abs), ...cold.controlGapUs.map(Math.abs));
+    // Where the stack is slower: how much of that gap its fixed work explains with warm and with churned caches.
+    const slower = m.byChunk.filter((c) => c.gapUs > 0);
+    const shares = slower.map((c) => `${c.chunkKiB} KiB ${c.gapUs} µs (${Math.round(c.fixedShareOfGap * 100)} % / ${Math.round(c.coldFixedShareOfGap * 100)} %)`);
+    const faster = m.byChunk.filter((c) => c.gapUs <= 0).map((c) => `${c.chunkKiB} KiB`);
+    rows.push([
+      `Where the stack's extra time goes${where}`,
+      `fixed costs a transfer + an item: warm ${warm.perTransferUs} + ${warm.perItemUs} µs; cold (${churnMiB} MiB of cache traffic before each item) ${cold.perTransferUs} + ${cold.perItemUs} µs; control ±${controlUs} µs`,
+      `${shares.length ? `gap a transfer (warm / cold fixed costs' share): ${shares.join(', ')}` : 'no chunk size slower than the fair loop'}${faster.length ? `; ${faster.join(', ')}: the stack is faster` : ''}`,
+    ]);
+  }
+  for (const [where, m] of [['', t], [' (steady process)', t.steady]]) {
+    if (!m?.goals) continue;
+    const told = m.goals.map((g) => `${g.goal}: ${g.met ? 'met' : '**not met**'} (${g.measured}${g.confidence90 ? `, 90 % CI ${g.confidence90.join('–')}` : ''})`);
+    rows.push([`Throughput goals (issue 12)${where}`, told.join('; '), `${m.goals.filter((g) => g.met).length} of ${m.goals.length} met`]);
   }
   rows.push(['Throughput at USB 2.0 timing, 64 KiB', `stack ${t.atUsb2.stackMBps} MB/s vs fair raw ${t.atUsb2.rawMBps} MB/s`, `ratio ${fmt(t.atUsb2.ratio)}`]);
   rows.push(['Throughput ratio (worst chunk size)', `slowest stack ${t.headroom.slowestStackMBps} MB/s = ${t.headroom.timesUsb2}× USB 2.0`, `**${fmt(t.ratio)}**`]);

@@ -19,9 +19,10 @@ import { finished } from 'node:stream/promises';
  * @param {object} [options.hooks] onReadStarted / onCancelIo
  * @param {'unlimited'|'usb2'|'usb1'} [options.speed] bus timing of the device (default unlimited)
  * @param {boolean} [options.readAhead] the plugin keeps one transfer in flight ahead (as a host keeps URBs queued)
+ * @param {number} [options.churnBytesPerItem] the device churns the caches with this many bytes before each item
  */
-export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'conforming', hang = false, graceMs, bus, hooks = {}, speed = 'unlimited', readAhead = false }) {
-  const device = createItemStreamDevice({ itemSizes, chunkSize: readSize, hang, usb: { speed } });
+export async function openRig({ itemSizes, readSize = 64 * 1024, behaviour = 'conforming', hang = false, graceMs, bus, hooks = {}, speed = 'unlimited', readAhead = false, churnBytesPerItem = 0 }) {
+  const device = createItemStreamDevice({ itemSizes, chunkSize: readSize, hang, churnBytesPerItem, usb: { speed } });
   let transport;
   if (bus) {
     bus.attach(device);

@@ -153,6 +153,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
   const times = { bare: [], fair: [], stack: [], ...(control ? { control: [] } : {}) };
   const measuredRounds = wholePasses(rounds, orders);
   const controlRatios = [];
+  const controlGaps = [];
   /** Per round, stack time − fair time per transfer (µs): what the stack costs on top, in absolute terms. */
   const gaps = [];
   const ratios = [];
@@ -179,7 +180,10 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
     bareRatios.push(t.bare / t.stack);
     cpuRatios.push(cpu.fair / cpu.stack);
     cpuBareRatios.push(cpu.bare / cpu.stack);
-    if (control) controlRatios.push(t.fair / t.control);
+    if (control) {
+      controlRatios.push(t.fair / t.control);
+      controlGaps.push((t.control - t.fair) * 1000);
+    }
   }
   return {
     rounds: measuredRounds,
@@ -195,7 +199,7 @@ async function interleaved(rig, itemSizes, chunkSize, rounds, { minSampleMs = MI
     cpuRatio: round3(median(cpuRatios)),
     cpuRatioIqr: interquartile(cpuRatios),
     cpuRatioVsBare: round3(median(cpuBareRatios)),
-    ...(control ? { controlRatio: round3(median(controlRatios)), controlRatioIqr: interquartile(controlRatios), controlRatioCi90: medianConfidence90(controlRatios) } : {}),
+    ...(control ? { controlGapUs: median(controlGaps), controlRatio: round3(median(controlRatios)), controlRatioIqr: interquartile(controlRatios), controlRatioCi90: medianConfidence90(controlRatios) } : {}),
     mbps: (ms) => Math.round(rig.totalBytes / 1e3 / ms),
   };
 }
@@ -222,7 +226,9 @@ export const DEFAULT_SAMPLING = { rounds: 25, minSampleMs: MIN_SAMPLE_MS };
  * task's samples within milliseconds of each other's, where 100 ms samples left the ratio to the memory
  * bandwidth the VM happened to have in each: at 256 KiB – 1 MiB the control's IQR was ±0.2–0.5 and three runs
  * of the stack's ratio spread over 0.72–1.01 (December 2026); with these the control's 90 % confidence interval
- * is ±0.01 and the stack's ratio repeats within ±0.01 (bench/README.md, "Resolving 256 KiB – 1 MiB").
+ * is ±0.01 and the stack's ratio repeats within ±0.01 while the VM's memory speed holds — across the VM's memory
+ * phases it moves by up to ±0.05 at 256 KiB – 1 MiB, which the control and the interval then show (bench/README.md,
+ * "Resolving 256 KiB – 1 MiB").
  */
 export const STEADY_SAMPLING = { rounds: 400, minSampleMs: 0 };
 
@@ -232,20 +238,30 @@ const throughputChild = fileURLToPath(new URL('./throughput-child.mjs', import.m
  * The stack's fixed costs on top of the fair raw loop (median per-round difference, µs): transfers of one
  * 64 KiB item and of 16, interleaved as above. The 16-item transfer costs 15 items more than the one-item
  * transfer; what one item costs is taken off the one-item transfer to leave the transfer's own cost.
+ * With `churnBytesPerItem`, the device writes that much memory of its own before each item (both sides pay it):
+ * the fixed work then runs on caches evicted as a large-chunk transfer evicts them, which a 64 KiB item does not.
  */
-async function measureFixedCosts() {
+async function measureFixedCosts({ churnBytesPerItem = 0 } = {}) {
   const rounds = 300;
   const gapUs = async (items) => {
     const itemSizes = Array(items).fill(64 * KiB);
-    const rig = await openRig({ itemSizes, readSize: 64 * KiB });
+    const rig = await openRig({ itemSizes, readSize: 64 * KiB, churnBytesPerItem });
     // One transfer per sample: the per-transfer difference is what is measured, and 300 rounds average it.
-    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds, { minSampleMs: 0 });
+    const r = await interleaved(rig, itemSizes, 64 * KiB, rounds, { minSampleMs: 0, control: true });
     await rig.close();
-    return r.gapUs;
+    return r;
   };
-  const oneItem = await gapUs(1);
-  const perItemUs = (await gapUs(16) - oneItem) / 15;
-  return { rounds, perTransferUs: Math.round(oneItem - perItemUs), perItemUs: Math.round(perItemUs) };
+  const one = await gapUs(1);
+  const sixteen = await gapUs(16);
+  const perItemUs = (sixteen.gapUs - one.gapUs) / 15;
+  return {
+    rounds,
+    churnBytesPerItem,
+    perTransferUs: Math.round(one.gapUs - perItemUs),
+    perItemUs: Math.round(perItemUs),
+    // The control's own per-round difference (µs): how far from 0 the method puts two equal tasks.
+    controlGapUs: [Math.round(one.controlGapUs), Math.round(sixteen.controlGapUs)],
+  };
 }
 
 /**
@@ -260,7 +276,10 @@ export async function measureByChunk({ quick = false, sampling = DEFAULT_SAMPLIN
   // Not in a --quick run: 60 rounds gave differences smaller than their noise (negative per-chunk figures).
   const jitWarmUp = await warmUp();
   const fixedCosts = quick ? undefined : await measureFixedCosts();
+  // The same after each item's worth of cache traffic: what the fixed work costs behind large chunks.
+  const coldFixedCosts = quick ? undefined : await measureFixedCosts({ churnBytesPerItem: itemSizes[0] });
   const fixedUs = fixedCosts && fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
+  const coldFixedUs = coldFixedCosts && coldFixedCosts.perTransferUs + itemSizes.length * coldFixedCosts.perItemUs;
   const byChunk = [];
   let measuredRounds = rounds;
   for (const chunkSize of CHUNK_SIZES) {
@@ -287,9 +306,33 @@ export async function measureByChunk({ quick = false, sampling = DEFAULT_SAMPLIN
       controlRatioConfidence90: r.controlRatioCi90,
       gapUs: Math.round(r.gapUs),
       ...(fixedUs !== undefined ? { fixedShareOfGap: round3(fixedUs / r.gapUs), perChunkUs: Number(((r.gapUs - fixedUs) / chunks).toFixed(2)) } : {}),
+      ...(coldFixedUs !== undefined ? { coldFixedShareOfGap: round3(coldFixedUs / r.gapUs) } : {}),
     });
   }
-  return { rounds: measuredRounds, sampling, jitWarmUp, fixedCosts, byChunk };
+  return { rounds: measuredRounds, sampling, jitWarmUp, fixedCosts, coldFixedCosts, byChunk };
+}
+
+/** Issue 12's throughput goals: fair-raw ÷ stack at least this, by read size in KiB. */
+const RATIO_GOALS = new Map([[16, 0.9], [64, 0.97], [256, 0.97], [1024, 0.97]]);
+/** ...and at least this many MB/s in memory at 256 KiB reads and up. */
+const MBPS_GOAL = 2000;
+
+/**
+ * Which of issue 12's throughput goals the figures of one process met: each chunk size's ratio (its median; the
+ * 90 % confidence interval beside it says how sure), and the in-memory rate at 256 KiB and up.
+ */
+export function throughputGoals(byChunk) {
+  const size = (kib) => (kib >= 1024 ? `${kib / 1024} MiB` : `${kib} KiB`);
+  const goals = byChunk.map((c) => ({
+    goal: `${size(c.chunkKiB)} ≥ ${RATIO_GOALS.get(c.chunkKiB).toFixed(2)}`,
+    met: c.ratio >= RATIO_GOALS.get(c.chunkKiB),
+    measured: c.ratio,
+    confidence90: c.ratioConfidence90,
+  }));
+  const large = byChunk.filter((c) => c.chunkKiB >= 256);
+  const slowest = Math.min(...large.map((c) => c.stackMBps));
+  goals.push({ goal: `≥ ${MBPS_GOAL} MB/s at 256 KiB and up`, met: slowest >= MBPS_GOAL, measured: slowest });
+  return goals;
 }
 
 /**
@@ -298,17 +341,19 @@ export async function measureByChunk({ quick = false, sampling = DEFAULT_SAMPLIN
  * @param {{ quick?: boolean }} options
  */
 export async function measureThroughput({ quick = false } = {}) {
-  const { rounds, jitWarmUp, fixedCosts, byChunk } = await measureByChunk({ quick });
+  const { rounds, jitWarmUp, fixedCosts, coldFixedCosts, byChunk } = await measureByChunk({ quick });
   const steady = await runJsonChild(throughputChild, quick ? ['--quick'] : [], STEADY_PROCESS.nodeFlags, STEADY_PROCESS.env);
   const slowest = Math.min(...byChunk.map((c) => c.stackMBps));
   return {
     method: `8 items × 4 MiB per transfer, unlimited bus speed; first ${JIT_WARM_UP_TRANSFERS} one-item transfers per task to let V8 optimise every task's code, then per chunk size ${rounds} rounds (after 2 warm-up rounds) of one sample per task, in orders in which every task follows every other equally often (a Williams design), a sample being as many transfers back to back as last ${MIN_SAMPLE_MS} ms (transfersPerSample); ratio = median over rounds of fair-raw time ÷ stack time (1 = no overhead; fair raw = AbortSignal on every transferIn + the same counting Writable per item), with its interquartile range and the 90 % confidence interval of the median; ratioVsBare = the same against the bare transferIn loop; controlRatio = fair-raw time ÷ the time of an identical second fair-raw task run in the same rounds (the control: how far from 1 the method puts two equal tasks at that chunk size); cpuRatio = the same with the process's CPU time per task instead of wall time (what a preempted round does not distort); steady = the same in a fresh process with ${STEADY_PROCESS.nodeFlags.join(' ')} and glibc's allocator tuned (${shellEnv(STEADY_PROCESS.env)}), sampled with ${steady.rounds} rounds of one transfer per task`,
     ratio: Math.min(...byChunk.map((c) => c.ratio)),
+    goals: throughputGoals(byChunk),
     ratioAt64KiB: byChunk.find((c) => c.chunkKiB === 64).ratio,
     byChunk,
     jitWarmUp,
     fixedCosts,
-    steady: { ...STEADY_PROCESS, rounds: steady.rounds, sampling: steady.sampling, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), jitWarmUp: steady.jitWarmUp, fixedCosts: steady.fixedCosts, byChunk: steady.byChunk },
+    coldFixedCosts,
+    steady: { ...STEADY_PROCESS, rounds: steady.rounds, sampling: steady.sampling, ratio: Math.min(...steady.byChunk.map((c) => c.ratio)), jitWarmUp: steady.jitWarmUp, fixedCosts: steady.fixedCosts, coldFixedCosts: steady.coldFixedCosts, byChunk: steady.byChunk, goals: throughputGoals(steady.byChunk) },
     atUsb2: await measureAtUsb2(quick),
     headroom: { slowestStackMBps: slowest, timesUsb2: Math.round(slowest / BUS_RATES_MBPS.usb2HighSpeed), timesUsb3Practical: Number((slowest / BUS_RATES_MBPS.usb3Gen1Practical).toFixed(1)) },
   };
