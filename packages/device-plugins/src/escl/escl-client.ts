@@ -7,7 +7,7 @@ import {
 import type { HttpExchange } from './ipp-usb/http-exchange.js';
 import type { IppUsbRequest } from './ipp-usb/ipp-usb-client.js';
 import type { EsclHttpClient } from './network/escl-http-client.js';
-import { statusError } from './escl-errors.js';
+import { documentError, statusError } from './escl-errors.js';
 import { parseCapabilities, type EsclCapabilities } from './xml/capabilities.js';
 import { parseImageInfo, type EsclImageInfo } from './xml/image-info.js';
 import { MAX_ESCL_XML_BYTES } from './xml/safe-xml.js';
@@ -86,13 +86,18 @@ export class EsclClient {
   /**
    * Asks for the job's next document. Resolves with the exchange whose body
    * is the page (`200`), or `undefined` when the job has no more (`404`).
+   * Any other answer is the job failing: rejects with the error the
+   * scanner's status explains (a jam, an open cover, a scanner down), else
+   * `WIA_ERROR_DEVICE_COMMUNICATION` with what the scanner said.
    */
   async nextDocument(jobUri: string, signal: AbortSignal): Promise<HttpExchange | undefined> {
     const { exchange, status } = await this.sendWithRetry({ method: 'GET', path: `${jobUri}/NextDocument` }, signal, { busyIsFinal: true });
     if (status === 200) return exchange;
-    await exchange.readAll(64 * 1024, signal);
+    const body = await exchange.readAll(64 * 1024, signal);
     if (status === 404) return undefined;
-    throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, `NextDocument answered ${status}`);
+    const said = plainText(body);
+    const scanner = await this.status(signal).catch(() => undefined);
+    throw documentError(scanner, `NextDocument answered ${status}${said ? `: ${said}` : ''}`);
   }
 
   /**
@@ -186,4 +191,10 @@ export function jobPath(location: string, hosts: readonly string[] = LOCAL_HOSTS
   const id = path.slice(prefix.length);
   if (!JOB_ID.test(id)) throw refuse('does not name one job');
   return `${ESCL_BASE}/ScanJobs/${id}`;
+}
+
+/** The first line of a short plain-text answer, for an error message (at most 200 characters; nothing if binary). */
+function plainText(body: Uint8Array): string {
+  const text = Buffer.from(body.subarray(0, 200)).toString('utf8').split('\n')[0]!.trim();
+  return /^[\x20-\x7e\u00a0-\uffff]*$/.test(text) ? text : '';
 }

@@ -43,3 +43,14 @@ export function statusError(status: EsclStatus, fallback: HResult = WIA_ERROR_DE
   if (status.state === 'Processing') return new WiaError(WIA_ERROR_BUSY, 'the scanner is busy with another job');
   return new WiaError(fallback, `the scanner refused the job (state ${status.state})`);
 }
+
+/**
+ * The WIA error for a job whose `NextDocument` failed (neither a page nor `404`), from the scanner's status when it
+ * explains it — a feeder fault, a scanner down — else `WIA_ERROR_DEVICE_COMMUNICATION` with `what` (the answer).
+ */
+export function documentError(status: EsclStatus | undefined, what: string): WiaError {
+  const adf = adfStateError(status?.adfState);
+  if (adf !== undefined && adf !== WIA_ERROR_PAPER_EMPTY) return new WiaError(adf, `the scanner stopped the job: ${status!.adfState} (${what})`);
+  if (status?.state === 'Down') return new WiaError(WIA_ERROR_OFFLINE, `the scanner is down (${what})`);
+  return new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, what);
+}
