@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { WiaDevice } from '@openwia/core';
+import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError, type WiaDevice } from '@openwia/core';
 import { EsclServer } from './escl-http-server.js';
 import { call, open, scanSettingsXml, until } from './escl-test-client-test-support.js';
 import { ImageFeederDriver, imageFeederPages, openImageFeeder } from '@openwia/testkit';
@@ -97,6 +97,24 @@ describe('EsclServer (eSCL over HTTP, in front of the app API)', () => {
     expect((await call(`http://127.0.0.1:${server.address.port}${job}/NextDocument`)).status).to.equal(404);
     const status = (await call(`${base}/ScannerStatus`)).body.toString();
     expect(status).to.contain('<pwg:State>Idle</pwg:State>').and.contain('<pwg:JobState>Completed</pwg:JobState>').and.contain('<pwg:ImagesCompleted>3</pwg:ImagesCompleted>');
+  });
+
+  it('answers NextDocument with 500 and the reason, not 404, once a job failed after it started: the client must not take it for the end of the feed', async () => {
+    const stopsAnswering = async (item: string): Promise<void> => {
+      if (item === 'Page2') throw new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner stopped answering');
+    };
+    await serve({ readDelay: stopsAnswering });
+    const created = await call(`${base}/ScanJobs`, 'POST', scanSettingsXml());
+    expect(created.status).to.equal(201);
+    const job = `http://127.0.0.1:${server.address.port}${String(created.headers.location)}`;
+    expect((await call(`${job}/NextDocument`)).status).to.equal(200);
+    const failed = await call(`${job}/NextDocument`);
+    expect(failed.status).to.equal(500);
+    expect(failed.body.toString()).to.match(/^the scan job failed after 1 page\(s\): .*the scanner stopped answering/);
+    // Asked again, the same answer: the job's end does not change.
+    expect((await call(`${job}/NextDocument`)).status).to.equal(500);
+    const status = (await call(`${base}/ScannerStatus`)).body.toString();
+    expect(status).to.contain('<pwg:JobState>Aborted</pwg:JobState>').and.contain('<pwg:ImagesCompleted>1</pwg:ImagesCompleted>');
   });
 
   it('turns ImagesToTransfer into WIA_IPS_PAGES (2 of 3 pages, then 404 and Completed), ignores an Intent it cannot act on, has no ScanImageInfo', async () => {

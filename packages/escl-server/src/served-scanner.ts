@@ -209,10 +209,10 @@ export class ServedScanner {
     const onClose = (): void => gone.abort();
     res.once('close', onClose);
     const page = await job.nextPage(gone.signal);
-    // A page cut short before its first byte (the job was cancelled) is no page: 404, not a broken connection.
+    // No next page, or one cut short before its first byte: the job is over (or ending). No broken connection.
     if (!page || !(await pageHasBytes(page.stream, gone.signal))) {
       res.off('close', onClose);
-      if (!gone.signal.aborted) sendStatus(res, 404);
+      if (!gone.signal.aborted) await this.answerNoMorePages(job, res);
       return;
     }
     res.off('close', onClose);
@@ -230,6 +230,19 @@ export class ServedScanner {
       // The transfer failed mid-page: a broken connection tells the client the page is incomplete.
       res.destroy();
     }
+  }
+
+  /**
+   * `404` when the job completed or was cancelled: no more documents. A job that failed after it started (the
+   * device unplugged, a jam, a communication error) gets `500` with the reason instead: `404` would tell the client
+   * its feed ended normally — sane-airscan reads `404` on `NextDocument` as "out of documents" unless `AdfState`
+   * says otherwise, and an unplugged scanner has no `AdfState` to say it — so the pages still in the feeder would be
+   * lost without a word. Waits for the job to settle (the transfer engine bounds that) to know which.
+   */
+  private async answerNoMorePages(job: ServedJob, res: ServerResponse): Promise<void> {
+    const ending = await job.settled;
+    if (ending.state === 'Aborted') sendStatus(res, 500, {}, `the scan job failed after ${ending.pagesScanned} page(s): ${ending.error?.message ?? ending.reason}`);
+    else sendStatus(res, 404);
   }
 
   private cancel(job: ServedJob, why: 'delete' | 'disconnect' | 'abandoned'): void {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { WIA_IPA_FORMAT, WIA_IPS_XRES, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaImgFmt_PNG, type TransferReport, type WiaDevice } from '@openwia/core';
+import { WIA_ERROR_DEVICE_COMMUNICATION, WIA_IPA_FORMAT, WIA_IPS_XRES, WIA_TRANSFER_ACQUIRE_CHILDREN, WiaError, WiaImgFmt_PNG, type TransferReport, type WiaDevice } from '@openwia/core';
 import { openEsclNetworkScanner } from '@openwia/device-plugins';
 import { checkContract, ImageFeederDriver, openImageFeeder, RecordingTransferCallback, type RecordingCallbackScript } from '@openwia/testkit';
 import { EsclServer } from '../escl-http-server.js';
@@ -16,14 +16,15 @@ describe('the eSCL plugin over TCP against the eSCL server (escl:http://… devi
   let driver: ImageFeederDriver;
   let server: EsclServer;
   let network: WiaDevice;
-  let hold: { item: string; blocked: boolean };
+  let hold: { item: string; blocked: boolean; failing: string };
   const cancelIo = { served: 0, network: 0 };
 
   beforeEach(async () => {
-    hold = { item: '', blocked: false };
+    hold = { item: '', blocked: false, failing: '' };
     ({ device: served, driver } = await openImageFeeder({
       chunkSize: 8192,
       readDelay: (item, offset, signal) => {
+        if (item === hold.failing) return Promise.reject(new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner stopped answering'));
         if (item !== hold.item || offset === 0) return Promise.resolve();
         hold.blocked = true;
         return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
@@ -92,5 +93,14 @@ describe('the eSCL plugin over TCP against the eSCL server (escl:http://… devi
     const next = await network.acquire('Root\\Feeder');
     expect(next.outcome).to.equal('completed');
     expect(next.items).to.have.length(3);
+  });
+
+  it('the served device failing mid-feed fails the acquire with its reason — not a feed that ended early', async () => {
+    hold.failing = 'Page2';
+    const report = await network.acquire('Root\\Feeder');
+    expect(report.outcome).to.equal('failed');
+    expect(report.error?.hresult).to.equal(WIA_ERROR_DEVICE_COMMUNICATION);
+    expect(report.error?.message).to.match(/NextDocument answered 500: the scan job failed after 1 page\(s\): .*the scanner stopped answering/);
+    expect(report.items.filter((i) => i.status === 'transferred').map((i) => i.itemName)).to.deep.equal(['Page1']);
   });
 });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { expect } from 'chai';
-import type { WiaDevice } from '@openwia/core';
+import { WIA_ERROR_DEVICE_COMMUNICATION, WiaError, type WiaDevice } from '@openwia/core';
 import { EsclServer } from '../escl-http-server.js';
 import { until } from '../escl-test-client-test-support.js';
 import { AirscanConfig, airscanMissing, pnmGeometry } from './sane-airscan-test-support.js';
@@ -20,13 +20,14 @@ const NAME = 'OpenWIA test feeder';
   let device: WiaDevice;
   let sane: AirscanConfig;
   let cancelIo: number;
-  let hold: { item: string; blocked: boolean; released: boolean };
+  let hold: { item: string; blocked: boolean; released: boolean; failing: string };
 
   beforeEach(async () => {
-    hold = { item: '', blocked: false, released: false };
+    hold = { item: '', blocked: false, released: false, failing: '' };
     const opened = await openImageFeeder({
       chunkSize: 4096,
       readDelay: (item, offset, signal) => {
+        if (item === hold.failing) return Promise.reject(new WiaError(WIA_ERROR_DEVICE_COMMUNICATION, 'the scanner stopped answering'));
         if (item !== hold.item || offset === 0 || hold.released) return Promise.resolve();
         hold.blocked = true;
         // The read stays in flight until the transfer is cancelled: the cancel is then surely mid-page.
@@ -62,6 +63,14 @@ const NAME = 'OpenWIA test feeder';
     const result = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=page%d.pnm']);
     expect(result.stderr).to.contain('Batch terminated, 3 pages scanned');
     for (const n of [1, 2, 3]) expect(pnmGeometry(sane.file(`page${n}.pnm`))).to.deep.equal({ width: IMAGE_FEEDER_PAGE.widthPx, height: IMAGE_FEEDER_PAGE.heightPx, channels: 3 });
+  });
+
+  it('a device that fails mid-feed fails the batch — scanimage does not report a feed that ran out — and page 1 is kept', async () => {
+    hold.failing = 'Page2';
+    const result = await sane.run(['-d', deviceName(), '--source', 'ADF', '--format=pnm', '--batch=page%d.pnm']);
+    expect(result.code, result.stderr).to.not.equal(0);
+    expect(result.stderr).to.not.contain('Document feeder out of documents');
+    expect(pnmGeometry(sane.file('page1.pnm'))).to.deep.equal({ width: IMAGE_FEEDER_PAGE.widthPx, height: IMAGE_FEEDER_PAGE.heightPx, channels: 3 });
   });
 
   let step = '';
