@@ -278,8 +278,10 @@ export async function measureByChunk({ quick = false, sampling = DEFAULT_SAMPLIN
   const fixedCosts = quick ? undefined : await measureFixedCosts();
   // The same after each item's worth of cache traffic: what the fixed work costs behind large chunks.
   const coldFixedCosts = quick ? undefined : await measureFixedCosts({ churnBytesPerItem: itemSizes[0] });
-  const fixedUs = fixedCosts && fixedCosts.perTransferUs + itemSizes.length * fixedCosts.perItemUs;
-  const coldFixedUs = coldFixedCosts && coldFixedCosts.perTransferUs + itemSizes.length * coldFixedCosts.perItemUs;
+  // What those costs come to for one transfer of these items.
+  const perTransferOf = (costs) => costs && costs.perTransferUs + itemSizes.length * costs.perItemUs;
+  const fixedUs = perTransferOf(fixedCosts);
+  const coldFixedUs = perTransferOf(coldFixedCosts);
   const byChunk = [];
   let measuredRounds = rounds;
   for (const chunkSize of CHUNK_SIZES) {
@@ -321,7 +323,7 @@ const MBPS_GOAL = 2000;
  * Which of issue 12's throughput goals the figures of one process met: each chunk size's ratio (its median; the
  * 90 % confidence interval beside it says how sure), and the in-memory rate at 256 KiB and up.
  */
-export function throughputGoals(byChunk) {
+function throughputGoals(byChunk) {
   const size = (kib) => (kib >= 1024 ? `${kib / 1024} MiB` : `${kib} KiB`);
   const goals = byChunk.map((c) => ({
     goal: `${size(c.chunkKiB)} ≥ ${RATIO_GOALS.get(c.chunkKiB).toFixed(2)}`,
